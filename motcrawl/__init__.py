@@ -1,0 +1,1 @@
+"""motcrawl: Scrapy crawlers that keep the MOT catalog complete."""
