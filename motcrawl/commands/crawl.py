@@ -1,0 +1,48 @@
+"""``scrapy crawl``, with motcrawl's exit codes.
+
+- 2 and one line on stderr when spider arguments are wrong (checked before any request);
+- 1 when the crawl drafted nothing and recorded failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from motcrawl.args import ArgumentError
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name: scrapy crawl model|missing ...")
+        assert self.crawler_process is not None
+        try:
+            spidercls = self.crawler_process.spider_loader.load(args[0])
+        except KeyError:
+            print(f"error: no spider named {args[0]!r} (try: model, missing)", file=sys.stderr)
+            self.exitcode = 2
+            return
+        parse = getattr(spidercls, "parse_arguments", None)
+        if parse is not None:
+            try:
+                parse(dict(opts.spargs))
+            except ArgumentError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                self.exitcode = 2
+                return
+        crawler = self._create_crawler(spidercls)
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        drafted = sum(stats.get(f"motcrawl/drafts/{k}", 0)
+                      for k in ("written", "overwritten", "exists"))
+        if stats.get("motcrawl/failed", 0) and not drafted and not stats.get(
+                "motcrawl/report_written"):
+            self.exitcode = 1

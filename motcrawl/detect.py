@@ -1,0 +1,408 @@
+"""Component detection: which of the 17 MOF components a model release has, and why.
+
+Each detector reads one kind of evidence and returns a Detection with a
+confidence in [0, 1] and the evidence it used (file path, tag, card line).
+Structured Hub data (file list, tags, card metadata, refs) scores high; words
+in the card's prose score low, because a card that *mentions* training code
+rarely *links* it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from motcrawl import cardtext
+from motcrawl.evidence import ModelEvidence
+from motcrawl.hf import blob_url, model_url
+from motcrawl.mof import BY_NAME, NAMES
+
+# A component enters the draft at this confidence; weaker findings are listed
+# in the draft's header for the reviewer but not claimed.
+INCLUDE_THRESHOLD = 0.5
+
+
+@dataclass
+class Detection:
+    name: str
+    confidence: float
+    evidence: list[str] = field(default_factory=list)
+    component_path: str = ""
+    license: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in BY_NAME:
+            raise ValueError(f"not a MOF component: {self.name!r}")
+        self.confidence = round(min(1.0, max(0.0, self.confidence)), 2)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "confidence": self.confidence, "evidence": self.evidence,
+                "component_path": self.component_path, "license": self.license}
+
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".ggml", ".ckpt", ".pt", ".pth", ".h5",
+                   ".msgpack", ".onnx", ".tflite", ".nemo", ".pdparams", ".mlmodel", ".keras")
+_NOT_WEIGHTS_RE = re.compile(
+    r"(^|/)(training_args|optimizer|scheduler|rng_state\w*|trainer_state)\.(bin|pt|pth)$")
+_CHECKPOINT_DIR_RE = re.compile(
+    r"(^|/)(checkpoints?|ckpts?|intermediate)[-_]?\d*/|(^|/)(step|checkpoint|ckpt|iter|global_step)"
+    r"[-_]?\d+", re.I)
+_CHECKPOINT_BRANCH_RE = re.compile(
+    r"^(step|checkpoint|ckpt|tokens|iter|iteration|global[-_]?step|stage\d*[-_]step|epoch)"
+    r"[-_]?\d", re.I)
+_METADATA_FILES = {"config.json": 0.75, "generation_config.json": 0.75, "model_index.json": 0.7,
+                   "params.json": 0.7, "trainer_state.json": 0.9, "training_args.bin": 0.9,
+                   "configuration.json": 0.7}
+_PAPER_HOSTS_RE = re.compile(
+    r"^https?://(www\.)?(arxiv\.org/(abs|pdf)/|aclanthology\.org/|openreview\.net/(forum|pdf)|"
+    r"proceedings\.(neurips|mlr)\.|papers\.nips\.cc/|dl\.acm\.org/doi/|doi\.org/|"
+    r"huggingface\.co/papers/)", re.I)
+_ARXIV_ID_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
+_TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report", re.I)
+_EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderboard", re.I)
+_DATA_HEADING_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|"
+                              r"corpora)", re.I)
+_SAMPLE_HEADING_RE = re.compile(r"example|sample|generation|demo|showcase|output", re.I)
+_USAGE_CODE_RE = re.compile(
+    r"from_pretrained|pipeline\(|\.generate\(|DiffusionPipeline|llama[-_.]cli|llama\.cpp|"
+    r"SentenceTransformer\(|vllm|AutoModel|hf_hub_download|ollama run", re.I)
+_BENCHMARKS_RE = re.compile(
+    r"\b(MMLU|HellaSwag|ARC|TruthfulQA|Winogrande|GSM8K|HumanEval|MBPP|PIQA|BoolQ|"
+    r"LAMBADA|SQuAD|GLUE|SuperGLUE|BBH|MATH|DROP|OpenBookQA|SciQ|COPA|TriviaQA|"
+    r"NaturalQuestions|IFEval|GPQA|MT-Bench|AlpacaEval|FID|CLIP score|WER|BLEU)\b")
+_GITHUB_RE = re.compile(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.I)
+
+
+def _github_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    return [lk for lk in cardtext.links(ev.card.body) if _GITHUB_RE.match(lk.url)]
+
+
+def _context(link: cardtext.Link) -> str:
+    return f"{link.text} {link.line} {link.url}".lower()
+
+
+def detect_final_parameters(ev: ModelEvidence) -> Detection | None:
+    weights = [f for f in ev.files if f.lower().endswith(WEIGHT_SUFFIXES)
+               and not _NOT_WEIGHTS_RE.search(f) and not _CHECKPOINT_DIR_RE.search(f)]
+    if not weights:
+        return None
+    shown = ", ".join(weights[:3]) + (f" (+{len(weights) - 3} more)" if len(weights) > 3 else "")
+    evidence = [f"weight files: {shown}"]
+    total = getattr(ev.info.safetensors, "total", None) if ev.info.safetensors else None
+    if total:
+        evidence.append(f"safetensors parameters: {total:,}")
+    return Detection("Model parameters (Final)", 0.95, evidence,
+                     f"{model_url(ev.endpoint, ev.model_id)}/tree/main")
+
+
+def detect_intermediate_parameters(ev: ModelEvidence) -> Detection | None:
+    branches = [b for b in (ev.refs or []) if _CHECKPOINT_BRANCH_RE.match(b)]
+    if branches:
+        shown = ", ".join(branches[:3]) + (f" (+{len(branches) - 3} more)"
+                                           if len(branches) > 3 else "")
+        return Detection("Model parameters (Intermediate)", 0.9,
+                         [f"checkpoint branches: {shown}"],
+                         f"{model_url(ev.endpoint, ev.model_id)}/tree/{branches[0]}")
+    folders = sorted({f.rsplit("/", 1)[0] for f in ev.files
+                      if "/" in f and _CHECKPOINT_DIR_RE.search(f)
+                      and f.lower().endswith(WEIGHT_SUFFIXES)})
+    if folders:
+        return Detection("Model parameters (Intermediate)", 0.85,
+                         [f"checkpoint folders: {', '.join(folders[:3])}"],
+                         f"{model_url(ev.endpoint, ev.model_id)}/tree/main/{folders[0]}")
+    body = cardtext.clip(ev.card.body)
+    m = re.search(r"intermediate checkpoints?|revision\s*=\s*[\"'](step|ckpt|checkpoint)", body,
+                  re.I)
+    if m:
+        return Detection("Model parameters (Intermediate)", 0.5,
+                         [f"card: {cardtext._line_of(body, m.start())}"])
+    return None
+
+
+def detect_metadata(ev: ModelEvidence) -> Detection | None:
+    found = [(f, c) for f, c in _METADATA_FILES.items() if f in ev.files]
+    if not found:
+        return None
+    best = max(c for _, c in found)
+    names = [f for f, _ in found]
+    return Detection("Model metadata", best, [f"files: {', '.join(names)}"],
+                     blob_url(ev.endpoint, ev.model_id, names[0]))
+
+
+def detect_architecture(ev: ModelEvidence) -> Detection | None:
+    modeling = [f for f in ev.files if re.search(r"(^|/)modeling_\w+\.py$", f)]
+    if modeling:
+        return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
+                         blob_url(ev.endpoint, ev.model_id, modeling[0]))
+    archs = ev.config.get("architectures") or []
+    library = ev.info.library_name or ""
+    if archs and library in ("transformers", ""):
+        return Detection("Model architecture", 0.75,
+                         [f"config architectures: {', '.join(map(str, archs[:3]))} "
+                          "(implemented in the transformers library)"])
+    if "model_index.json" in ev.files or library == "diffusers":
+        return Detection("Model architecture", 0.7,
+                         ["diffusers pipeline (model_index.json), implemented in diffusers"])
+    model_type = ev.config.get("model_type")
+    if model_type:
+        return Detection("Model architecture", 0.65, [f"config model_type: {model_type}"])
+    if library:
+        return Detection("Model architecture", 0.55, [f"library_name: {library}"])
+    return None
+
+
+def detect_inference_code(ev: ModelEvidence) -> Detection | None:
+    for block in cardtext.code_blocks(ev.card.body):
+        m = _USAGE_CODE_RE.search(block)
+        if m:
+            line = next((ln.strip() for ln in block.splitlines() if m.group(0) in ln), "")
+            return Detection("Inference code", 0.6, [f"usage code in card: {line[:120]}"])
+    return None
+
+
+def detect_model_card(ev: ModelEvidence) -> Detection | None:
+    body = ev.card.body.strip()
+    url = blob_url(ev.endpoint, ev.model_id, "README.md")
+    if ev.card_status == "ok" and len(body) >= 300:
+        return Detection("Model card", 0.95, [f"README.md ({len(body):,} characters)"], url)
+    if ev.card_status == "ok" and body:
+        return Detection("Model card", 0.6, [f"short README.md ({len(body)} characters)"], url)
+    if ev.card_status == "gated" and ev.card_data:
+        return Detection("Model card", 0.75, ["gated README.md; card metadata from the API"], url)
+    return None
+
+
+def _dataset_ids(ev: ModelEvidence) -> list[str]:
+    data = ev.card_data.get("datasets")
+    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    ids += [t.split(":", 1)[1] for t in ev.tags if t.startswith("dataset:")]
+    return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+
+
+def detect_datasets(ev: ModelEvidence) -> Detection | None:
+    ids = _dataset_ids(ev)
+    if ids:
+        return Detection("Datasets", 0.9, [f"card datasets: {', '.join(ids[:5])}"],
+                         f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}")
+    for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower():
+            ds_links = [lk.url for lk in cardtext.links(sec.text)
+                        if "/datasets/" in lk.url or "github.com" in lk.url]
+            if ds_links:
+                return Detection("Datasets", 0.65, [f"card section {sec.title!r} links data"],
+                                 ds_links[0])
+            if len(sec.text.strip()) > 150:
+                return Detection("Datasets", 0.4, [f"card section {sec.title!r} describes data"])
+    return None
+
+
+def detect_data_card(ev: ModelEvidence) -> Detection | None:
+    with_cards = [d for d, info in ev.datasets.items() if isinstance(info, dict)
+                  and info.get("has_card")]
+    if with_cards:
+        return Detection("Data card", 0.8, [f"dataset cards: {', '.join(with_cards[:3])}"],
+                         f"{ev.endpoint.rstrip('/')}/datasets/{with_cards[0]}")
+    for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower() \
+                and len(sec.text.strip()) > 300:
+            return Detection("Data card", 0.55,
+                             [f"card section {sec.title!r} documents the training data"])
+    if _dataset_ids(ev):
+        return Detection("Data card", 0.45, ["datasets named on the Hub (their cards unchecked)"])
+    return None
+
+
+def _model_index_results(ev: ModelEvidence) -> list[dict[str, Any]]:
+    entries = ev.card_data.get("model-index") or ev.card_data.get("model_index") or []
+    results: list[dict[str, Any]] = []
+    if isinstance(entries, list):
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("results"), list):
+                results.extend(r for r in entry["results"] if isinstance(r, dict))
+    return results
+
+
+def _eval_tables(ev: ModelEvidence) -> list[tuple[str, list[str]]]:
+    found = []
+    for sec in cardtext.sections(ev.card.body):
+        for table in cardtext.tables(sec.text):
+            joined = "\n".join(table)
+            if _EVAL_HEADING_RE.search(sec.title) or len(_BENCHMARKS_RE.findall(joined)) >= 2:
+                found.append((sec.title, table))
+    return found
+
+
+def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
+    results = _model_index_results(ev)
+    if results:
+        return Detection("Evaluation results", 0.95,
+                         [f"model-index: {len(results)} result(s)"],
+                         blob_url(ev.endpoint, ev.model_id, "README.md"))
+    tables = _eval_tables(ev)
+    if tables:
+        heading, table = tables[0]
+        return Detection("Evaluation results", 0.75,
+                         [f"evaluation table under {heading!r}: {table[0][:100]}"],
+                         blob_url(ev.endpoint, ev.model_id, "README.md"))
+    return None
+
+
+def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
+    names = []
+    for result in _model_index_results(ev):
+        ds = result.get("dataset")
+        if isinstance(ds, dict):
+            names.append(str(ds.get("type") or ds.get("name") or ""))
+    names = [n for n in dict.fromkeys(names) if n]
+    if names:
+        return Detection("Evaluation data", 0.85, [f"model-index datasets: {', '.join(names[:5])}"])
+    bench: list[str] = []
+    for _, table in _eval_tables(ev):
+        bench += _BENCHMARKS_RE.findall("\n".join(table))
+    bench = list(dict.fromkeys(bench))
+    if len(bench) >= 2:
+        return Detection("Evaluation data", 0.6,
+                         [f"benchmarks in evaluation table: {', '.join(bench[:6])}"])
+    return None
+
+
+def _paper_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    return [lk for lk in cardtext.links(ev.card.body) if _PAPER_HOSTS_RE.match(lk.url)]
+
+
+def detect_research_paper(ev: ModelEvidence) -> Detection | None:
+    arxiv = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
+    if arxiv:
+        return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
+                         f"https://arxiv.org/abs/{arxiv[0]}")
+    papers = [lk for lk in _paper_links(ev) if not _TECH_REPORT_RE.search(_context(lk))]
+    if papers:
+        return Detection("Research paper", 0.85, [f"paper link: {papers[0].url}"], papers[0].url)
+    if re.search(r"@(article|inproceedings|misc)\{", cardtext.clip(ev.card.body)):
+        return Detection("Research paper", 0.55, ["BibTeX citation in card"])
+    return None
+
+
+def detect_technical_report(ev: ModelEvidence) -> Detection | None:
+    for lk in cardtext.links(ev.card.body):
+        ctx = _context(lk)
+        if _TECH_REPORT_RE.search(ctx) or (lk.url.lower().endswith(".pdf")
+                                           and "arxiv" not in lk.url.lower()):
+            return Detection("Technical report", 0.8, [f"report link: {lk.line[:120]}"], lk.url)
+    for sec in cardtext.sections(ev.card.body):
+        if _TECH_REPORT_RE.search(sec.title):
+            return Detection("Technical report", 0.6, [f"card heading {sec.title!r}"])
+    body = cardtext.clip(ev.card.body)
+    m = _TECH_REPORT_RE.search(body)
+    if m:
+        return Detection("Technical report", 0.4, [f"card: {cardtext._line_of(body, m.start())}"])
+    return None
+
+
+def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
+    for sec in cardtext.sections(ev.card.body):
+        if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(r"usage|how to|code", sec.title,
+                                                                  re.I):
+            if re.search(r"!\[|<img|output|response|assistant|generated", sec.text, re.I):
+                return Detection("Sample model outputs", 0.6,
+                                 [f"card section {sec.title!r} shows outputs"])
+    if ev.card_data.get("widget"):
+        return Detection("Sample model outputs", 0.35, ["card widget examples (inputs only)"])
+    return None
+
+
+def _code_links(ev: ModelEvidence, pattern: str) -> list[cardtext.Link]:
+    rx = re.compile(pattern, re.I)
+    return [lk for lk in _github_links(ev) if rx.search(_context(lk))]
+
+
+def detect_training_code(ev: ModelEvidence) -> Detection | None:
+    hits = _code_links(ev, r"train|pretrain|fine-?tun|recipe")
+    if hits:
+        return Detection("Training code", 0.65, [f"card links training code: {hits[0].line[:120]}"],
+                         hits[0].url)
+    body = cardtext.clip(ev.card.body)
+    m = re.search(r"training code|training scripts?|training framework", body, re.I)
+    if m:
+        return Detection("Training code", 0.3, [f"card: {cardtext._line_of(body, m.start())}"])
+    return None
+
+
+def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
+    hits = _code_links(ev, r"eval|harness|benchmark")
+    if hits:
+        return Detection("Evaluation code", 0.6,
+                         [f"card links evaluation code: {hits[0].line[:120]}"], hits[0].url)
+    body = cardtext.clip(ev.card.body)
+    m = re.search(r"evaluation code|lm-evaluation-harness|evaluation harness", body, re.I)
+    if m:
+        return Detection("Evaluation code", 0.35, [f"card: {cardtext._line_of(body, m.start())}"])
+    return None
+
+
+def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
+    hits = _code_links(ev, r"preprocess|data pipeline|data processing|dedup|tokeniz|dolma")
+    if hits:
+        return Detection("Data preprocessing code", 0.6,
+                         [f"card links data processing code: {hits[0].line[:120]}"], hits[0].url)
+    return None
+
+
+def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
+    hits = _code_links(ev, r"library|toolkit|framework|tools?\b|megatron|deepspeed|neox")
+    if hits:
+        return Detection("Supporting libraries and tools", 0.55,
+                         [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)
+    if ev.info.library_name:
+        return Detection("Supporting libraries and tools", 0.35,
+                         [f"library_name: {ev.info.library_name}"])
+    return None
+
+
+DETECTORS: tuple[Callable[[ModelEvidence], Detection | None], ...] = (
+    detect_architecture, detect_preprocessing_code, detect_training_code,
+    detect_inference_code, detect_evaluation_code, detect_supporting_tools,
+    detect_final_parameters, detect_intermediate_parameters, detect_metadata,
+    detect_datasets, detect_evaluation_data, detect_sample_outputs, detect_model_card,
+    detect_data_card, detect_technical_report, detect_research_paper,
+    detect_evaluation_results,
+)
+
+
+def _merge_external(found: dict[str, Detection], external: dict[str, Any] | None) -> None:
+    """Fold in repository evidence (``github['components']``) where it is stronger."""
+    if not external:
+        return
+    for name, data in (external.get("components") or {}).items():
+        if name not in BY_NAME or not isinstance(data, dict):
+            continue
+        det = Detection(name, float(data.get("confidence", 0)), list(data.get("evidence", [])),
+                        str(data.get("component_path", "")), data.get("license"))
+        current = found.get(name)
+        if current is None or det.confidence > current.confidence:
+            found[name] = det
+
+
+def detect_components(ev: ModelEvidence) -> list[Detection]:
+    """All findings, strongest per component, in MOF order (below-threshold ones included)."""
+    found: dict[str, Detection] = {}
+    for detector in DETECTORS:
+        det = detector(ev)
+        if det is None:
+            continue
+        if det.name not in found or det.confidence > found[det.name].confidence:
+            found[det.name] = det
+    _merge_external(found, ev.github)
+    return [found[n] for n in NAMES if n in found]
+
+
+def included(detections: list[Detection]) -> list[Detection]:
+    return [d for d in detections if d.confidence >= INCLUDE_THRESHOLD]
+
+
+def paper_arxiv_ids(ev: ModelEvidence) -> list[str]:
+    ids = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
+    ids += [m.group(1) for lk in _paper_links(ev) for m in [_ARXIV_ID_RE.search(lk.url)] if m]
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,63 @@
+"""What the crawler learned about one model, in one plain object the detectors read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from huggingface_hub import ModelInfo
+
+from motcrawl.hf import Card, parse_card, parse_model_info, sibling_names
+
+
+@dataclass
+class ModelEvidence:
+    model_id: str
+    info: ModelInfo
+    card: Card
+    card_status: str = "ok"               # ok | missing | gated | error
+    files: list[str] = field(default_factory=list)
+    refs: list[str] | None = None         # branch names; None when not fetched
+    license_text: str | None = None       # LICENSE file text, when it was needed
+    github: dict[str, Any] | None = None  # repository evidence (see motcrawl.github)
+    datasets: dict[str, Any] = field(default_factory=dict)  # dataset id -> info
+    endpoint: str = "https://huggingface.co"
+
+    @property
+    def card_data(self) -> dict[str, Any]:
+        """Front matter from the card itself, else the API's cardData (gated cards)."""
+        if self.card.data:
+            return self.card.data
+        data = self.info.card_data
+        if data is None:
+            return {}
+        return data.to_dict() if hasattr(data, "to_dict") else dict(data)
+
+    @property
+    def tags(self) -> list[str]:
+        return [t for t in (self.info.tags or []) if isinstance(t, str)]
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.info.config if isinstance(self.info.config, dict) else {}
+
+
+def build_evidence(
+    model_id: str,
+    info_payload: dict[str, Any],
+    card_text: str | None,
+    card_status: str,
+    *,
+    refs: list[str] | None = None,
+    license_text: str | None = None,
+    github: dict[str, Any] | None = None,
+    datasets: dict[str, Any] | None = None,
+    endpoint: str = "https://huggingface.co",
+) -> ModelEvidence:
+    info = parse_model_info(info_payload)
+    card = parse_card(card_text) if card_text is not None else parse_card("")
+    return ModelEvidence(
+        model_id=model_id, info=info, card=card, card_status=card_status,
+        files=sibling_names(info), refs=refs, license_text=license_text, github=github,
+        datasets=datasets or {}, endpoint=endpoint,
+    )

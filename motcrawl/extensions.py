@@ -1,0 +1,39 @@
+"""Crawl-level extensions: the end-of-crawl summary."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from motcrawl.summary import summary_lines
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlSummary:
+    """Logs one readable block at the end of every crawl: drafted, skipped, failed (by reason)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.failures: Counter[str] = Counter()
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
+        return cls(crawler)
+
+    def item_scraped(self, item: object) -> None:
+        failure = item.get("failure") if hasattr(item, "get") else None
+        if failure:
+            self.failures[f"{failure.get('stage')}: {failure.get('reason', '')[:80]}"] += 1
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        args = getattr(spider, "args", None)
+        failures_path = str(getattr(args, "failures", "")) if args else ""
+        for line in summary_lines(stats, self.failures, failures_path, reason):
+            logger.info(line)

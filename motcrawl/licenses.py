@@ -1,0 +1,232 @@
+"""License detection: from card metadata, tags and LICENSE files to SPDX ids or stable names.
+
+SPDX normalization is license-expression's job (``apache-2.0`` -> ``Apache-2.0``);
+this module owns only what SPDX lacks: the Hub's own license ids (llama3,
+gemma, openrail, ...) and the names model producers give custom licenses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from license_expression import ExpressionError, get_spdx_licensing
+
+UNLICENSED = "unlicensed"
+
+# Hub license ids (https://huggingface.co/docs/hub/repositories-licenses) that are
+# not SPDX ids, mapped to the stable names MOT maintainers use for them.
+HUB_LICENSE_NAMES: dict[str, str] = {
+    "llama2": "Llama 2 Community License Agreement",
+    "llama3": "Llama 3 Community License Agreement",
+    "llama3.1": "Llama 3.1 Community License Agreement",
+    "llama3.2": "Llama 3.2 Community License Agreement",
+    "llama3.3": "Llama 3.3 Community License Agreement",
+    "llama4": "Llama 4 Community License Agreement",
+    "gemma": "Gemma Terms of Use",
+    "openrail": "OpenRAIL",
+    "openrail++": "OpenRAIL++-M",
+    "creativeml-openrail-m": "CreativeML-OpenRAIL-M",
+    "bigscience-openrail-m": "BigScience-OpenRAIL-M",
+    "bigscience-bloom-rail-1.0": "BigScience-BLOOM-RAIL-1.0",
+    "bigcode-openrail-m": "BigCode-OpenRAIL-M",
+    "deepfloyd-if-license": "DeepFloyd IF License Agreement",
+    "fair-noncommercial-research-license": "FAIR Noncommercial Research License",
+    "apple-ascl": "Apple Sample Code License",
+    "apple-amlr": "Apple Machine Learning Research Model License",
+    "intel-research": "Intel Research Use License",
+    "h-research": "H Research License",
+    "c-uda": "C-UDA-1.0",
+    "lgpl-lr": "LGPL-LR",
+    "openmdw-1.0": "OpenMDW-1.0",
+    # SPDX ids the Hub spells its own way.
+    "odc-by": "ODC-By-1.0",
+    "odbl": "ODbL-1.0",
+    "pddl": "PDDL-1.0",
+    "gfdl": "GFDL-1.3-or-later",
+    "bsd": "BSD-3-Clause",
+    "gpl": "GPL-3.0-or-later",
+    "lgpl": "LGPL-3.0-or-later",
+    "cc": "CC-BY-4.0",
+    "deepseek": "DeepSeek License Agreement",
+    "tongyi-qianwen": "Tongyi Qianwen License Agreement",
+    "qwen": "Qwen License Agreement",
+    "qwen-research": "Qwen Research License Agreement",
+    "falcon-180b-license": "Falcon-180B TII License",
+    "tii-falcon-llm-license": "TII Falcon LLM License",
+    "stabilityai-ai-community": "Stability AI Community License",
+    "stabilityai-nc-research-community": "Stability AI Non-Commercial Research Community License",
+    "mistral-ai-research-licence": "Mistral AI Research License",
+    "mnpl": "Mistral AI Non-Production License",
+    "gemma-terms-of-use": "Gemma Terms of Use",
+    "nvidia-open-model-license": "NVIDIA Open Model License",
+    "cohere-for-ai": "CC-BY-NC-4.0",
+}
+
+# Ids that say nothing about the license itself.
+_PLACEHOLDERS = {"", "other", "unknown", "none", "n/a", "custom", "proprietary?"}
+
+
+@dataclass
+class LicenseFinding:
+    """The distribution license of a model, with where it came from."""
+
+    name: str = UNLICENSED
+    path: str = ""
+    source: str = ""          # "card", "card license_name", "tag", "LICENSE file"
+    confidence: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        return self.name != UNLICENSED
+
+
+@lru_cache(maxsize=1)
+def _licensing():
+    return get_spdx_licensing()
+
+
+def normalize_license(value: Any) -> str | None:
+    """An SPDX id or stable name for one license id; None when it names nothing.
+
+    Known SPDX keys come back in canonical case, Hub ids through the table,
+    anything else is returned trimmed so a reviewer sees what the producer wrote.
+    """
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    key = text.lower()
+    if key in _PLACEHOLDERS:
+        return None
+    if key in HUB_LICENSE_NAMES:
+        return HUB_LICENSE_NAMES[key]
+    if len(text) > 200:
+        text = text[:200]
+    try:
+        licensing = _licensing()
+        if not licensing.validate(text).errors:
+            return licensing.parse(text, validate=False).render("{symbol.key}")
+    except (ExpressionError, Exception):  # odd input must never escape this module
+        pass
+    slug = re.sub(r"[\s_]+", "-", key)
+    if slug in HUB_LICENSE_NAMES:
+        return HUB_LICENSE_NAMES[slug]
+    return text
+
+
+# Recognizable first lines of common license texts, for LICENSE files.
+_LICENSE_TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I | re.S), name) for p, name in (
+        (r"apache license,?\s+version 2\.0", "Apache-2.0"),
+        (r"\bMIT License\b|permission is hereby granted, free of charge", "MIT"),
+        (r"LLAMA 4 COMMUNITY LICENSE", "Llama 4 Community License Agreement"),
+        (r"LLAMA 3\.3 COMMUNITY LICENSE", "Llama 3.3 Community License Agreement"),
+        (r"LLAMA 3\.2 COMMUNITY LICENSE", "Llama 3.2 Community License Agreement"),
+        (r"LLAMA 3\.1 COMMUNITY LICENSE", "Llama 3.1 Community License Agreement"),
+        (r"META LLAMA 3 COMMUNITY LICENSE", "Llama 3 Community License Agreement"),
+        (r"LLAMA 2 COMMUNITY LICENSE", "Llama 2 Community License Agreement"),
+        (r"Gemma Terms of Use", "Gemma Terms of Use"),
+        (r"BigScience RAIL License v1\.0", "BigScience-BLOOM-RAIL-1.0"),
+        (r"CreativeML Open RAIL\+\+-M", "OpenRAIL++-M"),
+        (r"CreativeML Open RAIL-M", "CreativeML-OpenRAIL-M"),
+        (r"GNU AFFERO GENERAL PUBLIC LICENSE\s+Version 3", "AGPL-3.0-only"),
+        (r"GNU LESSER GENERAL PUBLIC LICENSE\s+Version 3", "LGPL-3.0-only"),
+        (r"GNU GENERAL PUBLIC LICENSE\s+Version 3", "GPL-3.0-only"),
+        (r"GNU GENERAL PUBLIC LICENSE\s+Version 2", "GPL-2.0-only"),
+        (r"Mozilla Public License,?\s+v(?:ersion)?\.? 2\.0", "MPL-2.0"),
+        (r"Redistribution and use in source and binary forms.*Neither the name", "BSD-3-Clause"),
+        (r"Redistribution and use in source and binary forms", "BSD-2-Clause"),
+        (r"Attribution-NonCommercial-ShareAlike 4\.0", "CC-BY-NC-SA-4.0"),
+        (r"Attribution-NonCommercial 4\.0", "CC-BY-NC-4.0"),
+        (r"Attribution-ShareAlike 4\.0", "CC-BY-SA-4.0"),
+        (r"Attribution 4\.0 International", "CC-BY-4.0"),
+        (r"CC0 1\.0 Universal", "CC0-1.0"),
+        (r"This is free and unencumbered software released into the public domain",
+         "Unlicense"),
+        (r"OpenMDW", "OpenMDW-1.0"),
+    )
+)
+
+
+def identify_license_text(text: str) -> str | None:
+    """Name the license a LICENSE file holds, from its opening (first 3,000 characters)."""
+    if not isinstance(text, str):
+        return None
+    head = text[:3000]
+    for pattern, name in _LICENSE_TEXT_PATTERNS:
+        if pattern.search(head):
+            return name
+    return None
+
+
+LICENSE_FILE_RE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:[._-][\w.-]*)?$", re.I)
+
+
+def license_files(filenames: list[str]) -> list[str]:
+    """Top-level LICENSE-like files of a repository, shortest name first."""
+    found = [f for f in filenames if "/" not in f and LICENSE_FILE_RE.match(f)]
+    return sorted(found, key=lambda f: (len(f), f))
+
+
+def _card_licenses(card_data: dict[str, Any]) -> list[str]:
+    value = card_data.get("license")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def detect_license(
+    card_data: dict[str, Any],
+    tags: list[str],
+    filenames: list[str],
+    *,
+    file_url: Any = None,
+    license_text: str | None = None,
+) -> LicenseFinding:
+    """The distribution license of a model.
+
+    Order of trust: the card's ``license`` (``license_name``/``license_link`` when
+    it is ``other``), then ``license:`` tags, then a LICENSE file's text.
+    ``file_url(filename)`` turns a repository file into a link for ``path``.
+    """
+    files = license_files(filenames)
+    path = file_url(files[0]) if (files and file_url) else ""
+    finding = LicenseFinding(path=path)
+
+    raw_ids = _card_licenses(card_data)
+    names = [n for n in (normalize_license(v) for v in raw_ids) if n]
+    if names:
+        finding.name = names[0] if len(names) == 1 else " OR ".join(names)
+        finding.source, finding.confidence = "card license", 0.95
+        if len(names) > 1:
+            finding.notes.append(f"card lists several licenses: {', '.join(raw_ids)}")
+            finding.confidence = 0.7
+    elif any(str(v).lower() == "other" for v in raw_ids) or card_data.get("license_name"):
+        name = normalize_license(card_data.get("license_name"))
+        if name:
+            finding.name, finding.source = name, "card license_name"
+            finding.confidence = 0.9 if name in HUB_LICENSE_NAMES.values() else 0.7
+        link = card_data.get("license_link")
+        if isinstance(link, str) and link.strip():
+            link = link.strip()
+            if not re.match(r"^https?://", link) and file_url:
+                link = file_url(link.lstrip("./"))
+            finding.path = link
+    if not finding.known:
+        tag_ids = [t.split(":", 1)[1] for t in tags if isinstance(t, str)
+                   and t.startswith("license:")]
+        tag_names = [n for n in (normalize_license(t) for t in tag_ids) if n]
+        if tag_names:
+            finding.name, finding.source, finding.confidence = tag_names[0], "license tag", 0.85
+    if not finding.known and license_text:
+        name = identify_license_text(license_text)
+        if name:
+            finding.name, finding.source, finding.confidence = name, "LICENSE file", 0.75
+    if not finding.known:
+        finding.notes.append("no license found in card, tags or LICENSE file: review")
+    return finding

@@ -1,0 +1,218 @@
+"""Item pipelines, in ITEM_PIPELINES order. Each is a thin adapter over one plain module.
+
+Items that carry a ``failure`` or were not asked to be drafted pass through
+untouched until DraftWriterPipeline, which records every failure: no model is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from motcrawl.detect import Detection, detect_components
+from motcrawl.draft import build_document, today
+from motcrawl.evidence import ModelEvidence, build_evidence
+from motcrawl.failures import FailureLog
+from motcrawl.header import draft_header
+from motcrawl.hf import blob_url
+from motcrawl.licenses import LicenseFinding, detect_license
+from motcrawl.release import Field, fields_as_dict, release_fields
+from motcrawl.scoring import score
+from motcrawl.validation import load_schema, validate_document
+from motcrawl.yamlfile import DraftStore, render_draft
+
+logger = logging.getLogger(__name__)
+
+
+def drafting(adapter: ItemAdapter) -> bool:
+    return bool(adapter.get("draft_requested")) and not adapter.get("failure")
+
+
+def evidence_of(adapter: ItemAdapter) -> ModelEvidence:
+    ev = adapter.get("evidence")
+    if ev is None:
+        ev = build_evidence(
+            adapter["model_id"], adapter["info"], adapter.get("card_text"),
+            adapter.get("card_status") or "missing", refs=adapter.get("refs"),
+            license_text=adapter.get("license_text"), github=adapter.get("github"),
+            datasets=adapter.get("datasets"))
+        adapter["evidence"] = ev
+    return ev
+
+
+def _detections(adapter: ItemAdapter) -> list[Detection]:
+    return [Detection(**d) for d in adapter.get("components") or []]
+
+
+class _Pipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        return cls(crawler)
+
+
+class ComponentDetectionPipeline(_Pipeline):
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        try:
+            ev = evidence_of(adapter)
+        except (TypeError, ValueError, KeyError) as exc:
+            adapter["failure"] = {"stage": "parse", "reason": f"unusable Hub answer: {exc}"[:300]}
+            return item
+        if ev.card.error:
+            self.stats.inc_value("motcrawl/card_front_matter_broken")
+            logger.warning("%s: %s", adapter["model_id"], ev.card.error)
+        detections = detect_components(ev)
+        adapter["components"] = [d.as_dict() for d in detections]
+        self.stats.inc_value("motcrawl/components_detected", len(detections))
+        return item
+
+
+class LicenseDetectionPipeline(_Pipeline):
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        ev = evidence_of(adapter)
+        finding = detect_license(ev.card_data, ev.tags, ev.files,
+                                 file_url=lambda f: blob_url(ev.endpoint, ev.model_id, f),
+                                 license_text=ev.license_text)
+        adapter["license_finding"] = finding.__dict__
+        adapter["license"] = finding.name
+        if not finding.known:
+            self.stats.inc_value("motcrawl/license_unknown")
+        return item
+
+
+class ReleaseFieldsPipeline(_Pipeline):
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        fields = release_fields(evidence_of(adapter))
+        adapter["release"] = fields_as_dict(fields)
+        adapter["mof_type"] = fields["type"].value
+        return item
+
+
+class ConfidenceScoringPipeline(_Pipeline):
+    """Scores the draft, then assembles the MOT document the next stages check and write."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        detections = _detections(adapter)
+        fields = {k: Field(**v) for k, v in adapter["release"].items()}
+        finding = LicenseFinding(**adapter["license_finding"])
+        confidence = score(detections, fields, finding)
+        adapter["confidence"] = confidence.as_dict()
+        github = adapter.get("github") or {}
+        code_license = None
+        if github.get("license"):
+            code_license = LicenseFinding(name=github["license"],
+                                          path=github.get("license_path", ""),
+                                          source="repository", confidence=0.8)
+        adapter["document"] = build_document(fields, finding, detections,
+                                             code_license=code_license,
+                                             repository=github.get("repository", ""))
+        return item
+
+
+class SchemaValidationPipeline(_Pipeline):
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        path = crawler.settings.get("MOF_SCHEMA")
+        try:
+            self.schema = load_schema(str(Path(path).expanduser().resolve()) if path else None)
+        except (OSError, ValueError) as exc:
+            raise NotConfigured(f"MOF_SCHEMA {path}: {exc}") from exc
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        problems = validate_document(adapter["document"], self.schema)
+        if problems:
+            adapter["validation_errors"] = [f"{p.path}: {p.message}" for p in problems]
+            adapter["failure"] = {"stage": "validation",
+                                  "reason": "; ".join(adapter["validation_errors"])[:500]}
+            adapter["draft_status"] = "invalid"
+            self.stats.inc_value("motcrawl/validation_failed")
+            logger.error("%s: draft fails the MOF schema: %s", adapter["model_id"],
+                         "; ".join(adapter["validation_errors"]))
+        else:
+            self.stats.inc_value("motcrawl/validation_passed")
+        return item
+
+
+class DraftWriterPipeline(_Pipeline):
+    """Writes valid drafts atomically and records every failure in the failures file."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._store: DraftStore | None = None
+        self._failures: FailureLog | None = None
+
+    def _setup(self) -> tuple[DraftStore, FailureLog]:
+        if self._store is None or self._failures is None:
+            args = self.crawler.spider.args
+            self._store = DraftStore(Path(args.output_dir), overwrite=args.overwrite)
+            self._failures = FailureLog(Path(args.failures))
+        return self._store, self._failures
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        store, failures = self._setup()
+        adapter.pop("evidence", None)
+        failure = adapter.get("failure")
+        if failure:
+            failures.record(adapter["model_id"], failure["stage"], failure["reason"])
+            adapter.setdefault("draft_status", "failed")
+            self.stats.inc_value("motcrawl/failed")
+            self.stats.inc_value(f"motcrawl/failed/{failure['stage']}")
+            logger.error("%s: not drafted (%s): %s", adapter["model_id"], failure["stage"],
+                         failure["reason"])
+            return item
+        if not adapter.get("draft_requested"):
+            adapter.setdefault("draft_status", "skipped")
+            return item
+        info = adapter["info"]
+        header = draft_header(
+            source_url=adapter["url"], model_id=adapter["model_id"], crawled=today(),
+            sha=info.get("sha"), last_modified=info.get("lastModified"),
+            confidence=adapter["confidence"], detections=adapter["components"],
+            fields=adapter["release"], license_info=adapter["license_finding"],
+            evaluation=adapter.get("evaluation"),
+            notes=list(adapter["license_finding"].get("notes", [])))
+        text = render_draft(adapter["document"], header)
+        try:
+            result = store.write(adapter["model_id"], adapter["url"],
+                                 adapter["document"]["release"]["name"], text)
+        except OSError as exc:
+            adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
+            failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])
+            adapter["draft_status"] = "failed"
+            self.stats.inc_value("motcrawl/failed")
+            logger.error("%s: draft not written: %s", adapter["model_id"], exc)
+            return item
+        adapter["draft_path"] = str(result.path)
+        adapter["draft_status"] = result.status
+        self.stats.inc_value(f"motcrawl/drafts/{result.status}")
+        if result.status == "exists":
+            logger.info("%s: %s exists, kept (use -a overwrite=true to replace it)",
+                        adapter["model_id"], result.path)
+        else:
+            logger.info("%s: draft %s -> %s", adapter["model_id"], result.status, result.path)
+        return item

@@ -1,0 +1,187 @@
+"""Fetching one model's details: the requests every draft needs, shared by both spiders.
+
+Per model: the info JSON (unless the listing already carried it, with the
+same ``expand[]`` fields) and the card through ``/resolve/``. Two more
+requests are made only when a detector needs them:
+- ``/api/models/{id}/refs`` when the card or file list hints at checkpoints
+  (``revision=``, "checkpoint", "step") - the only source of checkpoint branches;
+- ``/resolve/main/LICENSE`` when neither card nor tags name a license but the
+  repository has a LICENSE file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from motcrawl import hf
+from motcrawl.items import ModelItem
+from motcrawl.licenses import detect_license, license_files
+
+_CHECKPOINT_HINT_RE = re.compile(
+    r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
+
+
+def _error_reason(failure: Failure) -> str:
+    """One line that says what went wrong with a request, for logs and the failures file."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        response = exc.response
+        code = response.headers.get(b"X-Error-Code", b"").decode("latin-1")
+        message = response.headers.get(b"X-Error-Message", b"").decode("latin-1")
+        text = {401: "unauthorized (401)", 403: "forbidden (403)", 404: "not found (404)",
+                429: "rate limited (429)"}.get(response.status, f"HTTP {response.status}")
+        detail = ", ".join(p for p in (code, message) if p)
+        return f"{text}{': ' + detail if detail else ''}"
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{name}: {text[:200]}" if text else name
+
+
+def _status(failure: Failure) -> int | None:
+    return failure.value.response.status if isinstance(failure.value, HttpError) else None
+
+
+class ModelDetailsMixin(Spider):
+    """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
+
+    @property
+    def hf_endpoint(self) -> str:
+        return self.settings.get("HF_ENDPOINT").rstrip("/")
+
+    def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
+                 errback: Any = None) -> Request:
+        return Request(url, callback=callback, errback=errback or self.on_stage_error,
+                       cb_kwargs={"item": item},
+                       meta={"model_id": item["model_id"], "stage": stage}, dont_filter=True)
+
+    # -- info -----------------------------------------------------------------
+    def info_request(self, model_id: str) -> Request:
+        item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
+                         draft_requested=True)
+        return self._request(hf.model_info_url(self.hf_endpoint, model_id), self.parse_info,
+                             item, "info")
+
+    def parse_info(self, response: Response, item: ModelItem) -> Iterator[Any]:
+        try:
+            payload = json.loads(response.text)
+            if not isinstance(payload, dict) or "id" not in payload:
+                raise ValueError("no model id in the answer")
+            hf.parse_model_info(payload)
+        except (ValueError, TypeError, AttributeError) as exc:
+            yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
+            return
+        yield from self.details_from_info(item, payload)
+
+    def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
+        """Continue from an info payload (fetched, or from a listing with the same expand)."""
+        item["info"] = payload
+        if payload.get("id") and payload["id"] != item["model_id"]:
+            self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
+        info = hf.parse_model_info(payload)
+        names = hf.sibling_names(info)
+        if "README.md" in names or not names:
+            yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
+                                item, "card", errback=self.on_card_error)
+        else:
+            item["card_text"], item["card_status"] = None, "missing"
+            yield from self.after_card(item)
+
+    # -- card -----------------------------------------------------------------
+    def parse_card(self, response: Response, item: ModelItem) -> Iterator[Any]:
+        try:
+            item["card_text"] = response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            item["card_text"] = response.body.decode("utf-8", errors="replace")
+            self.crawler.stats.inc_value("motcrawl/card_invalid_utf8")
+        item["card_status"] = "ok"
+        yield from self.after_card(item)
+
+    def on_card_error(self, failure: Failure) -> Iterator[Any]:
+        item: ModelItem = failure.request.cb_kwargs["item"]
+        status = _status(failure)
+        if status in (401, 403):
+            # Gated card: the info answer's cardData still holds its front matter.
+            item["card_text"], item["card_status"] = None, "gated"
+        elif status == 404:
+            item["card_text"], item["card_status"] = None, "missing"
+        else:
+            yield self.failed(item, "card", _error_reason(failure))
+            return
+        yield from self.after_card(item)
+
+    # -- optional follow-ups --------------------------------------------------
+    def after_card(self, item: ModelItem) -> Iterator[Any]:
+        if item.get("refs") is None and self._wants_refs(item):
+            yield self._request(hf.refs_url(self.hf_endpoint, item["model_id"]), self.parse_refs,
+                                item, "refs", errback=self.on_optional_error)
+            return
+        lic_file = self._wants_license_file(item)
+        if lic_file and item.get("license_text") is None:
+            yield self._request(hf.resolve_url(self.hf_endpoint, item["model_id"], lic_file),
+                                self.parse_license_file, item, "license",
+                                errback=self.on_optional_error)
+            return
+        yield from self.finish(item)
+
+    def _wants_refs(self, item: ModelItem) -> bool:
+        text = (item.get("card_text") or "")[:200_000]
+        files = hf.sibling_names(hf.parse_model_info(item["info"]))
+        return bool(_CHECKPOINT_HINT_RE.search(text)) or any(
+            re.search(r"(^|/)(checkpoint|step|ckpt)", f, re.I) for f in files)
+
+    def _wants_license_file(self, item: ModelItem) -> str | None:
+        info = hf.parse_model_info(item["info"])
+        card = hf.parse_card(item.get("card_text") or "")
+        data = card.data or (info.card_data.to_dict() if info.card_data else {})
+        finding = detect_license(data, list(info.tags or []), [])
+        files = license_files(hf.sibling_names(info))
+        return files[0] if (not finding.known and files) else None
+
+    def parse_refs(self, response: Response, item: ModelItem) -> Iterator[Any]:
+        try:
+            payload = json.loads(response.text)
+            item["refs"] = [b["name"] for b in payload.get("branches", [])
+                            if isinstance(b, dict) and isinstance(b.get("name"), str)]
+        except (ValueError, AttributeError, TypeError):
+            item["refs"] = []
+            self.crawler.stats.inc_value("motcrawl/refs_invalid")
+        yield from self.after_card(item)
+
+    def parse_license_file(self, response: Response, item: ModelItem) -> Iterator[Any]:
+        item["license_text"] = response.body[:20_000].decode("utf-8", errors="replace")
+        yield from self.after_card(item)
+
+    def on_optional_error(self, failure: Failure) -> Iterator[Any]:
+        """A follow-up that only sharpens the draft failed: draft without it, say so."""
+        item: ModelItem = failure.request.cb_kwargs["item"]
+        stage = failure.request.meta.get("stage", "")
+        self.logger.warning("%s: %s request failed (%s); drafting without it",
+                            item["model_id"], stage, _error_reason(failure))
+        self.crawler.stats.inc_value(f"motcrawl/optional_failed/{stage}")
+        if stage == "refs":
+            item["refs"] = []
+        elif stage == "license":
+            item["license_text"] = ""
+        yield from self.after_card(item)
+
+    def finish(self, item: ModelItem) -> Iterator[Any]:
+        """Hook for spiders that add evidence (GitHub, datasets) before the item goes out."""
+        yield item
+
+    # -- failures -------------------------------------------------------------
+    def on_stage_error(self, failure: Failure) -> Iterator[Any]:
+        item: ModelItem = failure.request.cb_kwargs["item"]
+        yield self.failed(item, failure.request.meta.get("stage", "fetch"),
+                          _error_reason(failure))
+
+    def failed(self, item: ModelItem, stage: str, reason: str) -> ModelItem:
+        item["failure"] = {"stage": stage, "reason": reason}
+        return item

@@ -1,0 +1,27 @@
+"""``scrapy crawl model -a model_id=ORG/NAME``: draft one model (or several)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from motcrawl.args import ModelArgs, parse_model_args
+from motcrawl.spiders.details import ModelDetailsMixin
+
+
+class ModelSpider(ModelDetailsMixin):
+    name = "model"
+
+    @classmethod
+    def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs:
+        """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
+        return parse_model_args(kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.args = self.parse_arguments(kwargs)
+        self.hf_token = kwargs.get("hf_token")
+
+    async def start(self) -> AsyncIterator[Any]:
+        for model_id in self.args.model_ids:
+            yield self.info_request(model_id)
