@@ -99,7 +99,9 @@ class LicenseDB:
         """ScanCode's index (bundled with license-expression) plus the project table."""
         facts = load_facts()
         licenses = [_fact_license(i, n, True) for i, n in facts["open_extra"].items()]
-        licenses += [_fact_license(i, n, False) for i, n in facts["not_open"].items()]
+        for lid, name in facts["not_open"].items():
+            # Drafts and MOT's catalog write the display name, the Hub writes the id.
+            licenses += [_fact_license(lid, name, False), _fact_license(name, name, False)]
         licenses += _scancode_licenses()
         return cls(
             licenses,

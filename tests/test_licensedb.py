@@ -117,6 +117,7 @@ def test_ai_licenses_are_known_named_and_never_open(
     assert default_db.is_known(license_id)
     assert default_db.name(license_id.upper()) == name
     assert not default_db.is_open(license_id)
+    assert default_db.is_known(name) and not default_db.is_open(name)
 
 
 def test_canonical_spelling(default_db: LicenseDB) -> None:
