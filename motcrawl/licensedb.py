@@ -245,3 +245,10 @@ def _scancode_licenses() -> tuple[License, ...]:
         for key in (spdx, *(row.get("other_spdx_license_keys") or ())):
             out.append(License(id=spdx if key == spdx else key, name=spdx, open=is_open))
     return tuple(out)
+
+
+def load_license_db(paths: list[str] | None) -> LicenseDB:
+    """MOT's own license files when given (the MOT_LICENSES setting), else the default DB."""
+    if not paths:
+        return LicenseDB.default()
+    return LicenseDB.from_mot_file(*[str(Path(p).expanduser().resolve()) for p in paths])

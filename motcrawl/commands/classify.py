@@ -11,7 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from motcrawl.evaluator import evaluate
-from motcrawl.licensedb import LicenseDB
+from motcrawl.licensedb import LicenseDB, load_license_db
 from motcrawl.validation import ModelFileError, load_yaml_file
 
 
@@ -69,9 +69,7 @@ class Command(ScrapyCommand):
     def _license_db(self) -> LicenseDB:
         assert self.settings is not None
         paths = self.settings.getlist("MOT_LICENSES") if self.settings.get("MOT_LICENSES") else []
-        if not paths:
-            return LicenseDB.default()
         try:
-            return LicenseDB.from_mot_file(*paths)
+            return load_license_db(paths)
         except (OSError, ValueError) as exc:
             raise UsageError(f"cannot load MOT_LICENSES {paths}: {exc}", print_help=False) from exc
