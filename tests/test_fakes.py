@@ -395,3 +395,29 @@ def test_run_scrapy_helper(run_scrapy, tmp_path, monkeypatch):
     result = run_scrapy(["version"], cwd=tmp_path, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Scrapy ")
+
+
+def test_huggingface_hub_client_reads_the_fake_like_the_hub(fake_hub, tmp_path):
+    from huggingface_hub import HfApi, hf_hub_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        GatedRepoError,
+        RepositoryNotFoundError,
+    )
+
+    api = HfApi(endpoint=fake_hub.url, token=False)
+    assert api.model_info("microsoft/phi-2").card_data.license == "mit"
+    assert len(list(api.list_models(sort="downloads"))) == len(KNOWN)
+    assert "step143000" in [b.name for b in api.list_repo_refs("EleutherAI/pythia-160m").branches]
+    path = hf_hub_download("microsoft/phi-2", "README.md", endpoint=fake_hub.url, token=False,
+                           cache_dir=tmp_path)
+    assert "Phi-2" in open(path, encoding="utf-8").read()
+    cases = [("meta-llama/Meta-Llama-3-8B-Instruct", "README.md", GatedRepoError),
+             ("someone/else-entirely", "README.md", RepositoryNotFoundError),
+             ("microsoft/phi-2", "nope.txt", EntryNotFoundError)]
+    for repo_id, filename, error in cases:
+        with pytest.raises(error):
+            hf_hub_download(repo_id, filename, endpoint=fake_hub.url, token=False,
+                            cache_dir=tmp_path)
+    with pytest.raises(RepositoryNotFoundError):
+        api.model_info(MISSING_MODEL)
