@@ -50,13 +50,16 @@ def sections(body: str) -> list[Section]:
 
 
 def title(body: str) -> str | None:
-    """The first level-1 heading (else the first heading), without Markdown decoration."""
-    secs = sections(body)
-    first = next((s for s in secs if s.level == 1), secs[0] if secs else None)
+    """The first level-1 heading, without Markdown decoration or section numbering.
+
+    Lower-level headings are section names ("1. Introduction"), never titles.
+    """
+    first = next((s for s in sections(body) if s.level == 1), None)
     if not first:
         return None
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`]", "", first.title)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-")
+    text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text)
     return text or None
 
 

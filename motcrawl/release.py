@@ -112,6 +112,7 @@ def release_name(ev: ModelEvidence) -> Field:
     heading = cardtext.title(ev.card.body)
     if heading:
         heading = re.sub(r"^(model card|the model card) (for|of)\s+", "", heading, flags=re.I)
+        heading = re.sub(r"\s+model card$", "", heading, flags=re.I)
         heading = re.sub(r"^[^\w]+|[^\w)+.]+$", "", heading).strip()
         repo = _repo_name(ev.model_id)
         if heading.lower() == repo.lower():
@@ -160,8 +161,10 @@ def release_date(ev: ModelEvidence) -> Field:
 
 
 def _looks_like_code_model(ev: ModelEvidence) -> bool:
-    text = f"{ev.model_id} {' '.join(ev.tags)}".lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", text))
+    """A code model by its name or a ``code`` tag (``custom_code`` is about loading, not use)."""
+    name = ev.model_id.split("/")[-1].lower()
+    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name)) or (
+        "code" in ev.tags)
 
 
 def release_type(ev: ModelEvidence) -> Field:

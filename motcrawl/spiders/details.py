@@ -83,6 +83,12 @@ class ModelDetailsMixin(Spider):
     def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
         """Continue from an info payload (fetched, or from a listing with the same expand)."""
         item["info"] = payload
+        for field, key in (("downloads", "downloads"), ("likes", "likes"),
+                           ("pipeline_tag", "pipeline_tag"), ("gated", "gated")):
+            if item.get(field) is None and key in payload:
+                item[field] = payload[key]
+        if item.get("created") is None and isinstance(payload.get("createdAt"), str):
+            item["created"] = payload["createdAt"][:10]
         if payload.get("id") and payload["id"] != item["model_id"]:
             self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
         info = hf.parse_model_info(payload)
