@@ -132,6 +132,11 @@ class ExternalPlan:
         cand = self.candidate(key)
         if result.status == "found":
             cand.status = "found" if result.verified == "api" else "unverified"
+            if cand.source == "organization guess" and cand.score >= gh.MIN_TRY_SCORE:
+                # The guessed name exists under the model's own organization:
+                # existence was the only doubt.
+                cand.score = max(cand.score, gh.GUESS_CONFIRMED)
+                cand.reasons.append("exists under the organization")
             if cand.score >= gh.ACCEPT_SCORE:
                 self.chosen = cand
         else:

@@ -30,8 +30,10 @@ from motcrawl import cardtext
 from motcrawl.licenses import normalize_license
 
 # Verify candidates at or above this score; accept a verified one at or above ACCEPT.
-MIN_TRY_SCORE = 0.45
+MIN_TRY_SCORE = 0.5
 ACCEPT_SCORE = 0.5
+# A guessed organization/family repository that exists scores this.
+GUESS_CONFIRMED = 0.85
 # At most this many candidates per model cost a request.
 MAX_TRIES = 3
 # Below this X-RateLimit-Remaining only each model's best candidate gets an API call.
@@ -190,10 +192,20 @@ def _org_matches(owner: str, org: str) -> bool:
     return _norm(owner) in options
 
 
-def _family_matches(name: str, families: list[str]) -> bool:
+def _family_match(name: str, families: list[str]) -> float:
+    """1.0: the repository is named after the family (``OLMo``, ``llama3``, also
+    ``granite-4.0-language-models``); 0.7: the family extends its name (``CodeT5``
+    for ``codet5p``, ``DeBERTa`` for ``deberta-v3``); 0: unrelated."""
     repo = _norm(name)
-    return any(f and (repo == _norm(f) or (len(_norm(f)) >= 4 and _norm(f) in repo))
-               for f in families)
+    best = 0.0
+    for fam in (_norm(f) for f in families):
+        if not fam:
+            continue
+        if repo == fam or (len(fam) >= 4 and fam in repo):
+            return 1.0
+        if len(repo) >= 4 and fam.startswith(repo):
+            best = 0.7
+    return best
 
 
 def score_candidate(owner: str, name: str, *, model_id: str, source: str,
@@ -201,12 +213,14 @@ def score_candidate(owner: str, name: str, *, model_id: str, source: str,
     """Score one repository for one model (table-driven tests pin the weights)."""
     org = model_id.split("/")[0] if "/" in model_id else ""
     families = family_names(model_id)
-    base = {"card data": 0.7, "card link": 0.35, "organization guess": 0.25}[source]
+    base = {"card data": 0.7, "card link": 0.35, "organization guess": 0.1}[source]
     reasons = [source]
     score = base
-    if _family_matches(name, families):
-        score += 0.35
-        reasons.append("name matches the model family")
+    family = _family_match(name, families)
+    if family:
+        score += 0.35 * family
+        reasons.append("name matches the model family" if family == 1.0
+                       else "name is the model family's stem")
     if _org_matches(owner, org):
         score += 0.2
         reasons.append("owner matches the Hub organization")
@@ -245,11 +259,14 @@ def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
             add(score_candidate(*ref, model_id=model_id, source="card link",
                                 context=f"{link.text} {link.line}"))
     org = model_id.split("/")[0] if "/" in model_id else ""
-    owners = [org, *GITHUB_ORGS.get(org.lower(), ())] if org else []
-    for owner in dict.fromkeys(owners):
-        for family in family_names(model_id):
-            add(score_candidate(owner, family, model_id=model_id, source="organization guess"))
-    return sorted(found.values(), key=lambda c: (-c.score, c.source != "card link", c.key))
+    # A guess costs a request that often ends in 404: one name, on at most two accounts.
+    owners = list(dict.fromkeys([*GITHUB_ORGS.get(org.lower(), ()), org]))[:2] if org else []
+    families = family_names(model_id)
+    for owner in owners if families else []:
+        add(score_candidate(owner, families[0], model_id=model_id, source="organization guess"))
+    order = {key: i for i, key in enumerate(found)}
+    return sorted(found.values(), key=lambda c: (-c.score, c.source == "organization guess",
+                                                 order[c.key]))
 
 
 def to_try(cands: list[Candidate], *, remaining: int | None) -> list[Candidate]:
@@ -378,7 +395,7 @@ PATH_RULES: tuple[PathRule, ...] = (
     _rule("Evaluation code", r"(^|/)(run_)?eval(uate|uation)?\w*" + _PY, 0.8,
           "evaluation script"),
     _rule("Data preprocessing code", r"(^|/)\w*(preprocess|prepare|pre_process|dedup|"
-                                     r"clean|filter|shard|tokeni[sz]e)\w*" + _PY, 0.8,
+                                     r"clean|filter|tokeni[sz]e(?!r))\w*" + _PY, 0.8,
           "data preparation script"),
     _rule("Data preprocessing code", r"(^|/)(data|dataset|datasets|data_prep|preprocessing|"
                                      r"data_processing)/.+\.py$", 0.6, "data package", folder=True),
