@@ -411,6 +411,10 @@ PATH_RULES: tuple[PathRule, ...] = (
           "model definition"),
     _rule("Model architecture", r"(^|/)(models?|modeling|arch|architectures?|nn|modules)/"
                                 r".+\.py$", 0.75, "model package", folder=True),
+    _rule("Evaluation results", r"(^|/)(evals?|results|eval_results|evaluation_results)/.+"
+                                r"\.(json|csv|jsonl)$", 0.7, "evaluation result files",
+          folder=True),
+    _rule("Technical report", r"^[^/]+\.pdf$", 0.7, "report at the repository root"),
     _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg)$", 0.7,
           "installable package"),
     _rule("Supporting libraries and tools", r"^(requirements[\w.-]*\.txt|environment\.ya?ml|"

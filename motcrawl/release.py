@@ -161,7 +161,9 @@ def release_date(ev: ModelEvidence) -> Field:
 
 def _looks_like_code_model(ev: ModelEvidence) -> bool:
     text = f"{ev.model_id} {' '.join(ev.tags)}".lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", text))
+    # "custom_code" is a Hub tag for remote modeling code, not a code model.
+    return bool(re.search(r"(?<!custom_)code(?!c)|coder|starcoder|santacoder|codegen|codet5",
+                          text))
 
 
 def release_type(ev: ModelEvidence) -> Field:
