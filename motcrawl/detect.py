@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motcrawl import cardtext
+from motcrawl.datasets import common_license
 from motcrawl.evidence import ModelEvidence
 from motcrawl.hf import blob_url, model_url
 from motcrawl.mof import BY_NAME, NAMES
@@ -184,8 +185,21 @@ def _dataset_ids(ev: ModelEvidence) -> list[str]:
 def detect_datasets(ev: ModelEvidence) -> Detection | None:
     ids = _dataset_ids(ev)
     if ids:
-        return Detection("Datasets", 0.9, [f"card datasets: {', '.join(ids[:5])}"],
-                         f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}")
+        evidence = [f"card datasets: {', '.join(ids[:5])}"]
+        looked = {d: i for d, i in ev.datasets.items() if d in ids and isinstance(i, dict)}
+        found = [d for d, i in looked.items() if i.get("found")]
+        confidence = 0.9
+        if looked and not found:
+            # Named, but the Hub knows none of them (typo, removed or private): weaker.
+            confidence = 0.7
+            evidence.append("none of them found on the Hub")
+        elif found:
+            evidence.append(f"on the Hub: {', '.join(found[:5])}")
+        lic = common_license(looked)
+        if lic:
+            evidence.append(f"dataset license: {lic} (all looked-up datasets agree)")
+        return Detection("Datasets", confidence, evidence,
+                         f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}", license=lic)
     for sec in cardtext.sections(ev.card.body):
         if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower():
             ds_links = [lk.url for lk in cardtext.links(sec.text)

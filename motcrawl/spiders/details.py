@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
+from motcrawl.spiders.external import ExternalEvidenceMixin
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
@@ -49,7 +50,7 @@ def _status(failure: Failure) -> int | None:
     return failure.value.response.status if isinstance(failure.value, HttpError) else None
 
 
-class ModelDetailsMixin(Spider):
+class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
     """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
 
     @property
@@ -179,8 +180,8 @@ class ModelDetailsMixin(Spider):
         yield from self.after_card(item)
 
     def finish(self, item: ModelItem) -> Iterator[Any]:
-        """Hook for spiders that add evidence (GitHub, datasets) before the item goes out."""
-        yield item
+        """Hub requests done: look up datasets and the GitHub repository, then the item."""
+        yield from self.external_evidence(item)
 
     # -- failures -------------------------------------------------------------
     def on_stage_error(self, failure: Failure) -> Iterator[Any]:
