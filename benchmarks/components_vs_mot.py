@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -192,7 +193,7 @@ def main(argv: list[str]) -> int:
             "type": (ours["type"] == truth.get("type")) if truth.get("type") else None,
             "architecture": _arch_agrees(ours["architecture"], truth.get("architecture"))
             if truth.get("architecture") else None,
-            "producer": (ours["producer"].lower() == str(truth.get("producer")).lower())
+            "producer": _producer_agrees(ours["producer"], truth.get("producer"))
             if truth.get("producer") else None,
             "repository": (_repo_key(truth.get("repository")) in
                            {_repo_key(ours["repository"]), ours["renamed_from"].lower()})
@@ -233,9 +234,30 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _producer_agrees(ours: str, truth: Any) -> bool:
+    """Same words, or one name's words all within the other's.
+
+    Curators write "Mistral" or "DeepSeek AI", "Technology Innovation Institute,
+    LightOn": a draft naming "Mistral AI" or "Technology Innovation Institute"
+    names the same producer.
+    """
+    def words(text: Any) -> set[str]:
+        return set(re.findall(r"[a-z0-9]+", str(text).lower()))
+
+    a, b = words(ours), words(truth)
+    return bool(a and b) and (a <= b or b <= a)
+
+
 def _arch_agrees(ours: str, truth: Any) -> bool:
-    """Equal, or MOT's generic "transformer" for any transformer variant we name."""
+    """Equal, or MOT's generic "transformer" for any transformer variant we name.
+
+    MOF's list has both "decoder" and "transformer decoder"; MOT's curators use
+    them interchangeably for decoder-only transformers (Mistral-7B, phi-2 are
+    "decoder", Llama and Falcon "transformer decoder"), so they count as one.
+    """
     a, b = ours.lower().strip(), str(truth).lower().strip()
+    same = {"decoder": "transformer decoder", "encoder": "transformer encoder"}
+    a, b = same.get(a, a), same.get(b, b)
     return a == b or (b == "transformer" and a.startswith("transformer"))
 
 

@@ -161,10 +161,10 @@ def release_date(ev: ModelEvidence) -> Field:
 
 
 def _looks_like_code_model(ev: ModelEvidence) -> bool:
-    """A code model by its name or a ``code`` tag (``custom_code`` is about loading, not use)."""
+    """A code model by its name. Tags do not tell: ``custom_code`` is about loading, and
+    ``code`` is a *language* tag that general models trained on code carry too (BLOOM, phi-2)."""
     name = ev.model_id.split("/")[-1].lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name)) or (
-        "code" in ev.tags)
+    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name))
 
 
 def release_type(ev: ModelEvidence) -> Field:
@@ -194,8 +194,8 @@ def _arch_for(model_type: str, archs: list[str]) -> str | None:
         return "RNN"
     if mt in _CNN_TYPES:
         return "CNN"
-    if mt in _ENCODER_DECODER_TYPES or any("ForConditionalGeneration" in a and "T5" in a
-                                           for a in archs):
+    if mt in _ENCODER_DECODER_TYPES or any(("ForConditionalGeneration" in a and "T5" in a)
+                                           or "EncoderDecoder" in a for a in archs):
         return "transformer encoder-decoder"
     if mt in _DECODER_TYPES or any(a.endswith("ForCausalLM") or a.endswith("LMHeadModel")
                                    for a in archs):
