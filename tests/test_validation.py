@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from motcrawl.validation import (
-from tests.conftest import MOT
     ModelFileError,
     ValidationProblem,
     load_schema,
@@ -15,6 +14,7 @@ from tests.conftest import MOT
     stringify_dates,
     validate_document,
 )
+from tests.conftest import MOT
 
 ROOT = Path(__file__).resolve().parents[1]
 
