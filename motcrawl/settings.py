@@ -54,8 +54,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
+    "motcrawl.extensions.BucketStats": 510,
 }
 ITEM_PIPELINES = {
+    "motcrawl.pipelines.CatalogDiffPipeline": 100,
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,
@@ -63,7 +65,11 @@ ITEM_PIPELINES = {
     "motcrawl.pipelines.ClassificationPipeline": 450,
     "motcrawl.pipelines.SchemaValidationPipeline": 500,
     "motcrawl.pipelines.DraftWriterPipeline": 600,
+    "motcrawl.pipelines.GapReportPipeline": 700,
 }
+
+# Rows of the gap report's high-priority table (scrapy crawl missing -a report=...).
+MOTCRAWL_REPORT_ROWS = 200
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("MOTCRAWL_LOG_LEVEL", "INFO")
