@@ -164,7 +164,8 @@ def test_malformed_id_is_one_line_and_exit_2(hub: FakeHub, tmp_path: Path) -> No
                          "-a", f"output_dir={tmp_path}"],
                         cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("error: malformed model id")
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("error: malformed model id")
     assert "Traceback" not in result.stderr
     assert len(hub.requests) == before
 

@@ -1,6 +1,7 @@
 """``scrapy crawl``, with motcrawl's exit codes.
 
-- 2 and one line on stderr when spider arguments are wrong (checked before any request);
+- 2 and one line on stderr when the spider name or its arguments are wrong:
+  checked in ``process_options``, before Scrapy sets up logging or any request;
 - 1 when the crawl drafted nothing and recorded failures.
 """
 
@@ -11,30 +12,37 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from motcrawl.args import ArgumentError
 
 
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 class Command(ScrapyCrawlCommand):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
         if len(args) != 1:
             raise UsageError("give exactly one spider name: scrapy crawl model|missing ...")
-        assert self.crawler_process is not None
+        assert self.settings is not None
+        loader = get_spider_loader(self.settings)
         try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
+            spidercls = loader.load(args[0])
         except KeyError:
-            print(f"error: no spider named {args[0]!r} (try: model, missing)", file=sys.stderr)
-            self.exitcode = 2
-            return
+            _fail(f"no spider named {args[0]!r} (try: {', '.join(sorted(loader.list()))})")
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:
             try:
                 parse(dict(opts.spargs))
             except ArgumentError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
-        crawler = self._create_crawler(spidercls)
+                _fail(str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
