@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from motcrawl.hf import ModelRefError, parse_model_ref
+from motcrawl.outputs import base_of, path_arg, resolve
 
 
 class ArgumentError(ValueError):
@@ -90,9 +91,12 @@ def parse_model_ids(model_id: str | None, ids_file: str | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def output_dir(value: Any, default: str = "drafts") -> Path:
-    """An absolute output folder that exists (or can be made) and is writable."""
-    path = Path(str(value or default)).expanduser().resolve()
+def output_dir(value: Any, default: str = "drafts", base: Path | None = None) -> Path:
+    """An absolute output folder that exists (or can be made) and is writable.
+
+    A relative folder is taken under ``base`` (motcrawl.outputs: never scrapyd's
+    working directory by accident)."""
+    path = resolve(value or default, base)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -114,6 +118,6 @@ class ModelArgs:
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
-    out = output_dir(kwargs.get("output_dir"))
-    failures = Path(str(kwargs.get("failures") or out / "failures.jsonl")).expanduser().resolve()
+    out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
+    failures = path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model")
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)

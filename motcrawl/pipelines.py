@@ -24,6 +24,7 @@ from motcrawl.hf import blob_url
 from motcrawl.licenses import LicenseFinding, detect_license
 from motcrawl.release import Field, fields_as_dict, release_fields
 from motcrawl.scoring import score
+from motcrawl.state import REDRAFT
 from motcrawl.validation import load_schema, validate_document
 from motcrawl.yamlfile import DraftStore, render_draft
 
@@ -199,7 +200,8 @@ class DraftWriterPipeline(_Pipeline):
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],
-                                 adapter["document"]["release"]["name"], text)
+                                 adapter["document"]["release"]["name"], text,
+                                 overwrite=True if adapter.get("incremental") in REDRAFT else None)
         except OSError as exc:
             adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
             failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])

@@ -12,7 +12,9 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from motcrawl.addons import settings_error
 from motcrawl.args import ArgumentError
+from motcrawl.outputs import inject
 
 
 class Command(ScrapyCrawlCommand):
@@ -26,6 +28,13 @@ class Command(ScrapyCrawlCommand):
             print(f"error: no spider named {args[0]!r} (try: model, missing)", file=sys.stderr)
             self.exitcode = 2
             return
+        problem = settings_error(self.settings)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            self.exitcode = 2
+            return
+        # Relative output paths resolve under one base folder (motcrawl.outputs).
+        inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:
             try:
