@@ -166,9 +166,9 @@ LICENSE_FILE_RE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:[._-][\w.-]*)?$", re.I)
 
 
 def license_files(filenames: list[str]) -> list[str]:
-    """Top-level LICENSE-like files of a repository, shortest name first."""
+    """Top-level LICENSE-like files of a repository: LICENSE* before COPYING*, shortest first."""
     found = [f for f in filenames if "/" not in f and LICENSE_FILE_RE.match(f)]
-    return sorted(found, key=lambda f: (len(f), f))
+    return sorted(found, key=lambda f: (not f.upper().startswith("LICEN"), len(f), f))
 
 
 def _card_licenses(card_data: dict[str, Any]) -> list[str]:

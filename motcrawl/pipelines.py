@@ -17,10 +17,12 @@ from scrapy.exceptions import NotConfigured
 
 from motcrawl.detect import Detection, detect_components
 from motcrawl.draft import build_document, today
+from motcrawl.evaluator import evaluate
 from motcrawl.evidence import ModelEvidence, build_evidence
 from motcrawl.failures import FailureLog
 from motcrawl.header import draft_header
 from motcrawl.hf import blob_url
+from motcrawl.licensedb import load_license_db
 from motcrawl.licenses import LicenseFinding, detect_license
 from motcrawl.release import Field, fields_as_dict, release_fields
 from motcrawl.scoring import score
@@ -128,6 +130,35 @@ class ConfidenceScoringPipeline(_Pipeline):
         adapter["document"] = build_document(fields, finding, detections,
                                              code_license=code_license,
                                              repository=github.get("repository", ""))
+        return item
+
+
+class ClassificationPipeline(_Pipeline):
+    """Predicts the MOF class MOT will show for the draft (MOT's evaluator, reproduced)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        paths = crawler.settings.getlist("MOT_LICENSES") if crawler.settings.get(
+            "MOT_LICENSES") else []
+        try:
+            self.license_db = load_license_db(paths)
+        except (OSError, ValueError) as exc:
+            raise NotConfigured(f"MOT_LICENSES {paths}: {exc}") from exc
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        result = evaluate(adapter["document"], self.license_db)
+        adapter["evaluation"] = {
+            "class": result.mof_class, "label": result.label,
+            "progress": {str(k): v for k, v in result.progress.items()},
+            "missing_for_next": result.missing_for_next,
+            "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
+                               for i in result.license_issues],
+        }
+        adapter["mof_class"] = result.label
+        self.stats.inc_value(f"motcrawl/mof_class/{result.mof_class}")
         return item
 
 

@@ -55,6 +55,7 @@ ITEM_PIPELINES = {
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,
     "motcrawl.pipelines.ConfidenceScoringPipeline": 400,
+    "motcrawl.pipelines.ClassificationPipeline": 450,
     "motcrawl.pipelines.SchemaValidationPipeline": 500,
     "motcrawl.pipelines.DraftWriterPipeline": 600,
 }
