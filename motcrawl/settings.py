@@ -48,14 +48,17 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
+    "motcrawl.extensions.BucketStats": 510,
 }
 ITEM_PIPELINES = {
+    "motcrawl.pipelines.CatalogDiffPipeline": 100,
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,
     "motcrawl.pipelines.ConfidenceScoringPipeline": 400,
     "motcrawl.pipelines.SchemaValidationPipeline": 500,
     "motcrawl.pipelines.DraftWriterPipeline": 600,
+    "motcrawl.pipelines.GapReportPipeline": 700,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
