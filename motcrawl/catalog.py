@@ -69,7 +69,7 @@ class CatalogWarning:
 
 def name_stem(name: str) -> str:
     """A model name reduced for similarity: lower case, no separators, no re-upload suffixes."""
-    tokens = [t for t in re.split(r"[-_.\s/]+", str(name).lower()) if t]
+    tokens = [t for t in re.split(r"[-.\s/]+", str(name).lower()) if t]
     while tokens and (tokens[-1] in _NOISE_TOKENS or _QUANT_TOKEN_RE.match(tokens[-1])):
         tokens.pop()
     stem = re.sub(r"[^a-z0-9]+", "", "".join(tokens))
