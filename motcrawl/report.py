@@ -212,7 +212,7 @@ def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
             draft = r["draft_path"] or (r["draft_status"] if r["draft_status"] not in (
                 None, "skipped") else "")
             lines.append(
-                f"| {number} | [{_md(r['model_id'])}](https://huggingface.co/{r['model_id']}) "
+                f"| {number} | [{_md(r['model_id'])}](https://huggingface.co/{_md(r['model_id'])}) "
                 f"| {_n(r['downloads'])} | {_n(r['likes'])} | {_md(r['pipeline_tag'])} "
                 f"| {_md(r['mof_type'])} | {_md(r['license'])} | {_md(r['gated'] or '')} "
                 f"| {_md(r['created'])} | {_md(r['possible_match'] or '')} | {_md(draft)} |")
