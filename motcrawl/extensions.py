@@ -1,13 +1,15 @@
-"""Crawl-level extensions: the end-of-crawl summary."""
+"""Crawl-level extensions: the end-of-crawl summary, requests per rate-limit bucket."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 
+from motcrawl.buckets import bucket_for
 from motcrawl.summary import summary_lines
 
 logger = logging.getLogger(__name__)
@@ -37,3 +39,26 @@ class CrawlSummary:
         failures_path = str(getattr(args, "failures", "")) if args else ""
         for line in summary_lines(stats, self.failures, failures_path, reason):
             logger.info(line)
+
+
+class BucketStats:
+    """Counts every downloaded response per rate-limit bucket and status (motcrawl.buckets).
+
+    ``motcrawl/requests/<bucket>`` and ``motcrawl/requests/<bucket>/status/<code>``;
+    requests outside the Hub and GitHub (MOT's API) count as ``other``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.hf_endpoint = crawler.settings.get("HF_ENDPOINT")
+        self.github_api = crawler.settings.get("GITHUB_API_URL")
+        crawler.signals.connect(self.response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BucketStats:
+        return cls(crawler)
+
+    def response_received(self, response: Response, request: Request) -> None:
+        bucket = bucket_for(request.url, self.hf_endpoint, self.github_api) or "other"
+        self.stats.inc_value(f"motcrawl/requests/{bucket}")
+        self.stats.inc_value(f"motcrawl/requests/{bucket}/status/{response.status}")

@@ -20,6 +20,7 @@ class ModelItem(scrapy.Item):
     status = scrapy.Field()          # missing | known (catalog diff)
     catalog_file = scrapy.Field()
     possible_match = scrapy.Field()
+    base_models = scrapy.Field()     # listing baseModels ids, for possible_match
     mof_class = scrapy.Field()       # predicted MOF class label of the draft
     draft_path = scrapy.Field()
     draft_status = scrapy.Field()    # written | overwritten | exists | invalid | failed | skipped

@@ -48,9 +48,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
+    "motcrawl.extensions.BucketStats": 510,
     "motcrawl.incremental.IncrementalRuns": 520,
 }
 ITEM_PIPELINES = {
+    "motcrawl.pipelines.CatalogDiffPipeline": 100,
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,
@@ -58,6 +60,7 @@ ITEM_PIPELINES = {
     "motcrawl.pipelines.ClassificationPipeline": 450,
     "motcrawl.pipelines.SchemaValidationPipeline": 500,
     "motcrawl.pipelines.DraftWriterPipeline": 600,
+    "motcrawl.pipelines.GapReportPipeline": 700,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
