@@ -7,28 +7,26 @@
   uses scrapy-redis: scheduler queue and duplicate filter live in Redis, so
   several crawler processes (scrapyd nodes) work one crawl. Keys carry
   ``MOTCRAWL_CRAWL_ID``, which every node of one crawl is given; a node that
-  finishes leaves the shared keys alone (``SCHEDULER_PERSIST``) and they
-  expire after ``MOTCRAWL_REDIS_TTL`` seconds.
+  finishes leaves the shared keys alone (``SCHEDULER_PERSIST``) and
+  motcrawl.shared.SharedCrawl gives them a time to live.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
-import time
 from pathlib import Path
 
-from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import BaseSettings
 
 from motcrawl.outputs import OUTPUT_BASE_ARG, default_feed_uri, output_base
+from motcrawl.shared import REDIS_SCHEDULER
 
 logger = logging.getLogger(__name__)
 
 _CRAWL_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
-REDIS_SCHEDULER = "scrapy_redis.scheduler.Scheduler"
 REDIS_DUPEFILTER = "scrapy_redis.dupefilter.RFPDupeFilter"
 
 
@@ -42,6 +40,8 @@ def settings_error(settings: BaseSettings) -> str | None:
     """A one-line reason why these settings cannot start a crawl, or None."""
     if not redis_url(settings):
         return None
+    if importlib.util.find_spec("scrapy_redis") is None:
+        return "REDIS_URL is set but scrapy-redis is not installed: pip install 'motcrawl[deploy]'"
     crawl_id = (settings.get("MOTCRAWL_CRAWL_ID") or "").strip()
     if not crawl_id:
         return ("REDIS_URL is set: give -s MOTCRAWL_CRAWL_ID=NAME, the same on every node of "
@@ -104,59 +104,4 @@ class RedisAddon:
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         for name, value in redis_keys(crawl_id).items():
             settings.set(name, value, priority="addon")
-        settings["EXTENSIONS"]["motcrawl.addons.SharedCrawl"] = 510
-
-
-class SharedCrawl:
-    """Keeps a node of a shared crawl open while other nodes may still fill the queue.
-
-    A node goes idle when the shared queue is momentarily empty (another node is
-    still fetching a listing page whose models it will queue). It closes once it
-    has been idle for ``MOTCRAWL_REDIS_IDLE_CLOSE`` seconds (default 30). On
-    close the crawl's keys get a time to live (``MOTCRAWL_REDIS_TTL``, default a
-    week) instead of being deleted, so that late nodes still see the duplicate
-    filter and old crawls do not pile up in Redis.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        if settings.get("SCHEDULER") != REDIS_SCHEDULER:
-            raise NotConfigured("not a scrapy-redis crawl")
-        self.crawler = crawler
-        self.idle_close = settings.getfloat("MOTCRAWL_REDIS_IDLE_CLOSE", 30.0)
-        self.ttl = settings.getint("MOTCRAWL_REDIS_TTL", 7 * 24 * 3600)
-        self.keys = [settings.get("SCHEDULER_QUEUE_KEY"), settings.get("SCHEDULER_DUPEFILTER_KEY")]
-        self._idle_since: float | None = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(self.busy, signal=signals.request_reached_downloader)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SharedCrawl:
-        return cls(crawler)
-
-    def spider_opened(self, spider: Spider) -> None:
-        logger.info("shared crawl %s through Redis (queue %s)",
-                    self.crawler.settings.get("MOTCRAWL_CRAWL_ID"),
-                    self.keys[0] % {"spider": spider.name})
-
-    def busy(self) -> None:
-        self._idle_since = None
-
-    def spider_idle(self) -> None:
-        now = time.monotonic()
-        if self._idle_since is None:
-            self._idle_since = now
-        if now - self._idle_since < self.idle_close:
-            raise DontCloseSpider
-
-    def spider_closed(self, spider: Spider) -> None:
-        from scrapy_redis.connection import get_redis_from_settings
-
-        try:
-            server = get_redis_from_settings(self.crawler.settings)
-            for key in self.keys:
-                server.expire(key % {"spider": spider.name}, self.ttl)
-        except Exception as exc:  # Redis gone at shutdown: the keys just do not expire
-            logger.warning("could not set a time to live on the crawl's Redis keys: %s", exc)
+        settings["EXTENSIONS"]["motcrawl.shared.SharedCrawl"] = 530

@@ -59,6 +59,7 @@ class RunState:
         self.full = full
         self.stats = stats
         self.observed: dict[str, ModelRecord] = {}
+        self.final: Changes | None = None  # fixed when the spider closes
 
     def decide(self, model_id: str, info: Mapping[str, Any] | None) -> str:
         """One of motcrawl.state.REASONS; ``unchanged`` means: do not draft, fetch nothing."""
@@ -76,6 +77,8 @@ class RunState:
         return record.draft if record else None
 
     def changes(self) -> Changes:
+        if self.final is not None:
+            return self.final
         baselines = {m: self.store.baseline(m) for m in self.observed}
         return changes_since(baselines, self.observed, self.store.previous_run)
 
@@ -184,7 +187,7 @@ class IncrementalRuns:
         runstate = self.runstate
         if runstate is None:
             return
-        changes = runstate.changes()
+        changes = runstate.final = runstate.changes()
         for key, value in changes.counts().items():
             self.crawler.stats.set_value(f"motcrawl/changes/{key}", value)
         if reason == "finished":

@@ -13,7 +13,7 @@ against one base folder, chosen when the crawl starts:
    next to you is what you asked for).
 
 Paths may hold ``%(name)s`` (the spider) and ``%(time)s`` (the crawl's start,
-as in Scrapy's FEEDS: ``2026-11-27T06-00-00``), so a weekly job can keep one
+as in Scrapy's FEEDS: ``2026-11-27T06-00-00+00-00``), so a weekly job can keep one
 report per run.
 """
 
@@ -57,7 +57,7 @@ def output_base(setting: str | None, spider_kwargs: Mapping[str, Any],
 def feed_time(start: datetime | None = None) -> str:
     """The crawl start as Scrapy's FEEDS ``%(time)s`` writes it (no colons: file-name safe)."""
     start = start or datetime.now(timezone.utc)
-    return start.replace(microsecond=0, tzinfo=None).isoformat().replace(":", "-")
+    return start.replace(microsecond=0).isoformat().replace(":", "-")
 
 
 def expand(template: str, *, name: str, time: str) -> str:

@@ -56,12 +56,12 @@ def test_redis_addon_switches_scheduler_and_keys(tmp_path):
                               MOTCRAWL_CRAWL_ID="c1")
     RedisAddon(crawler).update_settings(crawler.settings)
     s = crawler.settings
-    assert s["SCHEDULER"] == "scrapy_redis.scheduler.Scheduler"
+    assert s["SCHEDULER"] == "motcrawl.redisqueue.NodeLocalScheduler"
     assert s["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert s.getbool("SCHEDULER_PERSIST") is True
     assert s["SCHEDULER_QUEUE_KEY"] == redis_keys("c1")["SCHEDULER_QUEUE_KEY"]
     assert "c1" in s["SCHEDULER_DUPEFILTER_KEY"]
-    assert s.getdict("EXTENSIONS")["motcrawl.addons.SharedCrawl"] == 510
+    assert s.getdict("EXTENSIONS")["motcrawl.shared.SharedCrawl"] == 530
 
 
 def test_redis_addon_does_nothing_without_redis_url(tmp_path):
