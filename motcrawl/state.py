@@ -37,7 +37,7 @@ STATE_VERSION = 1
 STATE_FILE = "motcrawl-state.json"
 
 # Why a model is (or is not) drafted in this run.
-NEW = "new"              # no draft recorded for it in this output folder
+NEW = "new"              # not seen missing before (or never drafted and seen as known)
 CHANGED = "changed"      # the Hub sha (or lastModified) differs from the drafted one
 UNCHANGED = "unchanged"  # drafted from the same revision: skip, no request
 FULL = "full"            # -a full=true
@@ -90,19 +90,27 @@ def revision_differs(old_sha: str | None, old_modified: str | None,
 
 def decide(record: ModelRecord | None, sha: str | None, last_modified: str | None,
            output_dir: Path, *, full: bool = False) -> str:
-    """Why to draft a model now (one of REASONS; UNCHANGED means: do not draft)."""
+    """Why to draft a missing model now (one of REASONS; UNCHANGED means: do not draft).
+
+    "New or changed since the last run": a model drafted before is compared with
+    the revision its draft was made from; a model the last run saw missing but did
+    not draft (beyond ``max_drafts``) is not new any more - it stays in the report
+    and its ids file, for ``scrapy crawl model -a ids_file=...``.
+    """
     if full:
         return FULL
-    if record is None or not record.draft:
+    if record is None:
         return NEW
-    draft = Path(record.draft)
-    if draft.parent != output_dir:
-        return NEW
-    if not draft.is_file():
-        return DRAFT_GONE
-    if revision_differs(record.drafted_sha, record.drafted_last_modified, sha, last_modified):
-        return CHANGED
-    return UNCHANGED
+    if record.draft and Path(record.draft).parent == output_dir:
+        if not Path(record.draft).is_file():
+            return DRAFT_GONE
+        changed = revision_differs(record.drafted_sha, record.drafted_last_modified,
+                                   sha, last_modified)
+        return CHANGED if changed else UNCHANGED
+    if record.status != "missing":
+        return NEW  # known to MOT before (now missing again), or drafted for another folder
+    changed = revision_differs(record.sha, record.last_modified, sha, last_modified)
+    return CHANGED if changed else UNCHANGED
 
 
 def draft_revision(path: Path) -> tuple[str | None, str | None]:

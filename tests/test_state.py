@@ -52,12 +52,18 @@ def drafts(tmp_path: Path) -> Path:
     ("record", "sha", "full", "reason"),
     [
         (None, "s1", False, NEW),
-        ({"sha": "s1"}, "s1", False, NEW),  # seen, never drafted
+        ({"sha": "s1"}, "s1", False, NEW),  # only drafted elsewhere / never diffed
+        ({"sha": "s1", "status": "known"}, "s1", False, NEW),  # left the MOT catalog
+        ({"sha": "s1", "status": "missing"}, "s1", False, UNCHANGED),  # seen, beyond max_drafts
+        ({"sha": "s1", "status": "missing"}, "s2", False, CHANGED),
+        ({"sha": "s1", "status": "missing"}, "s1", True, FULL),
         ({"draft": "{d}/kept.yml", "drafted_sha": "s1"}, "s1", False, UNCHANGED),
         ({"draft": "{d}/kept.yml", "drafted_sha": "s1"}, "s2", False, CHANGED),
         ({"draft": "{d}/kept.yml", "drafted_sha": "s1"}, "s1", True, FULL),
         ({"draft": "{d}/gone.yml", "drafted_sha": "s1"}, "s1", False, DRAFT_GONE),
         ({"draft": "/elsewhere/kept.yml", "drafted_sha": "s1"}, "s1", False, NEW),
+        ({"draft": "/elsewhere/kept.yml", "sha": "s1", "status": "missing"}, "s1", False,
+         UNCHANGED),
         ({"draft": "{d}/kept.yml", "drafted_sha": None}, "s1", False, UNCHANGED),
     ],
 )
