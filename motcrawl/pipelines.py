@@ -20,6 +20,7 @@ from motcrawl.detect import Detection, detect_components
 from motcrawl.draft import build_document, today
 from motcrawl.evaluator import evaluate
 from motcrawl.evidence import ModelEvidence, build_evidence
+from motcrawl.external import external_notes
 from motcrawl.failures import FailureLog
 from motcrawl.header import draft_header
 from motcrawl.hf import blob_url
@@ -230,7 +231,8 @@ class DraftWriterPipeline(_Pipeline):
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
             evaluation=adapter.get("evaluation"),
-            notes=list(adapter["license_finding"].get("notes", [])))
+            notes=list(adapter["license_finding"].get("notes", []))
+            + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],

@@ -26,6 +26,9 @@ def _find_shared_mot() -> Path:
 
 
 SHARED_MOT = _find_shared_mot()
+# MOT's reference data when this machine has it; tests that read it skip otherwise.
+MOT: Path | None = SHARED_MOT if (SHARED_MOT / "licenses.json").is_file() else None
+needs_mot = pytest.mark.skipif(MOT is None, reason="../shared/mot (MOT reference data) absent")
 
 # Variables through which a subprocess could find real credentials or a real cache.
 _SCRUBBED = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "GITHUB_TOKEN", "GH_TOKEN",

@@ -1,5 +1,4 @@
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -7,30 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from motcrawl.licensedb import License, LicenseDB, load_facts
+from tests.conftest import MOT, needs_mot
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def mot_dir() -> Path | None:
-    """``<project root>/../shared/mot``; from a git worktree, the main checkout's sibling."""
-    roots = [ROOT]
-    try:
-        common = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-        roots.append(Path(common).parent)
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    for root in roots:
-        candidate = root.parent / "shared" / "mot"
-        if (candidate / "licenses.json").is_file():
-            return candidate
-    return None
-
-
-MOT = mot_dir()
-needs_mot = pytest.mark.skipif(MOT is None, reason="../shared/mot (MOT reference data) absent")
 
 
 @pytest.fixture(scope="module")

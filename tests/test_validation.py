@@ -1,7 +1,6 @@
 import copy
 import datetime
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,29 +14,11 @@ from motcrawl.validation import (
     stringify_dates,
     validate_document,
 )
+from tests.conftest import MOT
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def mot_dir() -> Path | None:
-    """``<project root>/../shared/mot``; from a git worktree, the main checkout's sibling."""
-    roots = [ROOT]
-    try:
-        common = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--path-format=absolute", "--git-common-dir"],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-        roots.append(Path(common).parent)
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    for root in roots:
-        candidate = root.parent / "shared" / "mot"
-        if (candidate / "licenses.json").is_file():
-            return candidate
-    return None
-
-
-MOT = mot_dir()
 
 VALID: dict[str, Any] = {
     "framework": {"name": "Model Openness Framework", "version": "1.0", "date": "2024-12-15"},

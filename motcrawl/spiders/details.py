@@ -26,6 +26,7 @@ from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
 from motcrawl.outputs import inject
+from motcrawl.spiders.external import ExternalEvidenceMixin
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
@@ -51,7 +52,7 @@ def _status(failure: Failure) -> int | None:
     return failure.value.response.status if isinstance(failure.value, HttpError) else None
 
 
-class ModelDetailsMixin(Spider):
+class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
     """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
 
     @classmethod
@@ -96,6 +97,12 @@ class ModelDetailsMixin(Spider):
     def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
         """Continue from an info payload (fetched, or from a listing with the same expand)."""
         item["info"] = payload
+        for field, key in (("downloads", "downloads"), ("likes", "likes"),
+                           ("pipeline_tag", "pipeline_tag"), ("gated", "gated")):
+            if item.get(field) is None and key in payload:
+                item[field] = payload[key]
+        if item.get("created") is None and isinstance(payload.get("createdAt"), str):
+            item["created"] = payload["createdAt"][:10]
         if payload.get("id") and payload["id"] != item["model_id"]:
             self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
         info = hf.parse_model_info(payload)
@@ -186,8 +193,8 @@ class ModelDetailsMixin(Spider):
         yield from self.after_card(item)
 
     def finish(self, item: ModelItem) -> Iterator[Any]:
-        """Hook for spiders that add evidence (GitHub, datasets) before the item goes out."""
-        yield item
+        """Hub requests done: look up datasets and the GitHub repository, then the item."""
+        yield from self.external_evidence(item)
 
     # -- failures -------------------------------------------------------------
     def on_stage_error(self, failure: Failure) -> Iterator[Any]:

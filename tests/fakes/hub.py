@@ -42,6 +42,7 @@ from tests.fakes.server import FakeService, Fault, RecordedRequest, Response
 
 HUB_URL = "https://huggingface.co"
 CASSETTE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
+DATASET_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "hub_datasets"
 
 # The `expand[]` list the crawler asks for on /api/models/{id}; one place for the
 # recorder, the cassettes and the fake.
@@ -425,6 +426,7 @@ class FakeHub(FakeService):
         self.route("GET", "/api/models/{repo:path}/revision/{rev}", self._info)
         self.route("GET", "/api/models/{repo:path}/tree/{rev}", self._tree_api)
         self.route("GET", "/api/models/{repo:path}", self._info)
+        self.route("GET", "/api/datasets/{repo:path}", self._dataset_info)
         self.route("GET", "/cdn-lfs/{repo:path}/{rev}/{file:path}", self._cdn)
         self.route("GET", "/{repo:path}/resolve/{rev}/{file:path}", self._resolve)
         self.route("GET", "/{repo:path}/raw/{rev}/{file:path}", self._resolve)
@@ -529,6 +531,17 @@ class FakeHub(FakeService):
             return _error(404, "RevisionNotFound", f"Invalid rev id: {rev}", json_body=True)
         body = json.dumps(info, separators=(",", ":")).encode()
         return Response(200, body, api_headers(body, repo, "info"))
+
+    def _dataset_info(self, request: RecordedRequest, repo: str) -> Response:
+        """`/api/datasets/{id}` from tests/fixtures/hub_datasets/<org>__<name>.json."""
+        path = DATASET_DIR / (repo.replace("/", "__") + ".json")
+        if "/" not in repo or not path.is_file():
+            if self.identity(request) == "anonymous":
+                return _error(401, "RepoNotFound", "Invalid username or password.",
+                              json_body=True, rid=repo)
+            return _error(404, "RepoNotFound", "Repository not found", json_body=True, rid=repo)
+        body = path.read_bytes()
+        return Response(200, body, api_headers(body, repo, "dataset"))
 
     def _repo_not_found(self, repo: str) -> Response:
         rec = self.recorded.get(("GET", f"/api/models/{MISSING_MODEL}"))
