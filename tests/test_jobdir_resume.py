@@ -14,15 +14,18 @@ from collections import Counter
 from pathlib import Path
 
 from tests.deploy_helpers import PROJECT_ROOT, clean_env, read_jsonl
+from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
 
 
-def _crawl(tmp: Path, hub: FakeHub, mot_api: str, feed: str) -> subprocess.Popen:
+def _crawl(tmp: Path, hub: FakeHub, github: FakeGitHub, mot_api: str,
+           feed: str) -> subprocess.Popen:
     home = tmp / "home"
     env = clean_env(PYTHONPATH=str(PROJECT_ROOT), SCRAPY_SETTINGS_MODULE="motcrawl.settings",
                     HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
     args = [sys.executable, "-m", "scrapy", "crawl", "missing",
             "-s", f"JOBDIR={tmp / 'job'}", "-s", f"HF_ENDPOINT={hub.url}",
+            "-s", f"GITHUB_API_URL={github.api_url}", "-s", f"GITHUB_URL={github.web_url}",
             "-s", f"MOT_API_URL={mot_api}", "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", "CONCURRENT_REQUESTS=2", "-s", f"MOTCRAWL_OUTPUT_DIR={tmp / 'out'}",
             "-a", "min_downloads=0", "-a", "max_drafts=1000", "-O", str(tmp / feed)]
@@ -33,8 +36,8 @@ def _crawl(tmp: Path, hub: FakeHub, mot_api: str, feed: str) -> subprocess.Popen
 def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
     drafts = tmp_path / "out" / "drafts"
     mot = f"{fake_mot_api.url}/api/v1"
-    with FakeHub(generated=30, seed=3, latency=0.05) as hub:
-        first = _crawl(tmp_path, hub, mot, "first.jsonl")
+    with FakeHub(generated=30, seed=3, latency=0.05) as hub, FakeGitHub() as github:
+        first = _crawl(tmp_path, hub, github, mot, "first.jsonl")
         try:
             deadline = time.monotonic() + 120
             while len(list(drafts.glob("*.yml"))) < 3 and first.poll() is None:
@@ -50,10 +53,11 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
         assert "(shutdown)" in log1, log1[-2000:]
         drafted_first = set(drafts.glob("*.yml"))
 
-        second = _crawl(tmp_path, hub, mot, "second.jsonl")
+        second = _crawl(tmp_path, hub, github, mot, "second.jsonl")
         assert second.wait(timeout=120) == 0
         log2 = (tmp_path / "second.jsonl.log").read_text(errors="replace")
         assert "(finished)" in log2, log2[-2000:]
+        assert "] ERROR:" not in log2, log2[-3000:]
         listing = Counter(r.raw_path for r in hub.requests if r.path == "/api/models")
         cards = Counter(r.path for r in hub.requests if r.path.endswith("/README.md"))
 

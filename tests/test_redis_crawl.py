@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy_helpers import PROJECT_ROOT, clean_env, read_jsonl, running_redis
+from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
 
 pytestmark = pytest.mark.skipif(
@@ -24,13 +25,15 @@ pytestmark = pytest.mark.skipif(
     reason="no redis-server binary (Debian package redis-server; .ci/run installs it)")
 
 
-def _node(name: str, tmp: Path, redis_url: str, hub: FakeHub, mot_api: str) -> subprocess.Popen:
+def _node(name: str, tmp: Path, redis_url: str, hub: FakeHub, github: FakeGitHub,
+          mot_api: str) -> subprocess.Popen:
     home = tmp / f"home-{name}"
     env = clean_env(PYTHONPATH=str(PROJECT_ROOT), SCRAPY_SETTINGS_MODULE="motcrawl.settings",
                     HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
     args = [sys.executable, "-m", "scrapy", "crawl", "missing",
             "-s", f"REDIS_URL={redis_url}", "-s", "MOTCRAWL_CRAWL_ID=test-crawl",
             "-s", "MOTCRAWL_REDIS_IDLE_CLOSE=3", "-s", f"HF_ENDPOINT={hub.url}",
+            "-s", f"GITHUB_API_URL={github.api_url}", "-s", f"GITHUB_URL={github.web_url}",
             "-s", f"MOT_API_URL={mot_api}", "-s", "AUTOTHROTTLE_ENABLED=False",
             "-s", f"MOTCRAWL_OUTPUT_DIR={tmp / name}",
             "-a", "min_downloads=0", "-a", "max_drafts=1000",
@@ -40,9 +43,10 @@ def _node(name: str, tmp: Path, redis_url: str, hub: FakeHub, mot_api: str) -> s
 
 
 def test_two_nodes_draft_every_listed_model_once(tmp_path, fake_mot_api):
-    with FakeHub(generated=40, seed=7, latency=0.01) as hub, \
+    with FakeHub(generated=40, seed=7, latency=0.01) as hub, FakeGitHub() as github, \
             running_redis(tmp_path / "redis") as redis_url:
-        nodes = {name: _node(name, tmp_path, redis_url, hub, f"{fake_mot_api.url}/api/v1")
+        nodes = {name: _node(name, tmp_path, redis_url, hub, github,
+                             f"{fake_mot_api.url}/api/v1")
                  for name in ("a", "b")}
         try:
             codes = {name: proc.wait(timeout=150) for name, proc in nodes.items()}
@@ -55,6 +59,7 @@ def test_two_nodes_draft_every_listed_model_once(tmp_path, fake_mot_api):
         assert codes == {"a": 0, "b": 0}, {n: logs[n][-2000:] for n in nodes}
         listing_requests = [r for r in hub.requests if r.path == "/api/models"]
         card_requests = Counter(r.path for r in hub.requests if r.path.endswith("/README.md"))
+        repo_lookups = Counter(r.path for r in github.api_requests())
 
     items = {n: read_jsonl(tmp_path / f"{n}.jsonl") for n in nodes}
     every = [i for n in nodes for i in items[n]]
@@ -76,6 +81,7 @@ def test_two_nodes_draft_every_listed_model_once(tmp_path, fake_mot_api):
         if any((tmp_path / n / "drafts" / "failures.jsonl").exists() for n in nodes) else []
     assert len(drafted) + len(failures) == len(missing)
     assert not [path for path, count in card_requests.items() if count > 1]
+    assert repo_lookups, "no GitHub lookup: the node-local lookups were not exercised"
 
 
 def test_redis_url_without_a_crawl_id_is_a_one_line_error(tmp_path):

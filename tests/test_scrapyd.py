@@ -13,9 +13,16 @@ from pathlib import Path
 import pytest
 
 from tests.deploy_helpers import build_egg, clean_env, read_jsonl, running_scrapyd
+from tests.fakes.github import FakeGitHub
 
 PROJECT = "motcrawl"
 ERROR_LINE = re.compile(r"^\S+ \S+ \[[^\]]+\] (ERROR|CRITICAL):", re.M)
+
+
+@pytest.fixture
+def fake_github():
+    with FakeGitHub() as github:
+        yield github
 
 
 @pytest.fixture
@@ -32,11 +39,13 @@ def _drafts(folder: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.yml")}
 
 
-def test_scheduled_missing_runs_are_incremental(scrapyd, fake_hub, fake_mot_api, tmp_path):
+def test_scheduled_missing_runs_are_incremental(scrapyd, fake_hub, fake_mot_api, fake_github,
+                                                tmp_path):
     assert set(scrapyd.get("listspiders.json", project=PROJECT)["spiders"]) >= {
         "missing", "model"}
     out = tmp_path / "out"
     settings = {"HF_ENDPOINT": fake_hub.url, "MOT_API_URL": f"{fake_mot_api.url}/api/v1",
+                "GITHUB_API_URL": fake_github.api_url, "GITHUB_URL": fake_github.web_url,
                 "MOTCRAWL_OUTPUT_DIR": str(out), "AUTOTHROTTLE_ENABLED": "False"}
     args = {"min_downloads": "0", "max_drafts": "6", "report": "missing-%(time)s.md"}
 
