@@ -69,6 +69,9 @@ ITEM_PIPELINES = {
     "motcrawl.pipelines.GapReportPipeline": 700,
 }
 
+# Rows of the gap report's high-priority table (scrapy crawl missing -a report=...).
+MOTCRAWL_REPORT_ROWS = 200
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("MOTCRAWL_LOG_LEVEL", "INFO")
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

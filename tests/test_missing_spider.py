@@ -15,6 +15,7 @@ import yaml
 from motcrawl.hf import model_id_or_none
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
+from tests.fakes.server import Response
 
 NO_MOT = "http://127.0.0.1:9/api/v1"  # nothing listens: a test that needs the API says so
 
@@ -245,8 +246,7 @@ def test_real_catalog_from_a_folder(run_scrapy, project_root, tmp_path, shared_m
 
 def test_mot_api_failure_stops_before_the_listing(run_scrapy, project_root, tmp_path):
     with FakeHub(enforce=False) as hub, FakeMOTApi() as mot:
-        mot.fault = lambda request: __import__("tests.fakes.server", fromlist=["Response"]) \
-            .Response.json({"error": "down"}, status=404)
+        mot.fault = lambda request: Response.json({"error": "down"}, status=503)
         proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a",
                             f"report={tmp_path / 'r.md'}", mot=mot)
         assert items == {}
