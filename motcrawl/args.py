@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from motcrawl.hf import ModelRefError, parse_model_ref
+from motcrawl.outputs import base_of, path_arg, resolve, under_scrapyd
 
 
 class ArgumentError(ValueError):
@@ -90,9 +91,12 @@ def parse_model_ids(model_id: str | None, ids_file: str | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def output_dir(value: Any, default: str = "drafts") -> Path:
-    """An absolute output folder that exists (or can be made) and is writable."""
-    path = Path(str(value or default)).expanduser().resolve()
+def output_dir(value: Any, default: str = "drafts", base: Path | None = None) -> Path:
+    """An absolute output folder that exists (or can be made) and is writable.
+
+    A relative folder is taken under ``base`` (motcrawl.outputs: never scrapyd's
+    working directory by accident)."""
+    path = resolve(value or default, base)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -114,8 +118,8 @@ class ModelArgs:
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
-    out = output_dir(kwargs.get("output_dir"))
-    failures = Path(str(kwargs.get("failures") or out / "failures.jsonl")).expanduser().resolve()
+    out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
+    failures = path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model")
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)
 
 
@@ -150,6 +154,7 @@ class MissingArgs:
     overwrite: bool
     failures: Path
     report: Path | None
+    full: bool = False           # incremental runs: redraft every missing model
 
 
 def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
@@ -159,6 +164,8 @@ def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
     if not given and os.environ.get("MOT_MODELS_DIR", "").strip():
         given, name = os.environ["MOT_MODELS_DIR"].strip(), "MOT_MODELS_DIR"
     if not given:
+        if under_scrapyd(kwargs):  # scrapyd's working directory says nothing about MOT
+            return None
         fallback = Path("..", "models").resolve()
         return fallback if fallback.is_dir() else None
     path = Path(str(given)).expanduser().resolve()
@@ -169,10 +176,10 @@ def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
     return path
 
 
-def _report_path(value: Any) -> Path | None:
+def _report_path(value: Any, kwargs: dict[str, Any]) -> Path | None:
     if value is None or str(value).strip() == "":
         return None
-    path = Path(str(value)).expanduser().resolve()
+    path = path_arg(kwargs, value, "missing")
     if path.is_dir():
         raise ArgumentError(f"report {path} is a folder; give a file name such as missing.md")
     if not path.parent.is_dir():
@@ -193,10 +200,11 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
                             "(e.g. text-generation, text-to-image, automatic-speech-recognition)")
     max_drafts = parse_count("max_drafts", kwargs.get("max_drafts"), 20)
     overwrite = parse_bool("overwrite", kwargs.get("overwrite"))
+    full = parse_bool("full", kwargs.get("full"))
     models_dir = _catalog_dir(kwargs)
-    report = _report_path(kwargs.get("report"))
-    out = output_dir(kwargs.get("output_dir"))
-    failures = Path(str(kwargs.get("failures") or out / "failures.jsonl")).expanduser().resolve()
+    out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
+    report = _report_path(kwargs.get("report"), kwargs)
+    failures = path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "missing")
     assert min_downloads is not None and max_drafts is not None
     return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
-                       overwrite, failures, report)
+                       overwrite, failures, report, full)

@@ -24,6 +24,8 @@ class ModelItem(scrapy.Item):
     mof_class = scrapy.Field()       # predicted MOF class label of the draft
     draft_path = scrapy.Field()
     draft_status = scrapy.Field()    # written | overwritten | exists | invalid | failed | skipped
+    #                                  | unchanged (incremental run: drafted from this revision)
+    incremental = scrapy.Field()     # why drafted: new | changed | unchanged | full | draft-gone
 
     # What the spider fetched (raw, for the pipelines).
     draft_requested = scrapy.Field()  # False: report only, no draft

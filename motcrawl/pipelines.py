@@ -30,6 +30,7 @@ from motcrawl.priority import priority_for
 from motcrawl.release import Field, fields_as_dict, release_fields
 from motcrawl.report import DEFAULT_MAX_ROWS, GapReport, IdsFile, ids_path_for, render, write_report
 from motcrawl.scoring import score
+from motcrawl.state import REDRAFT, changes_markdown
 from motcrawl.validation import load_schema, validate_document
 from motcrawl.yamlfile import DraftStore, render_draft
 
@@ -235,7 +236,8 @@ class DraftWriterPipeline(_Pipeline):
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],
-                                 adapter["document"]["release"]["name"], text)
+                                 adapter["document"]["release"]["name"], text,
+                                 overwrite=True if adapter.get("incremental") in REDRAFT else None)
         except OSError as exc:
             adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
             failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])
@@ -321,6 +323,7 @@ class GapReportPipeline(_Pipeline):
         if self.report is None or self.ids is None or self.path is None:
             return
         catalog = getattr(spider, "catalog", None)
+        runstate = getattr(spider, "runstate", None)  # motcrawl.incremental
         args = spider.args
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}
@@ -332,7 +335,8 @@ class GapReportPipeline(_Pipeline):
                 catalog_models=getattr(catalog, "model_count", 0),
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
-                output_dir=str(args.output_dir), generated=today(), reason=reason)
+                output_dir=str(args.output_dir), generated=today(), reason=reason,
+                changes=changes_markdown(runstate.changes()) if runstate else None)
             write_report(self.path, text)
         except OSError as exc:
             self.ids.discard()

@@ -151,7 +151,7 @@ def bucket_outcomes(stats: Mapping[str, Any], bucket: str) -> str:
 def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
            catalog_models: int, warnings: list[CatalogWarning], stats: Mapping[str, Any],
            params: Mapping[str, Any], ids_file: Path | None, output_dir: str,
-           generated: str, reason: str = "finished") -> str:
+           generated: str, reason: str = "finished", changes: list[str] | None = None) -> str:
     """The Markdown report."""
     shown = ", ".join(f"`{k}={v}`" for k, v in params.items() if v not in (None, ""))
     lines = [
@@ -187,6 +187,7 @@ def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
               f"Listing pages: {_n(stats.get('motcrawl/listing/pages', 0))}; "
               f"MOT API pages: {_n(stats.get('motcrawl/mot_api/pages', 0))}.", ""]
 
+    lines += list(changes or [])  # motcrawl.state.changes_markdown: since the previous run
     lines += ["## Missing per type", ""]
     types = sorted({t for t, _ in report.missing_by_type},
                    key=lambda t: -sum(report.missing_by_type[(t, p)] for p in PRIORITIES))

@@ -55,6 +55,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
     "motcrawl.extensions.BucketStats": 510,
+    "motcrawl.incremental.IncrementalRuns": 520,
 }
 ITEM_PIPELINES = {
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
@@ -78,3 +79,18 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # No listening ports: a crawl that holds tokens opens no consoles.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# --- Outputs, incremental runs, scrapyd, scrapy-redis (README: "Scheduled crawls") ---
+# Base folder for every relative output path (drafts, report, failures, state, feeds).
+# Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
+MOTCRAWL_OUTPUT_DIR = os.environ.get("MOTCRAWL_OUTPUT_DIR") or None
+# Folder of motcrawl-state.json (default: the drafts folder).
+MOTCRAWL_STATE_DIR = os.environ.get("MOTCRAWL_STATE_DIR") or None
+# One id per crawl, the same on every node of a shared (Redis) crawl.
+MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None
+# redis://host:port/db: share the crawl's queue and duplicate filter (scrapy-redis).
+REDIS_URL = None
+ADDONS = {
+    "motcrawl.addons.OutputAddon": 100,
+    "motcrawl.addons.RedisAddon": 110,
+}

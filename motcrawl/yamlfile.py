@@ -138,10 +138,12 @@ class DraftStore:
             return path
         raise FileExistsError(f"no free draft file name for {model_id}")
 
-    def write(self, model_id: str, source_url: str, name: str, text: str) -> WriteResult:
+    def write(self, model_id: str, source_url: str, name: str, text: str, *,
+              overwrite: bool | None = None) -> WriteResult:
+        """``overwrite`` (default: the store's) replaces an earlier draft of this model."""
         path = self.path_for(model_id, source_url, name)
         if path.exists():
-            if not self.overwrite:
+            if not (self.overwrite if overwrite is None else overwrite):
                 return WriteResult(path, "exists")
             atomic_write(path, text, replace=True)
             return WriteResult(path, "overwritten")

@@ -1,7 +1,8 @@
 """``scrapy crawl``, with motcrawl's exit codes.
 
-- 2 and one line on stderr when the spider name or its arguments are wrong:
-  checked in ``process_options``, before Scrapy sets up logging or any request;
+- 2 and one line on stderr when the spider name, its arguments or the Redis
+  settings are wrong: checked in ``process_options``, before Scrapy sets up
+  logging or makes any request;
 - 1 when the crawl drafted nothing and recorded failures.
 """
 
@@ -9,15 +10,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
+from motcrawl.addons import settings_error
 from motcrawl.args import ArgumentError
+from motcrawl.outputs import inject
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     print(f"error: {message}", file=sys.stderr)
     sys.exit(2)
 
@@ -33,6 +37,11 @@ class Command(ScrapyCrawlCommand):
             spidercls = loader.load(args[0])
         except KeyError:
             _fail(f"no spider named {args[0]!r} (try: {', '.join(sorted(loader.list()))})")
+        problem = settings_error(self.settings)
+        if problem:
+            _fail(problem)
+        # Relative output paths resolve under one base folder (motcrawl.outputs).
+        inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:
             try:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -24,6 +25,7 @@ from twisted.python.failure import Failure
 from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
+from motcrawl.outputs import inject
 from motcrawl.spiders.external import ExternalEvidenceMixin
 
 _CHECKPOINT_HINT_RE = re.compile(
@@ -53,15 +55,26 @@ def _status(failure: Failure) -> int | None:
 class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
     """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Any:
+        # Arguments are parsed in __init__, before the spider sees settings: hand the
+        # output base folder (MOTCRAWL_OUTPUT_DIR, scrapyd default) over as an argument.
+        inject(kwargs, crawler.settings.get("MOTCRAWL_OUTPUT_DIR"))
+        return super().from_crawler(crawler, *args, **kwargs)
+
     @property
     def hf_endpoint(self) -> str:
         return self.settings.get("HF_ENDPOINT").rstrip("/")
 
     def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
                  errback: Any = None) -> Request:
+        # Filtered (dont_filter=False): each URL here belongs to one model, so the only
+        # duplicates are the same model reached twice - a listing that shifted between
+        # pages, a JOBDIR replay, or two scrapy-redis nodes. The duplicate filter (shared
+        # in Redis, persisted in JOBDIR) then fetches it once; retries set dont_filter.
         return Request(url, callback=callback, errback=errback or self.on_stage_error,
                        cb_kwargs={"item": item},
-                       meta={"model_id": item["model_id"], "stage": stage}, dont_filter=True)
+                       meta={"model_id": item["model_id"], "stage": stage})
 
     # -- info -----------------------------------------------------------------
     def info_request(self, model_id: str) -> Request:

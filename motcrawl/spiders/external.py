@@ -11,7 +11,9 @@ mixin only builds requests and hands answers over. Requests:
 - ``HEAD {GITHUB_URL}/{owner}/{repo}`` instead, once the API budget is spent.
 
 Each repository or dataset is requested once per crawl; a model that needs
-one already in flight waits for that answer. A failed lookup never fails the
+one already in flight waits for that answer. The waiting happens in this
+spider's memory, so lookups are NODE_LOCAL: in a shared (scrapy-redis) crawl
+they come back to the node whose models wait for them. A failed lookup never fails the
 model: the draft is written without that evidence and its header says so.
 """
 
@@ -30,6 +32,7 @@ from motcrawl import datasets as ds
 from motcrawl import github as gh
 from motcrawl.external import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
 from motcrawl.items import ModelItem
+from motcrawl.shared import NODE_LOCAL
 
 _API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 _STATUSES = [401, 403, 404, 410, 429, 451]
@@ -130,9 +133,10 @@ class ExternalEvidenceMixin(Spider):
                        callback=self.parse_dataset, errback=self.on_lookup_error,
                        cb_kwargs={"key": dataset_id},
                        meta={"handle_httpstatus_list": _STATUSES, "lookup": ("dataset", dataset_id),
-                             "stage": "dataset"}, dont_filter=True)
+                             "stage": "dataset", NODE_LOCAL: True}, dont_filter=True)
 
     def parse_dataset(self, response: Response, key: str) -> Iterator[Any]:
+        self._ext()  # a JOBDIR resume replays lookups before any model asks
         if response.status == 200:
             try:
                 info = ds.parse_dataset_info(json.loads(response.text))
@@ -156,7 +160,7 @@ class ExternalEvidenceMixin(Spider):
                            callback=self.parse_repo, errback=self.on_lookup_error,
                            cb_kwargs={"key": cand.key, "full_name": cand.full_name},
                            meta={"handle_httpstatus_list": _STATUSES,
-                                 "lookup": ("repo", cand.key), "stage": "github"},
+                                 "lookup": ("repo", cand.key), "stage": "github", NODE_LOCAL: True},
                            dont_filter=True)
         return self._head_request(cand.key, cand.full_name)
 
@@ -166,9 +170,10 @@ class ExternalEvidenceMixin(Spider):
                        callback=self.parse_head, errback=self.on_lookup_error,
                        cb_kwargs={"key": key, "full_name": full_name},
                        meta={"handle_httpstatus_list": _STATUSES, "lookup": ("repo", key),
-                             "stage": "github"}, dont_filter=True)
+                             "stage": "github", NODE_LOCAL: True}, dont_filter=True)
 
     def parse_repo(self, response: Response, key: str, full_name: str) -> Iterator[Any]:
+        self._ext()  # a JOBDIR resume replays lookups before any model asks
         headers = _headers(response)
         self._budget.update(gh.parse_rate_limit(headers))
         if gh.is_rate_limited(response.status, headers):
@@ -210,9 +215,11 @@ class ExternalEvidenceMixin(Spider):
                       errback=self.on_lookup_error,
                       cb_kwargs={"key": key, "result": result},
                       meta={"handle_httpstatus_list": _STATUSES, "lookup": ("repo", key),
-                            "partial": result, "stage": "github"}, dont_filter=True)
+                            "partial": result, "stage": "github", NODE_LOCAL: True},
+                      dont_filter=True)
 
     def parse_tree(self, response: Response, key: str, result: RepoResult) -> Iterator[Any]:
+        self._ext()  # a JOBDIR resume replays lookups before any model asks
         headers = _headers(response)
         self._budget.update(gh.parse_rate_limit(headers))
         name = result.canonical
@@ -233,6 +240,7 @@ class ExternalEvidenceMixin(Spider):
         yield from self._resolve_repo(key, result)
 
     def parse_head(self, response: Response, key: str, full_name: str) -> Iterator[Any]:
+        self._ext()  # a JOBDIR resume replays lookups before any model asks
         if response.status == 200:
             self._stat("github/head_found")
             canonical = "/".join(urlsplit(response.url).path.strip("/").split("/")[:2])
@@ -256,6 +264,7 @@ class ExternalEvidenceMixin(Spider):
     # -- failures ---------------------------------------------------------------------
     def on_lookup_error(self, failure: Failure) -> Iterator[Any]:
         """A network-level failure of a lookup: resolve it as unknown, go on drafting."""
+        self._ext()
         kind, key = failure.request.meta["lookup"]
         reason = type(failure.value).__name__
         self._stat(f"{kind}/error")

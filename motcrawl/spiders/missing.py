@@ -28,7 +28,9 @@ from motcrawl.auth import same_origin
 from motcrawl.catalog import Catalog, add_api_models, api_models, load_dir
 from motcrawl.items import ModelItem
 from motcrawl.priority import listing_facts
+from motcrawl.shared import NODE_LOCAL
 from motcrawl.spiders.details import ModelDetailsMixin, _error_reason
+from motcrawl.state import UNCHANGED
 
 MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
@@ -81,7 +83,8 @@ class MissingSpider(ModelDetailsMixin):
         url = f"{self.mot_api_url}/models?{urlencode({'page': page, 'limit': MOT_PAGE_SIZE})}"
         self._mot_pending += 1
         return Request(url, callback=self.parse_mot_page, errback=self.on_mot_error,
-                       cb_kwargs={"page": page}, meta={"stage": "mot_api"}, dont_filter=True)
+                       cb_kwargs={"page": page}, meta={"stage": "mot_api", NODE_LOCAL: True},
+                       dont_filter=True)  # every node of a shared crawl needs the catalog
 
     def parse_mot_page(self, response: Response, page: int) -> Iterator[Any]:
         self._mot_pending -= 1
@@ -124,8 +127,11 @@ class MissingSpider(ModelDetailsMixin):
         if url is None:
             url = hf.listing_url(self.hf_endpoint, limit=LISTING_PAGE_SIZE,
                                  pipeline_tag=self.args.model_type)
+        # Filtered, so that of several scrapy-redis nodes only one walks the listing (and a
+        # JOBDIR resume never re-reads a page); node-local, so that node keeps the walk
+        # and its counts (limit, max_drafts) while the per-model requests are shared.
         return Request(url, callback=self.parse_listing, errback=self.on_listing_error,
-                       meta={"stage": "listing"}, dont_filter=True)
+                       meta={"stage": "listing", NODE_LOCAL: True})
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         try:
@@ -186,6 +192,15 @@ class MissingSpider(ModelDetailsMixin):
             item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
             yield item
             return
+        runstate = getattr(self, "runstate", None)  # motcrawl.incremental (state file)
+        if runstate is not None:
+            item["incremental"] = runstate.decide(model_id, entry)
+            if item["incremental"] == UNCHANGED:
+                # Drafted from this very revision in an earlier run: no request, no budget.
+                item.update(base_models=_base_models(entry), draft_status=UNCHANGED,
+                            draft_path=runstate.draft_of(model_id))
+                yield item
+                return
         self.drafts_requested += 1
         self._inc("drafts/requested")
         item["draft_requested"] = True
