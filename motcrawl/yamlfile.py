@@ -26,17 +26,33 @@ class _DraftDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+# YAML 1.1 reads these as line breaks; PyYAML's emitter writes them raw in plain,
+# single-quoted and block scalars, where they come back as spaces or newlines.
+_YAML_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and len(value) < 10_000 and not value.endswith(" ") else None
+    style: str | None = None
+    if _YAML_BREAKS.intersection(value):
+        style = '"'  # the only style that escapes them (\N, \L, \P)
+    elif "\n" in value and len(value) < 10_000 and not value.endswith(" "):
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _DraftDumper.add_representer(str, _str_representer)
 
 
+# Everything but the characters YAML allows in a stream, and line breaks (\x85,
+# \u2028, \u2029 count as breaks in YAML 1.1): one stray \x80 in a comment makes
+# the whole file unreadable, a break would end the comment.
+_NOT_IN_COMMENT_RE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]+")
+
+
 def comment_line(text: str) -> str:
     """One header comment line; newlines and control characters cannot break out of it."""
-    flat = re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", str(text))
+    flat = _NOT_IN_COMMENT_RE.sub(" ", str(text))
     return ("# " + flat).rstrip()
 
 
@@ -53,9 +69,10 @@ def render_draft(doc: dict[str, Any], header: list[str]) -> str:
 def safe_file_stem(name: str) -> str:
     """A file name stem from a model name: no separators, no dot-names, no reserved names."""
     stem = re.sub(r"[^\w.+-]+", "-", str(name), flags=re.ASCII).strip("-.")
-    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM].strip("-.") or "model"
-    if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
-        stem = f"{stem}_"
+    stem = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", stem))[:MAX_STEM].strip("-.") or "model"
+    first, dot, rest = stem.partition(".")
+    if first.lower() in _WINDOWS_RESERVED:
+        stem = f"{first}_{dot}{rest}"  # Windows reserves CON.txt as well as CON
     return stem
 
 
