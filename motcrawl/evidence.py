@@ -42,9 +42,9 @@ class ModelEvidence:
         if self.card.data:
             return self.card.data
         data = self.info.card_data
-        if data is None:
-            return {}
-        return data.to_dict() if hasattr(data, "to_dict") else dict(data)
+        if hasattr(data, "to_dict"):
+            data = data.to_dict()
+        return data if isinstance(data, dict) else {}
 
     @property
     def tags(self) -> list[str]:

@@ -7,7 +7,9 @@ from collections import Counter
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.python.failure import Failure
 
+from motcrawl.safety import internal_reason
 from motcrawl.summary import summary_lines
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,7 @@ class CrawlSummary:
         self.crawler = crawler
         self.failures: Counter[str] = Counter()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -30,6 +33,10 @@ class CrawlSummary:
         failure = item.get("failure") if hasattr(item, "get") else None
         if failure:
             self.failures[f"{failure.get('stage')}: {failure.get('reason', '')[:80]}"] += 1
+
+    def item_error(self, item: object, failure: Failure) -> None:
+        """A pipeline raised: motcrawl.safety records the model; count it here."""
+        self.failures[f"pipeline: {internal_reason(failure.value)[:100]}"] += 1
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

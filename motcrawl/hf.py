@@ -163,9 +163,22 @@ def next_link(link_header: str | None) -> str | None:
     return None
 
 
+class HubAnswerError(ValueError):
+    """An info or listing answer huggingface_hub cannot read (a field of the wrong shape)."""
+
+
 def parse_model_info(payload: dict[str, Any]) -> ModelInfo:
-    """huggingface_hub's own model of an info or listing entry."""
-    return ModelInfo(**payload)
+    """huggingface_hub's own model of an info or listing entry.
+
+    ``ModelInfo`` raises KeyError, TypeError or ValueError on fields of the wrong
+    shape (``siblings: [{}]``, ``createdAt: "0"``); callers get one error type.
+    """
+    if not isinstance(payload, dict):
+        raise HubAnswerError(f"expected a JSON object, got {type(payload).__name__}")
+    try:
+        return ModelInfo(**payload)
+    except Exception as exc:  # any shape error in a stranger's answer
+        raise HubAnswerError(f"{type(exc).__name__}: {str(exc)[:150]}") from None
 
 
 @dataclass

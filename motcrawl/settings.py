@@ -46,8 +46,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DOWNLOADER_MIDDLEWARES = {
     "motcrawl.middlewares.TokenMiddleware": 560,
 }
+# A bug hit by one model's data records that model as failed instead of losing it.
+SPIDER_MIDDLEWARES = {
+    "motcrawl.safety.CallbackErrorsToFailures": 40,
+}
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
+    "motcrawl.safety.PipelineErrorsToFailures": 510,
 }
 ITEM_PIPELINES = {
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,

@@ -220,10 +220,12 @@ info_payload = st.fixed_dictionaries(
                                    st.text(max_size=10).map("arxiv:{}".format),
                                    st.text(max_size=10).map("base_model:{}".format)),
                          max_size=6),
-        "cardData": st.dictionaries(
+        "cardData": st.one_of(_json_values, st.dictionaries(
             st.sampled_from(["license", "license_name", "model_name", "datasets", "base_model",
                              "model-index", "language", "pipeline_tag", "tags"]),
-            _json_values, max_size=5),
+            _json_values, max_size=5)),
+        "transformersInfo": _json_values,
+        "evalResults": _json_values,
         "config": st.one_of(st.none(), st.dictionaries(
             st.sampled_from(["architectures", "model_type", "x"]), _json_values, max_size=3)),
         "pipeline_tag": st.one_of(st.none(), st.text(max_size=20)),
