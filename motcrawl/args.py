@@ -104,6 +104,18 @@ def output_dir(value: Any, default: str = "drafts") -> Path:
     return path
 
 
+def failures_file(value: Any, out: Path) -> Path:
+    """The failures file: absolute, in a writable folder, not a folder itself."""
+    path = Path(str(value or out / "failures.jsonl")).expanduser().resolve()
+    if path.is_dir():
+        raise ArgumentError(f"failures {path} is a folder, not a file")
+    try:
+        output_dir(path.parent)
+    except ArgumentError as exc:
+        raise ArgumentError(f"failures: {exc}") from None
+    return path
+
+
 @dataclass
 class ModelArgs:
     model_ids: list[str]
@@ -115,5 +127,5 @@ class ModelArgs:
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
     out = output_dir(kwargs.get("output_dir"))
-    failures = Path(str(kwargs.get("failures") or out / "failures.jsonl")).expanduser().resolve()
+    failures = failures_file(kwargs.get("failures"), out)
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)

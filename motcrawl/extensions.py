@@ -10,7 +10,7 @@ from scrapy.crawler import Crawler
 from twisted.python.failure import Failure
 
 from motcrawl.safety import internal_reason
-from motcrawl.summary import summary_lines
+from motcrawl.summary import reason_group, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ class CrawlSummary:
     def item_scraped(self, item: object) -> None:
         failure = item.get("failure") if hasattr(item, "get") else None
         if failure:
-            self.failures[f"{failure.get('stage')}: {failure.get('reason', '')[:80]}"] += 1
+            self.failures[reason_group(failure.get("stage", ""), failure.get("reason", ""))] += 1
 
     def item_error(self, item: object, failure: Failure) -> None:
         """A pipeline raised: motcrawl.safety records the model; count it here."""
-        self.failures[f"pipeline: {internal_reason(failure.value)[:100]}"] += 1
+        self.failures[reason_group("pipeline", internal_reason(failure.value))] += 1
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

@@ -55,6 +55,7 @@ EXTENSIONS = {
     "motcrawl.safety.PipelineErrorsToFailures": 510,
 }
 ITEM_PIPELINES = {
+    "motcrawl.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,

@@ -83,6 +83,7 @@ class HostileHub(FakeHub):
                  hostile: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.offsite = offsite
+        self.hostile = hostile  # False: the same ids answer normally (a Hub that got better)
         self.slow = slow
         self.error_every = error_every
         self._count = 0
@@ -150,4 +151,4 @@ class HostileHub(FakeHub):
             self.errors_sent += fail
         if fail:
             return Response.text("Internal Server Error", status=500)
-        return self.fault_for(request) or super().handle(request)
+        return (self.hostile and self.fault_for(request)) or super().handle(request)
