@@ -11,11 +11,31 @@ import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from motcrawl.args import ArgumentError
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Check spider arguments here: before the crawler process exists and logs anything,
+        so a bad argument prints exactly one line."""
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() says what is wrong
+        try:
+            spidercls = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            print(f"error: no spider named {args[0]!r} (try: model, missing)", file=sys.stderr)
+            raise SystemExit(2) from None
+        parse = getattr(spidercls, "parse_arguments", None)
+        if parse is not None:
+            try:
+                parse(dict(opts.spargs))
+            except ArgumentError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                raise SystemExit(2) from None
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name: scrapy crawl model|missing ...")

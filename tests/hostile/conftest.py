@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from motcrawl.yamlfile import HEADER_MARK
 from tests.fakes.hostile import CardServer, HostileHub
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,8 @@ def drafts_of(folder: Path) -> dict[str, Path]:
     for path in sorted(folder.glob("*.yml")):
         text = path.read_text(encoding="utf-8")
         assert isinstance(yaml.safe_load(text), dict), path
+        if not text.startswith(HEADER_MARK):
+            continue  # not a draft (a MOT file placed there by the test)
         model_id = next(line.split(": ", 1)[1] for line in text.splitlines()
                         if line.startswith("# model-id: "))
         assert model_id not in out, f"two drafts for {model_id}: {out[model_id]}, {path}"
