@@ -67,7 +67,7 @@ class JobProgress:
 
     def __init__(self, crawler: Crawler) -> None:
         if not job_dir(crawler.settings):
-            raise NotConfigured("no JOBDIR: nothing to resume")
+            raise NotConfigured  # no JOBDIR, nothing to resume (no reason: no log line)
         self.crawler = crawler
         crawler.signals.connect(self.item_finished, signal=signals.item_scraped)
         crawler.signals.connect(self.item_finished, signal=signals.item_error)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
 from motcrawl.args import ArgumentError
+from motcrawl.validation import load_schema
 
 
 class Command(ScrapyCrawlCommand):
@@ -34,6 +36,15 @@ class Command(ScrapyCrawlCommand):
                 parse(dict(opts.spargs))
             except ArgumentError as exc:
                 print(f"error: {exc}", file=sys.stderr)
+                raise SystemExit(2) from None
+        schema = self.settings.get("MOF_SCHEMA")
+        if schema:
+            # SchemaValidationPipeline would only be disabled (a warning): refuse instead
+            # of writing drafts nobody validated.
+            try:
+                load_schema(str(Path(schema).expanduser().resolve()))
+            except (OSError, ValueError) as exc:
+                print(f"error: MOF_SCHEMA {schema}: {exc}".splitlines()[0], file=sys.stderr)
                 raise SystemExit(2) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
