@@ -63,6 +63,8 @@ def parse_model_ref(text: str) -> str:
             raise ModelRefError(f"not a Hugging Face URL: {raw!r}")
         candidate = unquote(parts.path)
     else:
+        if raw.startswith(("/", "\\")) or "\\" in raw:
+            raise ModelRefError(f"not a model id: {raw!r}")
         candidate = candidate.split("?", 1)[0].split("#", 1)[0]
     segments = [s for s in candidate.strip("/").split("/") if s]
     if not segments:

@@ -17,10 +17,13 @@ from scrapy.exceptions import NotConfigured
 
 from motcrawl.detect import Detection, detect_components
 from motcrawl.draft import build_document, today
+from motcrawl.evaluator import evaluate
 from motcrawl.evidence import ModelEvidence, build_evidence
+from motcrawl.external import external_notes
 from motcrawl.failures import FailureLog
 from motcrawl.header import draft_header
 from motcrawl.hf import blob_url
+from motcrawl.licensedb import load_license_db
 from motcrawl.licenses import LicenseFinding, detect_license
 from motcrawl.release import Field, fields_as_dict, release_fields
 from motcrawl.resume import resuming
@@ -131,6 +134,35 @@ class ConfidenceScoringPipeline(_Pipeline):
         return item
 
 
+class ClassificationPipeline(_Pipeline):
+    """Predicts the MOF class MOT will show for the draft (MOT's evaluator, reproduced)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        paths = crawler.settings.getlist("MOT_LICENSES") if crawler.settings.get(
+            "MOT_LICENSES") else []
+        try:
+            self.license_db = load_license_db(paths)
+        except (OSError, ValueError) as exc:
+            raise NotConfigured(f"MOT_LICENSES {paths}: {exc}") from exc
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        result = evaluate(adapter["document"], self.license_db)
+        adapter["evaluation"] = {
+            "class": result.mof_class, "label": result.label,
+            "progress": {str(k): v for k, v in result.progress.items()},
+            "missing_for_next": result.missing_for_next,
+            "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
+                               for i in result.license_issues],
+        }
+        adapter["mof_class"] = result.label
+        self.stats.inc_value(f"motcrawl/mof_class/{result.mof_class}")
+        return item
+
+
 class SchemaValidationPipeline(_Pipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -202,7 +234,8 @@ class DraftWriterPipeline(_Pipeline):
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
             evaluation=adapter.get("evaluation"),
-            notes=list(adapter["license_finding"].get("notes", [])))
+            notes=list(adapter["license_finding"].get("notes", []))
+            + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],

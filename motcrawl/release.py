@@ -112,6 +112,7 @@ def release_name(ev: ModelEvidence) -> Field:
     heading = cardtext.title(ev.card.body)
     if heading:
         heading = re.sub(r"^(model card|the model card) (for|of)\s+", "", heading, flags=re.I)
+        heading = re.sub(r"\s+model card$", "", heading, flags=re.I)
         heading = re.sub(r"^[^\w]+|[^\w)+.]+$", "", heading).strip()
         repo = _repo_name(ev.model_id)
         if heading.lower() == repo.lower():
@@ -160,8 +161,10 @@ def release_date(ev: ModelEvidence) -> Field:
 
 
 def _looks_like_code_model(ev: ModelEvidence) -> bool:
-    text = f"{ev.model_id} {' '.join(ev.tags)}".lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", text))
+    """A code model by its name. Tags do not tell: ``custom_code`` is about loading, and
+    ``code`` is a *language* tag that general models trained on code carry too (BLOOM, phi-2)."""
+    name = ev.model_id.split("/")[-1].lower()
+    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name))
 
 
 def release_type(ev: ModelEvidence) -> Field:
@@ -191,8 +194,8 @@ def _arch_for(model_type: str, archs: list[str]) -> str | None:
         return "RNN"
     if mt in _CNN_TYPES:
         return "CNN"
-    if mt in _ENCODER_DECODER_TYPES or any("ForConditionalGeneration" in a and "T5" in a
-                                           for a in archs):
+    if mt in _ENCODER_DECODER_TYPES or any(("ForConditionalGeneration" in a and "T5" in a)
+                                           or "EncoderDecoder" in a for a in archs):
         return "transformer encoder-decoder"
     if mt in _DECODER_TYPES or any(a.endswith("ForCausalLM") or a.endswith("LMHeadModel")
                                    for a in archs):

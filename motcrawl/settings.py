@@ -18,6 +18,12 @@ GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
 GITHUB_URL = os.environ.get("GITHUB_URL", "https://github.com")
 MOT_API_URL = os.environ.get("MOT_API_URL", "https://mot.isitopen.ai/api/v1")
 
+# --- Evidence beyond the model card (motcrawl.external) -----------------------
+# Look up the model's GitHub repository (REST API, HEAD on github.com once the
+# budget is spent) and the Hub datasets it names. Off: "0"/"false".
+GITHUB_LOOKUPS = os.environ.get("GITHUB_LOOKUPS", "1").lower() not in ("0", "false", "no")
+DATASET_LOOKUPS = os.environ.get("DATASET_LOOKUPS", "1").lower() not in ("0", "false", "no")
+
 # --- Validation and license facts ------------------------------------------
 # MOF_SCHEMA: validate drafts against another schema file (e.g. MOT's own).
 MOF_SCHEMA = os.environ.get("MOF_SCHEMA") or None
@@ -60,6 +66,7 @@ ITEM_PIPELINES = {
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
     "motcrawl.pipelines.ReleaseFieldsPipeline": 350,
     "motcrawl.pipelines.ConfidenceScoringPipeline": 400,
+    "motcrawl.pipelines.ClassificationPipeline": 450,
     "motcrawl.pipelines.SchemaValidationPipeline": 500,
     "motcrawl.pipelines.DraftWriterPipeline": 600,
 }

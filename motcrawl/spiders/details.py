@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
+from motcrawl.spiders.external import ExternalEvidenceMixin
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
@@ -49,7 +50,7 @@ def _status(failure: Failure) -> int | None:
     return failure.value.response.status if isinstance(failure.value, HttpError) else None
 
 
-class ModelDetailsMixin(Spider):
+class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
     """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
 
     @property
@@ -90,6 +91,12 @@ class ModelDetailsMixin(Spider):
             yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
             return
         item["info"] = payload
+        for field, key in (("downloads", "downloads"), ("likes", "likes"),
+                           ("pipeline_tag", "pipeline_tag"), ("gated", "gated")):
+            if item.get(field) is None and key in payload:
+                item[field] = payload[key]
+        if item.get("created") is None and isinstance(payload.get("createdAt"), str):
+            item["created"] = payload["createdAt"][:10]
         if payload.get("id") and payload["id"] != item["model_id"]:
             self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
         names = hf.sibling_names(info)
@@ -179,8 +186,8 @@ class ModelDetailsMixin(Spider):
         yield from self.after_card(item)
 
     def finish(self, item: ModelItem) -> Iterator[Any]:
-        """Hook for spiders that add evidence (GitHub, datasets) before the item goes out."""
-        yield item
+        """Hub requests done: look up datasets and the GitHub repository, then the item."""
+        yield from self.external_evidence(item)
 
     # -- failures -------------------------------------------------------------
     def on_stage_error(self, failure: Failure) -> Iterator[Any]:
