@@ -108,6 +108,18 @@ def output_dir(value: Any, default: str = "drafts", base: Path | None = None) ->
     return path
 
 
+def failures_file(value: Any, out: Path) -> Path:
+    """The failures file: absolute, in a writable folder, not a folder itself."""
+    path = Path(str(value or out / "failures.jsonl")).expanduser().resolve()
+    if path.is_dir():
+        raise ArgumentError(f"failures {path} is a folder, not a file")
+    try:
+        output_dir(path.parent)
+    except ArgumentError as exc:
+        raise ArgumentError(f"failures: {exc}") from None
+    return path
+
+
 @dataclass
 class ModelArgs:
     model_ids: list[str]
@@ -119,7 +131,8 @@ class ModelArgs:
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
-    failures = path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model")
+    failures = failures_file(
+        path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model"), out)
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)
 
 
@@ -204,7 +217,8 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
     models_dir = _catalog_dir(kwargs)
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
     report = _report_path(kwargs.get("report"), kwargs)
-    failures = path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "missing")
+    failures = failures_file(
+        path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "missing"), out)
     assert min_downloads is not None and max_drafts is not None
     return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
                        overwrite, failures, report, full)

@@ -16,7 +16,7 @@ from typing import Any
 
 from motcrawl import cardtext
 from motcrawl.datasets import common_license
-from motcrawl.evidence import ModelEvidence
+from motcrawl.evidence import ModelEvidence, str_list
 from motcrawl.hf import blob_url, model_url
 from motcrawl.mof import BY_NAME, NAMES
 
@@ -142,8 +142,8 @@ def detect_architecture(ev: ModelEvidence) -> Detection | None:
     if modeling:
         return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
                          blob_url(ev.endpoint, ev.model_id, modeling[0]))
-    archs = ev.config.get("architectures") or []
-    library = ev.info.library_name or ""
+    archs = str_list(ev.config.get("architectures"))
+    library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
         return Detection("Model architecture", 0.75,
                          [f"config architectures: {', '.join(map(str, archs[:3]))} "
@@ -181,8 +181,7 @@ def detect_model_card(ev: ModelEvidence) -> Detection | None:
 
 
 def _dataset_ids(ev: ModelEvidence) -> list[str]:
-    data = ev.card_data.get("datasets")
-    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    ids = str_list(ev.card_data.get("datasets"))
     ids += [t.split(":", 1)[1] for t in ev.tags if t.startswith("dataset:")]
     return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
 

@@ -8,9 +8,11 @@ from collections import Counter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from motcrawl.buckets import bucket_for
-from motcrawl.summary import summary_lines
+from motcrawl.safety import internal_reason
+from motcrawl.summary import reason_group, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ class CrawlSummary:
         self.crawler = crawler
         self.failures: Counter[str] = Counter()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -31,7 +34,11 @@ class CrawlSummary:
     def item_scraped(self, item: object) -> None:
         failure = item.get("failure") if hasattr(item, "get") else None
         if failure:
-            self.failures[f"{failure.get('stage')}: {failure.get('reason', '')[:80]}"] += 1
+            self.failures[reason_group(failure.get("stage", ""), failure.get("reason", ""))] += 1
+
+    def item_error(self, item: object, failure: Failure) -> None:
+        """A pipeline raised: motcrawl.safety records the model; count it here."""
+        self.failures[reason_group("pipeline", internal_reason(failure.value))] += 1
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()

@@ -29,6 +29,7 @@ from motcrawl.licenses import LicenseFinding, detect_license
 from motcrawl.priority import priority_for
 from motcrawl.release import Field, fields_as_dict, release_fields
 from motcrawl.report import DEFAULT_MAX_ROWS, GapReport, IdsFile, ids_path_for, render, write_report
+from motcrawl.resume import resuming
 from motcrawl.scoring import score
 from motcrawl.state import REDRAFT, changes_markdown
 from motcrawl.validation import load_schema, validate_document
@@ -207,6 +208,12 @@ class DraftWriterPipeline(_Pipeline):
             self._store = DraftStore(Path(args.output_dir), overwrite=args.overwrite)
             self._failures = FailureLog(Path(args.failures))
         return self._store, self._failures
+
+    def open_spider(self) -> None:
+        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own."""
+        _, failures = self._setup()
+        if not resuming(self.crawler.settings):
+            failures.reset()
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)

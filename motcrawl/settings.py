@@ -52,12 +52,18 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 DOWNLOADER_MIDDLEWARES = {
     "motcrawl.middlewares.TokenMiddleware": 560,
 }
+# A bug hit by one model's data records that model as failed instead of losing it.
+SPIDER_MIDDLEWARES = {
+    "motcrawl.safety.CallbackErrorsToFailures": 40,
+}
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
     "motcrawl.extensions.BucketStats": 510,
     "motcrawl.incremental.IncrementalRuns": 520,
+    "motcrawl.safety.PipelineErrorsToFailures": 530,
 }
 ITEM_PIPELINES = {
+    "motcrawl.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,

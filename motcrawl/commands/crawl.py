@@ -1,8 +1,8 @@
 """``scrapy crawl``, with motcrawl's exit codes.
 
-- 2 and one line on stderr when the spider name, its arguments or the Redis
-  settings are wrong: checked in ``process_options``, before Scrapy sets up
-  logging or makes any request;
+- 2 and one line on stderr when the spider name, its arguments, the Redis
+  settings or MOF_SCHEMA are wrong: checked in ``process_options``, before
+  Scrapy sets up logging or makes any request;
 - 1 when the crawl drafted nothing and recorded failures.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -19,10 +20,11 @@ from scrapy.spiderloader import get_spider_loader
 from motcrawl.addons import settings_error
 from motcrawl.args import ArgumentError
 from motcrawl.outputs import inject
+from motcrawl.validation import load_schema
 
 
 def _fail(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {message}".splitlines()[0], file=sys.stderr)
     sys.exit(2)
 
 
@@ -40,6 +42,14 @@ class Command(ScrapyCrawlCommand):
         problem = settings_error(self.settings)
         if problem:
             _fail(problem)
+        schema = self.settings.get("MOF_SCHEMA")
+        if schema:
+            # SchemaValidationPipeline would only be disabled (a warning): refuse instead
+            # of writing drafts nobody validated.
+            try:
+                load_schema(str(Path(schema).expanduser().resolve()))
+            except (OSError, ValueError) as exc:
+                _fail(f"MOF_SCHEMA {schema}: {exc}")
         # Relative output paths resolve under one base folder (motcrawl.outputs).
         inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
         parse = getattr(spidercls, "parse_arguments", None)

@@ -85,7 +85,9 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
 
     def parse_info(self, response: Response, item: ModelItem) -> Iterator[Any]:
         try:
-            payload = json.loads(response.text)
+            # The body, not response.text: a JSON answer with a wrong Content-Type
+            # (octet-stream) is no TextResponse, and json.loads detects UTF-8/16/32.
+            payload = json.loads(response.body)
             if not isinstance(payload, dict) or "id" not in payload:
                 raise ValueError("no model id in the answer")
             hf.parse_model_info(payload)
@@ -96,6 +98,11 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
 
     def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
         """Continue from an info payload (fetched, or from a listing with the same expand)."""
+        try:
+            info = hf.parse_model_info(payload)
+        except hf.HubAnswerError as exc:
+            yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
+            return
         item["info"] = payload
         for field, key in (("downloads", "downloads"), ("likes", "likes"),
                            ("pipeline_tag", "pipeline_tag"), ("gated", "gated")):
@@ -105,7 +112,6 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
             item["created"] = payload["createdAt"][:10]
         if payload.get("id") and payload["id"] != item["model_id"]:
             self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
-        info = hf.parse_model_info(payload)
         names = hf.sibling_names(info)
         if "README.md" in names or not names:
             yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
