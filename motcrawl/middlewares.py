@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 
 from motcrawl.auth import github_token, hf_token, same_origin
 
@@ -49,3 +52,19 @@ class TokenMiddleware:
         else:
             request.headers.pop("Authorization", None)
         return None
+
+
+class LoopSafeRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's redirects, with redirected requests exempt from the duplicate filter.
+
+    Per-model requests are filtered (so a shared or resumed crawl fetches each once),
+    and Scrapy gives a redirect the same ``dont_filter`` as its source: a redirect
+    loop would then be dropped by the duplicate filter without a callback or an
+    errback, and its model silently lost. REDIRECT_MAX_TIMES still bounds the chain,
+    ending it with IgnoreRequest, which the spider records as that model's failure.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        result = super()._redirect(redirected, request, reason)
+        result.dont_filter = True
+        return result

@@ -51,6 +51,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
 
 DOWNLOADER_MIDDLEWARES = {
     "motcrawl.middlewares.TokenMiddleware": 560,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "motcrawl.middlewares.LoopSafeRedirectMiddleware": 600,
 }
 # A bug hit by one model's data records that model as failed instead of losing it.
 SPIDER_MIDDLEWARES = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import tempfile
@@ -13,7 +12,6 @@ from typing import Any
 
 import yaml
 
-logger = logging.getLogger(__name__)
 # Read once (os.umask can only be read by setting it): the mode new files get.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -134,9 +132,10 @@ class DraftStore:
     """Places drafts in one folder: one file per model, names stable across runs.
 
     A name belongs to the model that claimed it in an earlier crawl (through the
-    ``# source:`` header); within a crawl, to the model whose id sorts first, so
-    the names do not depend on the order the drafts were finished in. Another
-    model whose name collides gets ``<name>--<org>``, then ``<name>--<org>--<hash>``.
+    ``# source:`` header), else to the first model of this crawl to claim it.
+    Another model whose name collides gets ``<name>--<org>``, then
+    ``<name>--<org>--<hash>``: distinct, and stable from one crawl to the next.
+    A written draft is never moved: the path an item reports is where it stays.
     Files that are not our drafts (a MOT catalog file, say) are never touched,
     even with ``overwrite``.
     """
@@ -146,7 +145,6 @@ class DraftStore:
         self.overwrite = overwrite
         # file name -> (model url, model id, release name) of the model holding it
         self._claimed: dict[str, tuple[str, str, str]] = {}
-        self._created: set[str] = set()  # files this store created: it may move them
 
     def candidates(self, model_id: str, name: str) -> list[str]:
         stem = safe_file_stem(name)
@@ -158,37 +156,13 @@ class DraftStore:
         for file_name in self.candidates(model_id, name):
             claim = self._claimed.get(file_name)
             if claim is not None and claim[0] != source_url:
-                if not (model_id < claim[1] and self._make_way(file_name)):
-                    continue
+                continue
             path = self.directory / file_name
             if path.exists() and draft_owner(path) != source_url:
                 continue
             self._claimed[file_name] = (source_url, model_id, name)
             return path
         raise FileExistsError(f"no free draft file name for {model_id}")
-
-    def _make_way(self, file_name: str) -> bool:
-        """Move a draft created in this crawl to its model's next free name."""
-        if file_name not in self._created:
-            return False
-        url, owner_id, owner_name = self._claimed[file_name]
-        names = self.candidates(owner_id, owner_name)
-        for other in names[names.index(file_name) + 1:]:
-            if other in self._claimed or (self.directory / other).exists():
-                continue
-            try:
-                os.link(self.directory / file_name, self.directory / other)  # never clobbers
-            except FileExistsError:
-                continue
-            os.unlink(self.directory / file_name)
-            del self._claimed[file_name]
-            self._created.discard(file_name)
-            self._claimed[other] = (url, owner_id, owner_name)
-            self._created.add(other)
-            logger.info("%s: draft moved to %s (%s goes to a model whose id sorts first)",
-                        owner_id, self.directory / other, file_name)
-            return True
-        return False
 
     def write(self, model_id: str, source_url: str, name: str, text: str, *,
               overwrite: bool | None = None) -> WriteResult:
@@ -201,5 +175,4 @@ class DraftStore:
             return WriteResult(path, "overwritten")
         if not atomic_write(path, text, replace=False):
             return WriteResult(path, "exists")
-        self._created.add(path.name)
         return WriteResult(path, "written")

@@ -67,21 +67,29 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
         return self.settings.get("HF_ENDPOINT").rstrip("/")
 
     def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
-                 errback: Any = None) -> Request:
-        # Filtered (dont_filter=False): each URL here belongs to one model, so the only
-        # duplicates are the same model reached twice - a listing that shifted between
-        # pages, a JOBDIR replay, or two scrapy-redis nodes. The duplicate filter (shared
-        # in Redis, persisted in JOBDIR) then fetches it once; retries set dont_filter.
+                 errback: Any = None, *, entry: bool = False) -> Request:
+        """A request for one model's chain (info, card, refs, license).
+
+        Only a model's *entry* request goes through the duplicate filter: the same
+        model reached twice (a listing that shifted between pages, two scrapy-redis
+        nodes) is then fetched once. The rest of its chain belongs to whoever passed
+        the entry, and is never filtered: the filter would drop a follow-up seen in an
+        earlier, interrupted run of a JOBDIR job without a callback or an errback,
+        and the model would be lost without a trace.
+        """
         return Request(url, callback=callback, errback=errback or self.on_stage_error,
-                       cb_kwargs={"item": item},
+                       cb_kwargs={"item": item}, dont_filter=not entry,
                        meta={"model_id": item["model_id"], "stage": stage})
 
     # -- info -----------------------------------------------------------------
-    def info_request(self, model_id: str) -> Request:
+    def info_request(self, model_id: str, *, refetch: bool = False) -> Request:
+        """The first request for a model. ``refetch``: a resumed job asks again for a
+        model whose requests were in the downloader at shutdown; the persisted
+        duplicate filter has seen them, and would drop the model without a trace."""
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
                          draft_requested=True)
         return self._request(hf.model_info_url(self.hf_endpoint, model_id), self.parse_info,
-                             item, "info")
+                             item, "info", entry=not refetch)
 
     def parse_info(self, response: Response, item: ModelItem) -> Iterator[Any]:
         try:
@@ -96,8 +104,10 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
             return
         yield from self.details_from_info(item, payload)
 
-    def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
-        """Continue from an info payload (fetched, or from a listing with the same expand)."""
+    def details_from_info(self, item: ModelItem, payload: dict[str, Any], *,
+                          listed: bool = False) -> Iterator[Any]:
+        """Continue from an info payload (fetched, or ``listed``: from a listing entry with
+        the same expand, whose card request is then the model's entry request)."""
         try:
             info = hf.parse_model_info(payload)
         except hf.HubAnswerError as exc:
@@ -115,7 +125,7 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
         names = hf.sibling_names(info)
         if "README.md" in names or not names:
             yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
-                                item, "card", errback=self.on_card_error)
+                                item, "card", errback=self.on_card_error, entry=listed)
         else:
             item["card_text"], item["card_status"] = None, "missing"
             yield from self.after_card(item)

@@ -205,7 +205,7 @@ class MissingSpider(ModelDetailsMixin):
         self._inc("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
-        yield from self.details_from_info(item, entry)
+        yield from self.details_from_info(item, entry, listed=True)
 
 
 def _base_models(entry: dict[str, Any]) -> list[str]:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
-from motcrawl.resume import skip_on_start
+from motcrawl.resume import resuming, skip_on_start
 from motcrawl.spiders.details import ModelDetailsMixin
 
 
@@ -28,6 +28,7 @@ class ModelSpider(ModelDetailsMixin):
         if skip:
             self.logger.info("resuming: %d of %d models finished or queued in this job",
                              len(skip & set(self.args.model_ids)), len(self.args.model_ids))
+        resumed = resuming(self.settings)
         for model_id in self.args.model_ids:
             if model_id not in skip:
-                yield self.info_request(model_id)
+                yield self.info_request(model_id, refetch=resumed)

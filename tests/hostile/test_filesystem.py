@@ -44,15 +44,21 @@ def test_hostile_name_stays_in_the_folder(tmp_path: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(["b/llama", "a/llama", "c/llama"])))
-def test_colliding_names_are_distinct_and_do_not_depend_on_order(tmp_path: Path,
-                                                                   order: tuple[str, ...]) -> None:
+def test_colliding_names_are_distinct_and_stable_across_crawls(tmp_path: Path,
+                                                                order: tuple[str, ...]) -> None:
     store = DraftStore(tmp_path)
-    for model_id in order:
-        store.write(model_id, f"https://huggingface.co/{model_id}", "Llama", _draft(model_id))
+    paths = {m: store.write(m, f"https://huggingface.co/{m}", "Llama", _draft(m)).path
+             for m in order}
+    first, *others = order
+    assert paths[first].name == "Llama.yml"
+    assert {paths[m].name for m in others} == {f"Llama--{m.split('/')[0]}.yml" for m in others}
     owners = {p.name: draft_owner(p) for p in tmp_path.iterdir()}
-    assert owners == {"Llama.yml": "https://huggingface.co/a/llama",
-                      "Llama--b.yml": "https://huggingface.co/b/llama",
-                      "Llama--c.yml": "https://huggingface.co/c/llama"}
+    assert owners == {p.name: f"https://huggingface.co/{m}" for m, p in paths.items()}
+    # A later crawl, in another order, finds every model's own file again.
+    again = DraftStore(tmp_path, overwrite=True)
+    for m in reversed(order):
+        result = again.write(m, f"https://huggingface.co/{m}", "Llama", _draft(m))
+        assert (result.path, result.status) == (paths[m], "overwritten")
 
 
 def test_a_name_held_from_an_earlier_crawl_is_kept(tmp_path: Path) -> None:
