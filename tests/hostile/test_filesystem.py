@@ -107,10 +107,13 @@ def test_crawl_with_hostile_names(tmp_path: Path) -> None:
     drafts = drafts_of(out)
     assert set(drafts) == set(NAMES) and not failures_of(out / "failures.jsonl")
     assert all(p.parent == out for p in drafts.values())
-    assert {m: p.name for m, p in drafts.items()} == {
+    names = {m: p.name for m, p in drafts.items()}
+    llamas = {names.pop("org-a/llama"), names.pop("org-b/llama")}
+    assert names == {
         "evil/traversal": "tmp-motcrawl-escaped.yml", "evil/absolute": "etc-passwd.yml",
-        "evil/reserved": "CON_.yml", "org-a/llama": "Llama.yml",
-        "org-b/llama": "Llama--org-b.yml", "evil/clobber": "Existing-MOT-model--evil.yml"}
+        "evil/reserved": "CON_.yml", "evil/clobber": "Existing-MOT-model--evil.yml"}
+    # Same release name: the first drafted keeps it, the other gets its organization.
+    assert llamas in ({"Llama.yml", "Llama--org-b.yml"}, {"Llama.yml", "Llama--org-a.yml"})
     assert mot.read_text(encoding="utf-8") == "release:\n  name: Existing MOT model\n"
     assert not Path("/tmp/motcrawl-escaped.yml").exists()
     # The hostile name is kept as the draft's release name, as data.
