@@ -3,7 +3,8 @@
 - 2 and one line on stderr when the spider name, its arguments, the Redis
   settings or MOF_SCHEMA are wrong: checked in ``process_options``, before
   Scrapy sets up logging or makes any request;
-- 1 when the crawl drafted nothing and recorded failures.
+- 1 when the crawl drafted nothing and recorded failures, or could not do its job
+  (the MOT catalog or the listing failed: the report then says it is partial).
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        reason = str(stats.get("finish_reason", "finished"))
+        if reason not in ("finished", "shutdown") or stats.get("motcrawl/listing/failed"):
+            self.exitcode = 1
+            return
         drafted = sum(stats.get(f"motcrawl/drafts/{k}", 0)
                       for k in ("written", "overwritten", "exists"))
         if stats.get("motcrawl/failed", 0) and not drafted and not stats.get(

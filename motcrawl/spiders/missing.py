@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from motcrawl import hf
@@ -109,8 +110,12 @@ class MissingSpider(ModelDetailsMixin):
 
     def on_mot_error(self, failure: Failure) -> None:
         # A partial catalog would report (and draft) models MOT already has: stop.
+        # Closing through the engine, not by raising CloseSpider: an errback that raises
+        # makes Scrapy log the download error again, with a traceback.
         self._inc("mot_api/failed")
-        raise CloseSpider(f"mot_api_failed: {failure.request.url}: {_error_reason(failure)}")
+        reason = f"mot_api_failed: {failure.request.url}: {_error_reason(failure)}"
+        self.logger.error("MOT catalog unavailable, stopping before the listing (%s)", reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def _catalog_ready(self) -> None:
         assert self.catalog is not None
