@@ -14,6 +14,7 @@ from typing import Any
 
 from motcrawl.hf import ModelRefError, parse_model_ref
 from motcrawl.outputs import base_of, path_arg, resolve, under_scrapyd
+from motcrawl.release import PIPELINE_TYPES
 
 
 class ArgumentError(ValueError):
@@ -137,23 +138,12 @@ def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
 
 
 # -- scrapy crawl missing -----------------------------------------------------
-# Hub tasks accepted by -a model_type (the listing's pipeline_tag filter).
-MODEL_TYPES: frozenset[str] = frozenset({
-    "text-generation", "text2text-generation", "fill-mask", "text-classification",
-    "token-classification", "question-answering", "table-question-answering", "summarization",
-    "translation", "zero-shot-classification", "sentence-similarity", "text-ranking",
-    "feature-extraction", "image-classification", "object-detection", "image-segmentation",
-    "depth-estimation", "zero-shot-image-classification", "zero-shot-object-detection",
-    "mask-generation", "image-feature-extraction", "keypoint-detection", "image-to-image",
-    "text-to-image", "unconditional-image-generation", "automatic-speech-recognition",
-    "text-to-speech", "text-to-audio", "audio-classification", "audio-to-audio",
-    "voice-activity-detection", "text-to-video", "image-to-video", "video-classification",
-    "video-to-video", "image-to-3d", "text-to-3d", "image-text-to-text",
-    "visual-question-answering", "document-question-answering", "image-to-text", "any-to-any",
-    "video-text-to-text", "audio-text-to-text", "visual-document-retrieval",
+# Hub tasks accepted by -a model_type (the listing's pipeline_tag filter): every task
+# that has a MOF type, and the Hub's tasks that have none.
+MODEL_TYPES: frozenset[str] = frozenset(PIPELINE_TYPES) | {
     "reinforcement-learning", "robotics", "tabular-classification", "tabular-regression",
     "time-series-forecasting", "graph-ml",
-})
+}
 
 
 @dataclass
