@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -128,8 +129,10 @@ def running_scrapyd(root: Path, env: dict[str, str], *, items_dir: bool = False
     log = root / "scrapyd.out"
     # scrapyd reads ./scrapyd.conf; its jobs run in this same working directory.
     with log.open("wb") as out:
+        # Its own process group: teardown stops scrapyd *and* any job it started,
+        # so a failed test leaves no crawl running behind it.
         proc = subprocess.Popen([sys.executable, "-m", "scrapyd"], cwd=root, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     server = Scrapyd(f"http://127.0.0.1:{port}", root, log)
     try:
         deadline = time.monotonic() + 30
@@ -146,12 +149,24 @@ def running_scrapyd(root: Path, env: dict[str, str], *, items_dir: bool = False
             time.sleep(0.2)
         yield server
     finally:
-        proc.terminate()
+        _stop_group(proc)
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """SIGTERM to the process group, then SIGKILL to whatever is left after 15 s."""
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
         try:
-            proc.wait(timeout=15)
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+            continue
+        try:  # scrapyd is gone; its jobs may not be
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
 
 
 @contextmanager
