@@ -415,7 +415,9 @@ PATH_RULES: tuple[PathRule, ...] = (
                                 r"\.(json|csv|jsonl)$", 0.7, "evaluation result files",
           folder=True),
     _rule("Technical report", r"^[^/]+\.pdf$", 0.7, "report at the repository root"),
-    _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg)$", 0.7,
+    # Packaging says the repository's own code installs, not that separate supporting
+    # tools were released: a finding for the reviewer, below the claim threshold.
+    _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg)$", 0.45,
           "installable package"),
     _rule("Supporting libraries and tools", r"^(requirements[\w.-]*\.txt|environment\.ya?ml|"
                                             r"Dockerfile[\w.-]*|Makefile)$", 0.6,
