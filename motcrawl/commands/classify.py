@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from motcrawl.commands._output import quiet_on_closed_pipe
 from motcrawl.evaluator import evaluate
 from motcrawl.licensedb import LicenseDB, load_license_db
 from motcrawl.validation import ModelFileError, load_yaml_file
@@ -40,6 +41,7 @@ class Command(ScrapyCommand):
             "--json", action="store_true", help="print one JSON object per file and line"
         )
 
+    @quiet_on_closed_pipe
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if not args:

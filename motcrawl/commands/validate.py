@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from motcrawl.commands._output import quiet_on_closed_pipe
 from motcrawl.validation import ModelFileError, load_schema, load_yaml_file, validate_document
 
 
@@ -34,6 +35,7 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--schema", metavar="PATH", help="JSON Schema file to validate against")
 
+    @quiet_on_closed_pipe
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if not args:
