@@ -1,14 +1,18 @@
-"""Crawl-level extensions: the end-of-crawl summary."""
+"""Crawl-level extensions: the end-of-crawl summary and the periodic progress line."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
+from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
 
-from motcrawl.summary import summary_lines
+from motcrawl.summary import progress_line, ratelimit_lines, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +41,79 @@ class CrawlSummary:
         failures_path = str(getattr(args, "failures", "")) if args else ""
         for line in summary_lines(stats, self.failures, failures_path, reason):
             logger.info(line)
+        for line in ratelimit_lines(stats):
+            logger.info(line)
+
+
+def _rate_limit_middleware(crawler: Crawler) -> Any:
+    """The crawl's RateLimitMiddleware instance (its budgets), if it is enabled."""
+    from motcrawl.middlewares import RateLimitMiddleware
+
+    engine = getattr(crawler, "engine", None)
+    manager = getattr(getattr(engine, "downloader", None), "middleware", None)
+    for mw in getattr(manager, "middlewares", ()):
+        if isinstance(mw, RateLimitMiddleware):
+            return mw
+    return None
+
+
+class CrawlProgress:
+    """Logs a progress line every MOTCRAWL_PROGRESS_INTERVAL seconds (0 turns it off).
+
+    Models seen (distinct ids requested) of the total when the spider knows it
+    (``motcrawl/models/total``), drafted, failed, each rate-limit bucket's
+    budget, and an ETA.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        try:
+            self.interval = crawler.settings.getfloat("MOTCRAWL_PROGRESS_INTERVAL", 30.0)
+        except ValueError:
+            raise NotConfigured("MOTCRAWL_PROGRESS_INTERVAL must be a number of seconds") from None
+        if self.interval <= 0:
+            raise NotConfigured("MOTCRAWL_PROGRESS_INTERVAL is 0: no progress lines")
+        self.seen: set[str] = set()
+        self.finished = 0
+        self.started = time.monotonic()
+        self.task: Any = None
+        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
+        return cls(crawler)
+
+    def request_scheduled(self, request: Any) -> None:
+        model_id = request.meta.get("model_id")
+        if model_id:
+            self.seen.add(model_id)
+
+    def item_scraped(self, item: object) -> None:
+        self.finished += 1
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.log_progress)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+    def line(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        total = stats.get("motcrawl/models/total")
+        drafted = sum(stats.get(f"motcrawl/drafts/{k}", 0)
+                      for k in ("written", "overwritten", "exists"))
+        mw = _rate_limit_middleware(self.crawler)
+        budgets = [(v.key[1], v.remaining, v.quota, v.reset_in)
+                   for v in (mw.budgets() if mw is not None else [])]
+        return progress_line(seen=len(self.seen), total=total, finished=self.finished,
+                             drafted=drafted, failed=stats.get("motcrawl/failed", 0),
+                             elapsed=time.monotonic() - self.started, budgets=budgets)
+
+    def log_progress(self) -> None:
+        logger.info("%s", self.line())

@@ -23,5 +23,8 @@ class ModelSpider(ModelDetailsMixin):
         self.hf_token = kwargs.get("hf_token")
 
     async def start(self) -> AsyncIterator[Any]:
+        # The total paces rate limits (no saving quota for work that is not coming) and
+        # gives the progress line its ETA.
+        self.crawler.stats.set_value("motcrawl/models/total", len(self.args.model_ids))
         for model_id in self.args.model_ids:
             yield self.info_request(model_id)
