@@ -24,7 +24,8 @@ KEY = ("huggingface.co", "api")
      Limit(499, 300.0, 500, 300.0, "api")),
     ({"ratelimit": '"resolvers";r=0;t=12'},                       # no policy: quota unknown
      Limit(0, 12.0, None, None, "resolvers")),
-    ({"RateLimit": '"pages" ; r = 7 ; t = 5', "RateLimit-Policy": '"fixed window";"pages";q=100;w=300'},
+    ({"RateLimit": '"pages" ; r = 7 ; t = 5',
+      "RateLimit-Policy": '"fixed window";"pages";q=100;w=300'},
      Limit(7, 5.0, 100, 300.0, "pages")),
     ({"RateLimit": '"api";r=4;t=9', "RateLimit-Policy": "garbage"},   # bad policy: kept the rest
      Limit(4, 9.0, None, None, "api")),
