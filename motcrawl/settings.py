@@ -50,19 +50,22 @@ MOTCRAWL_RETRY_BACKOFF_MAX = 30.0
 # do not fight: the quota waits happen before a request reaches its download
 # slot, so they are never measured as latency, and 429 answers (non-200) can
 # only raise AutoThrottle's delay, never lower it.
-# - TARGET_CONCURRENCY 8 = CONCURRENT_REQUESTS_PER_DOMAIN: keep up to 8 requests
-#   in flight per host while its latency holds (the Hub and api.github.com are
-#   CDN-fronted services that answer in 50-300 ms; 8 parallel requests is the
-#   load one careful client may put on them). If the host slows down, the
-#   delay grows with latency and fewer go out.
+# - TARGET_CONCURRENCY 16, twice CONCURRENT_REQUESTS_PER_DOMAIN: what a host
+#   sees is capped at 8 in flight by the per-domain limit; AutoThrottle is the
+#   brake for a host that slows down (its delay is latency/16, so a host
+#   answering in 2 s gets a request every 125 ms at most). Why not 8: Scrapy
+#   measures latency until the reactor reads the answer, which includes the
+#   time our own pipelines keep the reactor busy drafting (10-15 ms a model);
+#   with 8 that lag alone held a fast host (50 ms) to ~55 requests/s, below
+#   what the token quotas allow (benchmarks/ratelimit_bench.py).
 # - START_DELAY 0.25 s: gentle first requests; the delay converges to
-#   latency/8 after a handful of answers.
+#   latency/16 after a handful of answers.
 # - MAX_DELAY 10 s: a latency spike backs off this far at most; long waits are
 #   the rate limiter's business (it knows when windows reset).
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 10.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 16.0
 
 # --- Rate limits (motcrawl.middlewares.RateLimitMiddleware) -------------------
 # Budgets per host and bucket (Hub: api, resolvers, pages; GitHub API) from the
