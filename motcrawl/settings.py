@@ -29,7 +29,11 @@ USER_AGENT = "motcrawl/0.1 (Model Openness Tool catalog drafts)"
 # We only call documented JSON APIs and the file resolver, whose rate limits are
 # the politeness contract; robots.txt would cost a "pages"-bucket request per host.
 ROBOTSTXT_OBEY = False
-CONCURRENT_REQUESTS = 16
+# What one host sees is capped by CONCURRENT_REQUESTS_PER_DOMAIN. The total is
+# larger because requests waiting for a rate-limit budget or a retry backoff
+# hold a downloader slot while they wait (RateLimitMiddleware): with 16, a few
+# seconds of 5xx backoffs at the end of a crawl left 8 slots idle.
+CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_TIMEOUT = 60
 # Model cards are small; anything larger is hostile or broken and fails that model.
@@ -45,6 +49,9 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 MOTCRAWL_RETRY_BACKOFF = 1.0
 MOTCRAWL_RETRY_BACKOFF_MAX = 30.0
+# Scrapy's default (-1) queues a retry behind all new work, so retries pile up
+# and their backoffs add up at the end of the crawl; 0 retries in turn.
+RETRY_PRIORITY_ADJUST = 0
 
 # AutoThrottle adapts to latency, RateLimitMiddleware enforces the quotas; they
 # do not fight: the quota waits happen before a request reaches its download
