@@ -60,9 +60,9 @@ def _rate_limit_middleware(crawler: Crawler) -> Any:
 class CrawlProgress:
     """Logs a progress line every MOTCRAWL_PROGRESS_INTERVAL seconds (0 turns it off).
 
-    Models seen (distinct ids requested) of the total when the spider knows it
-    (``motcrawl/models/total``), drafted, failed, each rate-limit bucket's
-    budget, and an ETA.
+    Models seen (distinct ids with a request sent, after any rate-limit wait) of
+    the total when the spider knows it (``motcrawl/models/total``), drafted,
+    failed, each rate-limit bucket's budget, and an ETA.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -77,7 +77,8 @@ class CrawlProgress:
         self.finished = 0
         self.started = time.monotonic()
         self.task: Any = None
-        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(self.request_reached_downloader,
+                                signal=signals.request_reached_downloader)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -86,7 +87,7 @@ class CrawlProgress:
     def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
         return cls(crawler)
 
-    def request_scheduled(self, request: Any) -> None:
+    def request_reached_downloader(self, request: Any) -> None:
         model_id = request.meta.get("model_id")
         if model_id:
             self.seen.add(model_id)

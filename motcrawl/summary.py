@@ -45,9 +45,10 @@ def ratelimit_lines(stats: Mapping[str, Any]) -> list[str]:
     lines = [
         f"  requests by rate-limit bucket: {per_bucket}",
         f"  429 answers {refused}, re-sent after the reset {stats.get('ratelimit/retries', 0)}, "
-        f"given up {stats.get('ratelimit/gave_up', 0)}; waited for budgets "
-        f"{_num(float(stats.get('ratelimit/wait_seconds', 0.0)))} s in "
-        f"{stats.get('ratelimit/waits', 0)} waits",
+        f"given up {stats.get('ratelimit/gave_up', 0)}; {stats.get('ratelimit/waits', 0)} "
+        f"requests waited for a budget, "
+        f"{_num(float(stats.get('ratelimit/wait_seconds', 0.0)))} s in all (summed over "
+        f"requests waiting side by side)",
         f"  5xx/connection retries {stats.get('retry/count', 0)} (backoff "
         f"{_num(float(stats.get('ratelimit/backoff_seconds', 0.0)))} s), "
         f"given up after the last retry {stats.get('retry/max_reached', 0)}",

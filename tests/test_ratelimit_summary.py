@@ -17,7 +17,7 @@ def test_block_names_buckets_refusals_waits_and_retries():
     text = "\n".join(lines)
     assert "api 800 (2 refused), resolvers 790" in text
     assert "429 answers 2, re-sent after the reset 2, given up 0" in text
-    assert "31.2 s in 12 waits" in text or "31.3 s in 12 waits" in text
+    assert "12 requests waited for a budget, 31.2 s in all" in text
     assert "5xx/connection retries 5 (backoff 7.0 s), given up after the last retry 1" in text
 
 
