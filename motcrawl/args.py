@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from motcrawl.hf import ModelRefError, parse_model_ref
+from motcrawl.outputs import base_of, path_arg, resolve, under_scrapyd
 
 
 class ArgumentError(ValueError):
@@ -90,9 +91,12 @@ def parse_model_ids(model_id: str | None, ids_file: str | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def output_dir(value: Any, default: str = "drafts") -> Path:
-    """An absolute output folder that exists (or can be made) and is writable."""
-    path = Path(str(value or default)).expanduser().resolve()
+def output_dir(value: Any, default: str = "drafts", base: Path | None = None) -> Path:
+    """An absolute output folder that exists (or can be made) and is writable.
+
+    A relative folder is taken under ``base`` (motcrawl.outputs: never scrapyd's
+    working directory by accident)."""
+    path = resolve(value or default, base)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -101,6 +105,18 @@ def output_dir(value: Any, default: str = "drafts") -> Path:
         raise ArgumentError(f"output_dir {path} is not a folder")
     if not os.access(path, os.W_OK | os.X_OK):
         raise ArgumentError(f"output_dir {path} is not writable")
+    return path
+
+
+def failures_file(value: Any, out: Path) -> Path:
+    """The failures file: absolute, in a writable folder, not a folder itself."""
+    path = Path(str(value or out / "failures.jsonl")).expanduser().resolve()
+    if path.is_dir():
+        raise ArgumentError(f"failures {path} is a folder, not a file")
+    try:
+        output_dir(path.parent)
+    except ArgumentError as exc:
+        raise ArgumentError(f"failures: {exc}") from None
     return path
 
 
@@ -114,6 +130,95 @@ class ModelArgs:
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
-    out = output_dir(kwargs.get("output_dir"))
-    failures = Path(str(kwargs.get("failures") or out / "failures.jsonl")).expanduser().resolve()
+    out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
+    failures = failures_file(
+        path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model"), out)
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)
+
+
+# -- scrapy crawl missing -----------------------------------------------------
+# Hub tasks accepted by -a model_type (the listing's pipeline_tag filter).
+MODEL_TYPES: frozenset[str] = frozenset({
+    "text-generation", "text2text-generation", "fill-mask", "text-classification",
+    "token-classification", "question-answering", "table-question-answering", "summarization",
+    "translation", "zero-shot-classification", "sentence-similarity", "text-ranking",
+    "feature-extraction", "image-classification", "object-detection", "image-segmentation",
+    "depth-estimation", "zero-shot-image-classification", "zero-shot-object-detection",
+    "mask-generation", "image-feature-extraction", "keypoint-detection", "image-to-image",
+    "text-to-image", "unconditional-image-generation", "automatic-speech-recognition",
+    "text-to-speech", "text-to-audio", "audio-classification", "audio-to-audio",
+    "voice-activity-detection", "text-to-video", "image-to-video", "video-classification",
+    "video-to-video", "image-to-3d", "text-to-3d", "image-text-to-text",
+    "visual-question-answering", "document-question-answering", "image-to-text", "any-to-any",
+    "video-text-to-text", "audio-text-to-text", "visual-document-retrieval",
+    "reinforcement-learning", "robotics", "tabular-classification", "tabular-regression",
+    "time-series-forecasting", "graph-ml",
+})
+
+
+@dataclass
+class MissingArgs:
+    min_downloads: int
+    limit: int | None
+    model_type: str | None
+    models_dir: Path | None      # None: the catalog comes from MOT's API
+    max_drafts: int
+    output_dir: Path
+    overwrite: bool
+    failures: Path
+    report: Path | None
+    full: bool = False           # incremental runs: redraft every missing model
+
+
+def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
+    """-a models_dir, else MOT_MODELS_DIR, else ../models when it exists, else None (the API)."""
+    given = kwargs.get("models_dir")
+    name = "models_dir"
+    if not given and os.environ.get("MOT_MODELS_DIR", "").strip():
+        given, name = os.environ["MOT_MODELS_DIR"].strip(), "MOT_MODELS_DIR"
+    if not given:
+        if under_scrapyd(kwargs):  # scrapyd's working directory says nothing about MOT
+            return None
+        fallback = Path("..", "models").resolve()
+        return fallback if fallback.is_dir() else None
+    path = Path(str(given)).expanduser().resolve()
+    if not path.exists():
+        raise ArgumentError(f"{name} {path} does not exist")
+    if not path.is_dir():
+        raise ArgumentError(f"{name} {path} is not a folder")
+    return path
+
+
+def _report_path(value: Any, kwargs: dict[str, Any]) -> Path | None:
+    if value is None or str(value).strip() == "":
+        return None
+    path = path_arg(kwargs, value, "missing")
+    if path.is_dir():
+        raise ArgumentError(f"report {path} is a folder; give a file name such as missing.md")
+    if not path.parent.is_dir():
+        raise ArgumentError(f"report folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ArgumentError(f"report folder {path.parent} is not writable")
+    return path
+
+
+def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
+    min_downloads = parse_count("min_downloads", kwargs.get("min_downloads"), 10_000)
+    limit = parse_count("limit", kwargs.get("limit"), None)
+    if limit == 0:
+        raise ArgumentError("limit must be at least 1 (leave it out for no limit)")
+    model_type = str(kwargs.get("model_type") or "").strip() or None
+    if model_type is not None and model_type not in MODEL_TYPES:
+        raise ArgumentError(f"model_type {model_type!r} is not a Hub task "
+                            "(e.g. text-generation, text-to-image, automatic-speech-recognition)")
+    max_drafts = parse_count("max_drafts", kwargs.get("max_drafts"), 20)
+    overwrite = parse_bool("overwrite", kwargs.get("overwrite"))
+    full = parse_bool("full", kwargs.get("full"))
+    models_dir = _catalog_dir(kwargs)
+    out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
+    report = _report_path(kwargs.get("report"), kwargs)
+    failures = failures_file(
+        path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "missing"), out)
+    assert min_downloads is not None and max_drafts is not None
+    return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
+                       overwrite, failures, report, full)

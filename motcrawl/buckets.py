@@ -1,37 +1,32 @@
-"""Which rate-limit bucket a URL spends: the Hub's three, GitHub's, or none we know of.
+"""Which Hugging Face rate-limit bucket a request counts against.
 
-The Hub counts requests in three buckets with separate quotas: ``api``
-(``/api/...``), ``resolvers`` (``/{repo}/resolve/...``) and ``pages`` (every
-other path: HTML pages, ``/raw/``). GitHub's API has its own hourly budget.
+The Hub meters three buckets per 5-minute window: ``api`` (``/api/...``),
+``resolvers`` (``/{repo}/resolve/...``, the generous one) and ``pages``
+(everything else on the Hub host: HTML, ``/raw/``; the strict one). GitHub's
+REST API is its own ``github`` bucket. Anything else (MOT's API, CDN
+redirects) is not rate-limited by these hosts: ``None``.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+from motcrawl.auth import same_origin
+
+BUCKETS: tuple[str, ...] = ("api", "resolvers", "pages", "github")
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(
-        parts.scheme)
-
-
-def bucket_for(url: str, hf_endpoint: str, github_api: str,
-               github_url: str | None = None) -> str | None:
-    """``api`` | ``resolvers`` | ``pages`` | ``github``, or None for any other host."""
-    origin = _origin(url)
-    if origin == _origin(hf_endpoint):
-        prefix = urlsplit(hf_endpoint).path.rstrip("/")
-        path = urlsplit(url).path
-        if prefix and path.startswith(prefix):
-            path = path[len(prefix):]
-        if path.startswith("/api/"):
-            return "api"
-        if "/resolve/" in path:
-            return "resolvers"
-        return "pages"
-    if origin == _origin(github_api) or (github_url and origin == _origin(github_url)):
+def bucket_for(url: str, hf_endpoint: str, github_api: str) -> str | None:
+    if same_origin(url, github_api):
         return "github"
-    return None
+    if not same_origin(url, hf_endpoint):
+        return None
+    base = urlsplit(hf_endpoint).path.rstrip("/")
+    path = urlsplit(url).path[len(base):] if base else urlsplit(url).path
+    if path.startswith("/api/"):
+        return "api"
+    if path.startswith("/cdn-lfs/"):
+        return None
+    if "/resolve/" in path:
+        return "resolvers"
+    return "pages"

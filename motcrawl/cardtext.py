@@ -50,13 +50,16 @@ def sections(body: str) -> list[Section]:
 
 
 def title(body: str) -> str | None:
-    """The first level-1 heading (else the first heading), without Markdown decoration."""
-    secs = sections(body)
-    first = next((s for s in secs if s.level == 1), secs[0] if secs else None)
+    """The first level-1 heading, without Markdown decoration or section numbering.
+
+    Lower-level headings are section names ("1. Introduction"), never titles.
+    """
+    first = next((s for s in sections(body) if s.level == 1), None)
     if not first:
         return None
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`]", "", first.title)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-")
+    text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text)
     return text or None
 
 
@@ -68,20 +71,24 @@ def _line_of(body: str, pos: int) -> str:
 
 
 def links(body: str) -> list[Link]:
-    """Every http(s) link in the card, Markdown, HTML or bare, in order, without duplicates."""
+    """Every http(s) link in the card, Markdown, HTML or bare.
+
+    One entry per URL and line: the same URL cited in two places keeps both
+    contexts ("our blog" in the intro, "results are reported in this blog" later).
+    """
     body = clip(body)
-    found: dict[str, Link] = {}
+    found: dict[tuple[str, str], Link] = {}
     for m in _MD_LINK_RE.finditer(body):
-        url = m.group(2).rstrip(".,;")
-        found.setdefault(url, Link(url, m.group(1).strip(), _line_of(body, m.start())))
+        url, line = m.group(2).rstrip(".,;"), _line_of(body, m.start())
+        found.setdefault((url, line), Link(url, m.group(1).strip(), line))
     for m in _HTML_LINK_RE.finditer(body):
-        url = m.group(1).rstrip(".,;")
+        url, line = m.group(1).rstrip(".,;"), _line_of(body, m.start())
         text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
-        found.setdefault(url, Link(url, text, _line_of(body, m.start())))
+        found.setdefault((url, line), Link(url, text, line))
     for m in _BARE_URL_RE.finditer(body):
-        url = m.group(1).rstrip(".,;:")
-        found.setdefault(url, Link(url, "", _line_of(body, m.start())))
-    return list(found.values())
+        url, line = m.group(1).rstrip(".,;:"), _line_of(body, m.start())
+        found.setdefault((url, line), Link(url, "", line))
+    return sorted(found.values(), key=lambda lk: body.find(lk.line))
 
 
 def code_blocks(body: str) -> list[str]:

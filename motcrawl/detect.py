@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motcrawl import cardtext
-from motcrawl.evidence import ModelEvidence
+from motcrawl.datasets import common_license
+from motcrawl.evidence import ModelEvidence, str_list
 from motcrawl.hf import blob_url, model_url
 from motcrawl.mof import BY_NAME, NAMES
 
@@ -68,10 +69,15 @@ _SAMPLE_HEADING_RE = re.compile(r"example|sample|generation|demo|showcase|output
 _USAGE_CODE_RE = re.compile(
     r"from_pretrained|pipeline\(|\.generate\(|DiffusionPipeline|llama[-_.]cli|llama\.cpp|"
     r"SentenceTransformer\(|vllm|AutoModel|hf_hub_download|ollama run", re.I)
+# Benchmark names as cards write them in tables: "MMLU", "arc_challenge", "HellaSwag".
 _BENCHMARKS_RE = re.compile(
-    r"\b(MMLU|HellaSwag|ARC|TruthfulQA|Winogrande|GSM8K|HumanEval|MBPP|PIQA|BoolQ|"
-    r"LAMBADA|SQuAD|GLUE|SuperGLUE|BBH|MATH|DROP|OpenBookQA|SciQ|COPA|TriviaQA|"
-    r"NaturalQuestions|IFEval|GPQA|MT-Bench|AlpacaEval|FID|CLIP score|WER|BLEU)\b")
+    r"(?<![a-z])(mmlu(?:-pro)?|hellaswag|arc(?:[_ -](?:challenge|easy|c|e))?|truthfulqa|"
+    r"winogrande|gsm8k|humaneval\+?|mbpp|piqa|boolq|lambada|squad|glue|superglue|bbh|"
+    r"math|drop|openbookqa|sciq|copa|triviaqa|natural ?questions|ifeval|gpqa|mt-bench|"
+    r"alpacaeval|agieval|ceval|c-eval|cmmlu|fid|clip score|wer|bleu)(?![a-z])", re.I)
+_BIBTEX_REPORT_RE = re.compile(r"title\s*=\s*[{\"][^}\"]*(technical report|tech report)", re.I)
+_RESULTS_LINK_RE = re.compile(r"(evaluation|benchmark)s? results|results are reported|"
+                              r"detailed (evaluation|results)", re.I)
 _GITHUB_RE = re.compile(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.I)
 
 
@@ -136,8 +142,8 @@ def detect_architecture(ev: ModelEvidence) -> Detection | None:
     if modeling:
         return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
                          blob_url(ev.endpoint, ev.model_id, modeling[0]))
-    archs = ev.config.get("architectures") or []
-    library = ev.info.library_name or ""
+    archs = str_list(ev.config.get("architectures"))
+    library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
         return Detection("Model architecture", 0.75,
                          [f"config architectures: {', '.join(map(str, archs[:3]))} "
@@ -175,8 +181,7 @@ def detect_model_card(ev: ModelEvidence) -> Detection | None:
 
 
 def _dataset_ids(ev: ModelEvidence) -> list[str]:
-    data = ev.card_data.get("datasets")
-    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    ids = str_list(ev.card_data.get("datasets"))
     ids += [t.split(":", 1)[1] for t in ev.tags if t.startswith("dataset:")]
     return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
 
@@ -184,8 +189,21 @@ def _dataset_ids(ev: ModelEvidence) -> list[str]:
 def detect_datasets(ev: ModelEvidence) -> Detection | None:
     ids = _dataset_ids(ev)
     if ids:
-        return Detection("Datasets", 0.9, [f"card datasets: {', '.join(ids[:5])}"],
-                         f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}")
+        evidence = [f"card datasets: {', '.join(ids[:5])}"]
+        looked = {d: i for d, i in ev.datasets.items() if d in ids and isinstance(i, dict)}
+        found = [d for d, i in looked.items() if i.get("found")]
+        confidence = 0.9
+        if looked and not found:
+            # Named, but the Hub knows none of them (typo, removed or private): weaker.
+            confidence = 0.7
+            evidence.append("none of them found on the Hub")
+        elif found:
+            evidence.append(f"on the Hub: {', '.join(found[:5])}")
+        lic = common_license(looked)
+        if lic:
+            evidence.append(f"dataset license: {lic} (all looked-up datasets agree)")
+        return Detection("Datasets", confidence, evidence,
+                         f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}", license=lic)
     for sec in cardtext.sections(ev.card.body):
         if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower():
             ds_links = [lk.url for lk in cardtext.links(sec.text)
@@ -246,6 +264,10 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation results", 0.75,
                          [f"evaluation table under {heading!r}: {table[0][:100]}"],
                          blob_url(ev.endpoint, ev.model_id, "README.md"))
+    for lk in cardtext.links(ev.card.body):
+        if _RESULTS_LINK_RE.search(lk.line):
+            return Detection("Evaluation results", 0.6,
+                             [f"card links evaluation results: {lk.line[:120]}"], lk.url)
     return None
 
 
@@ -260,7 +282,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation data", 0.85, [f"model-index datasets: {', '.join(names[:5])}"])
     bench: list[str] = []
     for _, table in _eval_tables(ev):
-        bench += _BENCHMARKS_RE.findall("\n".join(table))
+        bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
     bench = list(dict.fromkeys(bench))
     if len(bench) >= 2:
         return Detection("Evaluation data", 0.6,
@@ -295,6 +317,11 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
         if _TECH_REPORT_RE.search(sec.title):
             return Detection("Technical report", 0.6, [f"card heading {sec.title!r}"])
     body = cardtext.clip(ev.card.body)
+    cited = _BIBTEX_REPORT_RE.search(body)
+    if cited:
+        # The card cites a technical report: it exists, though the link may be elsewhere.
+        return Detection("Technical report", 0.65,
+                         [f"card cites: {cardtext._line_of(body, cited.start())}"])
     m = _TECH_REPORT_RE.search(body)
     if m:
         return Detection("Technical report", 0.4, [f"card: {cardtext._line_of(body, m.start())}"])

@@ -10,6 +10,19 @@ from huggingface_hub import ModelInfo
 from motcrawl.hf import Card, parse_card, parse_model_info, sibling_names
 
 
+def str_list(value: Any) -> list[str]:
+    """A metadata value that should be a string or a list of strings, as such a list.
+
+    Card front matter and config.json are written by hand: ``datasets: true`` or
+    ``architectures: {}`` happen, and must read as "nothing", not crash a detector.
+    """
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
 @dataclass
 class ModelEvidence:
     model_id: str
@@ -29,9 +42,9 @@ class ModelEvidence:
         if self.card.data:
             return self.card.data
         data = self.info.card_data
-        if data is None:
-            return {}
-        return data.to_dict() if hasattr(data, "to_dict") else dict(data)
+        if hasattr(data, "to_dict"):
+            data = data.to_dict()
+        return data if isinstance(data, dict) else {}
 
     @property
     def tags(self) -> list[str]:

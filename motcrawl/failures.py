@@ -16,6 +16,10 @@ class FailureLog:
         self.path = path
         self.count = 0
 
+    def reset(self) -> None:
+        """Start the file afresh: it lists one crawl's failures (ids_file was read already)."""
+        self.path.unlink(missing_ok=True)
+
     def record(self, model_id: str, stage: str, reason: str) -> None:
         """Append one line; each line is written whole and flushed to disk."""
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -55,11 +55,16 @@ def parse_model_ref(text: str) -> str:
         raise ModelRefError("empty model id")
     candidate = raw
     if "://" in raw or raw.lower().split("/", 1)[0] in _HF_HOSTS:
-        parts = urlsplit(raw if "://" in raw else "https://" + raw)
+        try:
+            parts = urlsplit(raw if "://" in raw else "https://" + raw)
+        except ValueError:  # e.g. "Invalid IPv6 URL"
+            raise ModelRefError(f"not a URL: {raw!r}") from None
         if parts.scheme not in ("http", "https") or (parts.hostname or "") not in _HF_HOSTS:
             raise ModelRefError(f"not a Hugging Face URL: {raw!r}")
         candidate = unquote(parts.path)
     else:
+        if raw.startswith(("/", "\\")) or "\\" in raw:
+            raise ModelRefError(f"not a model id: {raw!r}")
         candidate = candidate.split("?", 1)[0].split("#", 1)[0]
     segments = [s for s in candidate.strip("/").split("/") if s]
     if not segments:
@@ -160,9 +165,22 @@ def next_link(link_header: str | None) -> str | None:
     return None
 
 
+class HubAnswerError(ValueError):
+    """An info or listing answer huggingface_hub cannot read (a field of the wrong shape)."""
+
+
 def parse_model_info(payload: dict[str, Any]) -> ModelInfo:
-    """huggingface_hub's own model of an info or listing entry."""
-    return ModelInfo(**payload)
+    """huggingface_hub's own model of an info or listing entry.
+
+    ``ModelInfo`` raises KeyError, TypeError or ValueError on fields of the wrong
+    shape (``siblings: [{}]``, ``createdAt: "0"``); callers get one error type.
+    """
+    if not isinstance(payload, dict):
+        raise HubAnswerError(f"expected a JSON object, got {type(payload).__name__}")
+    try:
+        return ModelInfo(**payload)
+    except Exception as exc:  # any shape error in a stranger's answer
+        raise HubAnswerError(f"{type(exc).__name__}: {str(exc)[:150]}") from None
 
 
 @dataclass
@@ -197,4 +215,6 @@ def parse_card(text: str) -> Card:
 
 
 def sibling_names(info: ModelInfo) -> list[str]:
-    return [s.rfilename for s in (info.siblings or []) if getattr(s, "rfilename", None)]
+    """File names of the repository (entries that are not non-empty strings are ignored)."""
+    names = (getattr(s, "rfilename", None) for s in (info.siblings or []))
+    return [n for n in names if isinstance(n, str) and n]

@@ -20,9 +20,12 @@ class ModelItem(scrapy.Item):
     status = scrapy.Field()          # missing | known (catalog diff)
     catalog_file = scrapy.Field()
     possible_match = scrapy.Field()
+    base_models = scrapy.Field()     # listing baseModels ids, for possible_match
     mof_class = scrapy.Field()       # predicted MOF class label of the draft
     draft_path = scrapy.Field()
     draft_status = scrapy.Field()    # written | overwritten | exists | invalid | failed | skipped
+    #                                  | unchanged (incremental run: drafted from this revision)
+    incremental = scrapy.Field()     # why drafted: new | changed | unchanged | full | draft-gone
 
     # What the spider fetched (raw, for the pipelines).
     draft_requested = scrapy.Field()  # False: report only, no draft

@@ -129,6 +129,9 @@ _LICENSE_TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"META LLAMA 3 COMMUNITY LICENSE", "Llama 3 Community License Agreement"),
         (r"LLAMA 2 COMMUNITY LICENSE", "Llama 2 Community License Agreement"),
         (r"Gemma Terms of Use", "Gemma Terms of Use"),
+        (r"DEEPSEEK LICENSE AGREEMENT", "DeepSeek License Agreement"),
+        (r"Tongyi Qianwen (LICENSE|RESEARCH LICENSE) AGREEMENT",
+         "Tongyi Qianwen License Agreement"),
         (r"BigScience RAIL License v1\.0", "BigScience-BLOOM-RAIL-1.0"),
         (r"CreativeML Open RAIL\+\+-M", "OpenRAIL++-M"),
         (r"CreativeML Open RAIL-M", "CreativeML-OpenRAIL-M"),
@@ -166,9 +169,18 @@ LICENSE_FILE_RE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:[._-][\w.-]*)?$", re.I)
 
 
 def license_files(filenames: list[str]) -> list[str]:
-    """Top-level LICENSE-like files of a repository, shortest name first."""
+    """Top-level LICENSE-like files of a repository: LICENSE* before COPYING*, shortest first."""
     found = [f for f in filenames if "/" not in f and LICENSE_FILE_RE.match(f)]
-    return sorted(found, key=lambda f: (len(f), f))
+
+    def rank(name: str) -> tuple[int, int, str]:
+        upper = name.upper()
+        # The model's own license first; a code-only license file (DeepSeek's
+        # LICENSE-CODE beside LICENSE-MODEL) says nothing about the weights.
+        kind = 3 if not upper.startswith("LICEN") else 2 if "CODE" in upper else (
+            1 if "MODEL" in upper else 0)
+        return (kind, len(name), name)
+
+    return sorted(found, key=rank)
 
 
 def _card_licenses(card_data: dict[str, Any]) -> list[str]:

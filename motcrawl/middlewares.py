@@ -12,9 +12,16 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware as ScrapyHttpCache
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    IgnoreRequest,
+    NotConfigured,
+)
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError
 
 from motcrawl.auth import github_token, hf_token, same_origin
 from motcrawl.buckets import bucket_for
@@ -27,6 +34,9 @@ from motcrawl.ratelimit import (
 )
 
 logger = logging.getLogger(__name__)
+
+_NOBODY_THERE = (ConnectionRefusedError, DNSLookupError, TxConnectionRefusedError,
+                 DownloadConnectionRefusedError, CannotResolveHostError)
 
 
 class TokenMiddleware:
@@ -75,14 +85,18 @@ class TokenMiddleware:
 class RateLimitMiddleware:
     """Paces requests per (host, bucket) from the rate-limit headers answers carry.
 
-    - before a request: exponential backoff if it is a 5xx/connection retry, then
+    - before a request: exponential backoff if it retries a 5xx, a timeout or a
+      dropped connection (not a refused one: nobody listens, waiting won't help), then
       wait until ``RateLimiter.acquire`` lets it go (the wait happens before the
       download slot, so AutoThrottle never sees it as latency);
     - after an answer: fold its headers into the budget; on a 429 (or GitHub's
       rate-limit 403) mark the bucket spent until the announced reset and send
       the same request again - a rate-limit wait, not a failure: RETRY_TIMES is
-      untouched. After MOTCRAWL_RATELIMIT_MAX_429 refusals of one request the
-      refusal goes to the spider's errback and the model's failure is recorded.
+      untouched. After MOTCRAWL_RATELIMIT_MAX_429 refusals of one request, or
+      when the reset is further away than MOTCRAWL_RATELIMIT_MAX_WAIT (GitHub's
+      anonymous hour), the refusal goes to the spider: its callback (when it
+      lists the status in ``handle_httpstatus_list``: the GitHub lookups fall
+      back to HEAD) or its errback, which records the model's failure.
 
     Cached answers (HttpCacheMiddleware sits before this one) never reach the
     network and never touch a budget.
@@ -96,7 +110,6 @@ class RateLimitMiddleware:
         self.stats = crawler.stats
         self.hf_endpoint = settings.get("HF_ENDPOINT")
         self.github_api = settings.get("GITHUB_API_URL")
-        self.github_url = settings.get("GITHUB_URL")
         self.max_refusals = settings.getint("MOTCRAWL_RATELIMIT_MAX_429", 3)
         self.max_wait = settings.getfloat("MOTCRAWL_RATELIMIT_MAX_WAIT", 600.0)
         self.backoff = settings.getfloat("MOTCRAWL_RETRY_BACKOFF", 1.0)
@@ -108,7 +121,7 @@ class RateLimitMiddleware:
                             ("MOTCRAWL_RATELIMIT_MARGIN", margin)):
             if value < 0:
                 raise NotConfigured(f"{name} must not be negative, not {value!r}")
-        self.limiter = RateLimiter(margin=margin)
+        self.limiter = RateLimiter(margin=margin, max_wait=self.max_wait)
         self.clock = time.monotonic
         self._tickets = count(1)
         self._outstanding: dict[int, tuple[str, str]] = {}
@@ -123,7 +136,7 @@ class RateLimitMiddleware:
         return cls(crawler)
 
     def key_for(self, url: str) -> tuple[str, str]:
-        bucket = bucket_for(url, self.hf_endpoint, self.github_api, self.github_url) or "other"
+        bucket = bucket_for(url, self.hf_endpoint, self.github_api) or "other"
         parts = urlsplit(url)
         return (parts.netloc.lower(), bucket)
 
@@ -140,7 +153,10 @@ class RateLimitMiddleware:
         model_id = request.meta.get("model_id")
         if model_id:
             self._models.add(model_id)
-        pause = backoff_delay(request.meta.get("retry_times", 0), self.backoff, self.backoff_max)
+        pause = 0.0
+        if request.meta.get("_ratelimit_backoff"):
+            pause = backoff_delay(request.meta.get("retry_times", 0), self.backoff,
+                                  self.backoff_max)
         if pause:
             self.stats.inc_value("ratelimit/backoff_seconds", pause)
             await sleep(pause)
@@ -152,10 +168,11 @@ class RateLimitMiddleware:
                 if delay <= 0:
                     break
                 if delay > self.max_wait:
+                    # Not worth waiting (GitHub's anonymous hour): send it, and hand the
+                    # refusal to the spider, which falls back or records the failure.
                     self.stats.inc_value("ratelimit/wait_too_long")
-                    raise IgnoreRequest(
-                        f"rate limit of {host} {bucket} resets in {delay:.0f} s, more than "
-                        f"MOTCRAWL_RATELIMIT_MAX_WAIT ({self.max_wait:.0f} s)")
+                    self.limiter.force(key)
+                    break
                 if delay >= 1.0:
                     self._log_dry(key, delay)
                 await sleep(delay)
@@ -191,6 +208,8 @@ class RateLimitMiddleware:
         key = self._release(request)
         if key is None:
             return response
+        # A server in trouble: if RetryMiddleware retries this, the copy backs off first.
+        request.meta["_ratelimit_backoff"] = response.status >= 500
         now, wall = self.clock(), time.time()
         headers = response.headers.to_unicode_dict()
         limit = parse_limit(headers, wall)
@@ -205,6 +224,12 @@ class RateLimitMiddleware:
         self.limiter.exhausted(key, wait, now)
         self.stats.inc_value(f"ratelimit/429/{bucket}")
         refusals = request.meta.get("ratelimit_refusals", 0) + 1
+        if wait > self.max_wait:
+            self.stats.inc_value("ratelimit/passed_on")
+            logger.warning("rate limit: %s %s resets in %.0f s, more than "
+                           "MOTCRAWL_RATELIMIT_MAX_WAIT (%.0f s): %s not retried",
+                           host, bucket, wait, self.max_wait, request.url)
+            return response
         if refusals > self.max_refusals:
             self.stats.inc_value("ratelimit/gave_up")
             logger.error("rate limit: %s refused %d times (%s %s); giving up on it",
@@ -228,7 +253,14 @@ class RateLimitMiddleware:
         return retry
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        self._release(request)
+        key = self._release(request)
+        if key is not None:
+            # No answer, nothing learned: a host that cannot be reached is not probed
+            # one request at a time forever.
+            self.limiter.unlimited(key)
+        # Timeouts and dropped connections are an overloaded server: back off. Nobody
+        # listening (refused, unknown host) is not helped by waiting: retry at once.
+        request.meta["_ratelimit_backoff"] = not isinstance(exception, _NOBODY_THERE)
         return None
 
     def budgets(self) -> list[Any]:

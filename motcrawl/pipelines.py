@@ -12,18 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from motcrawl.detect import Detection, detect_components
 from motcrawl.draft import build_document, today
+from motcrawl.evaluator import evaluate
 from motcrawl.evidence import ModelEvidence, build_evidence
+from motcrawl.external import external_notes
 from motcrawl.failures import FailureLog
 from motcrawl.header import draft_header
 from motcrawl.hf import blob_url
+from motcrawl.licensedb import load_license_db
 from motcrawl.licenses import LicenseFinding, detect_license
+from motcrawl.priority import priority_for
 from motcrawl.release import Field, fields_as_dict, release_fields
+from motcrawl.report import DEFAULT_MAX_ROWS, GapReport, IdsFile, ids_path_for, render, write_report
+from motcrawl.resume import resuming
 from motcrawl.scoring import score
+from motcrawl.state import REDRAFT, changes_markdown
 from motcrawl.validation import load_schema, validate_document
 from motcrawl.yamlfile import DraftStore, render_draft
 
@@ -130,6 +138,35 @@ class ConfidenceScoringPipeline(_Pipeline):
         return item
 
 
+class ClassificationPipeline(_Pipeline):
+    """Predicts the MOF class MOT will show for the draft (MOT's evaluator, reproduced)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        paths = crawler.settings.getlist("MOT_LICENSES") if crawler.settings.get(
+            "MOT_LICENSES") else []
+        try:
+            self.license_db = load_license_db(paths)
+        except (OSError, ValueError) as exc:
+            raise NotConfigured(f"MOT_LICENSES {paths}: {exc}") from exc
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if not drafting(adapter):
+            return item
+        result = evaluate(adapter["document"], self.license_db)
+        adapter["evaluation"] = {
+            "class": result.mof_class, "label": result.label,
+            "progress": {str(k): v for k, v in result.progress.items()},
+            "missing_for_next": result.missing_for_next,
+            "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
+                               for i in result.license_issues],
+        }
+        adapter["mof_class"] = result.label
+        self.stats.inc_value(f"motcrawl/mof_class/{result.mof_class}")
+        return item
+
+
 class SchemaValidationPipeline(_Pipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -172,6 +209,12 @@ class DraftWriterPipeline(_Pipeline):
             self._failures = FailureLog(Path(args.failures))
         return self._store, self._failures
 
+    def open_spider(self) -> None:
+        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own."""
+        _, failures = self._setup()
+        if not resuming(self.crawler.settings):
+            failures.reset()
+
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         store, failures = self._setup()
@@ -195,11 +238,13 @@ class DraftWriterPipeline(_Pipeline):
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
             evaluation=adapter.get("evaluation"),
-            notes=list(adapter["license_finding"].get("notes", [])))
+            notes=list(adapter["license_finding"].get("notes", []))
+            + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],
-                                 adapter["document"]["release"]["name"], text)
+                                 adapter["document"]["release"]["name"], text,
+                                 overwrite=True if adapter.get("incremental") in REDRAFT else None)
         except OSError as exc:
             adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
             failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])
@@ -216,3 +261,95 @@ class DraftWriterPipeline(_Pipeline):
         else:
             logger.info("%s: draft %s -> %s", adapter["model_id"], result.status, result.path)
         return item
+
+
+class CatalogDiffPipeline(_Pipeline):
+    """Records each listed model's status against the spider's MOT catalog (motcrawl.catalog).
+
+    Spiders without a ``catalog`` (the ``model`` spider) pass through untouched.
+    """
+
+    def process_item(self, item: Any) -> Any:
+        catalog = getattr(self.crawler.spider, "catalog", None)
+        if catalog is None:
+            return item
+        adapter = ItemAdapter(item)
+        model_id = adapter["model_id"]
+        adapter.setdefault("priority", priority_for(adapter.get("downloads")))
+        found = catalog.match(model_id)
+        if found:
+            adapter["status"], adapter["catalog_file"] = "known", found
+            self.stats.inc_value("motcrawl/catalog/known")
+            return item
+        adapter["status"] = "missing"
+        self.stats.inc_value("motcrawl/catalog/missing")
+        self.stats.inc_value(f"motcrawl/catalog/missing/{adapter['priority']}")
+        possible = catalog.possible_match(model_id, adapter.get("base_models") or [])
+        if possible:
+            adapter["possible_match"] = possible
+            self.stats.inc_value("motcrawl/catalog/possible_match")
+        return item
+
+
+class GapReportPipeline(_Pipeline):
+    """Feeds motcrawl.report with every item; writes the report when the spider closes.
+
+    Active only for a spider whose ``args.report`` names a file (``-a report=``).
+    Runs last, so it sees draft paths and statuses.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.report: GapReport | None = None
+        self.ids: IdsFile | None = None
+        self.path: Path | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def open_spider(self) -> None:
+        args = getattr(self.crawler.spider, "args", None)
+        path = getattr(args, "report", None)
+        if path:
+            self.path = Path(path)
+            self.report = GapReport(max_rows=self.crawler.settings.getint(
+                "MOTCRAWL_REPORT_ROWS", DEFAULT_MAX_ROWS))
+            self.ids = IdsFile(ids_path_for(self.path))
+
+    def process_item(self, item: Any) -> Any:
+        if self.report is None or self.ids is None:
+            return item
+        adapter = ItemAdapter(item)
+        self.report.add(adapter)
+        if adapter.get("status") == "missing":
+            self.ids.add(adapter["model_id"],
+                         f"{adapter.get('downloads') or 0:,} downloads, "
+                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}")
+        return item
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # Written on spider_closed (not close_spider): the close reason goes in the report.
+        if self.report is None or self.ids is None or self.path is None:
+            return
+        catalog = getattr(spider, "catalog", None)
+        runstate = getattr(spider, "runstate", None)  # motcrawl.incremental
+        args = spider.args
+        params = {"min_downloads": args.min_downloads, "limit": args.limit,
+                  "model_type": args.model_type, "max_drafts": args.max_drafts}
+        try:
+            self.ids.close()
+            text = render(
+                self.report, catalog_source=str(getattr(catalog, "source", "") or "none"),
+                catalog_entries=getattr(catalog, "entries", 0),
+                catalog_models=getattr(catalog, "model_count", 0),
+                warnings=list(getattr(catalog, "warnings", [])),
+                stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
+                output_dir=str(args.output_dir), generated=today(), reason=reason,
+                changes=changes_markdown(runstate.changes()) if runstate else None)
+            write_report(self.path, text)
+        except OSError as exc:
+            self.ids.discard()
+            self.stats.inc_value("motcrawl/report_failed")
+            logger.error("report %s not written: %s", self.path, exc.strerror or exc)
+            return
+        self.stats.set_value("motcrawl/report_written", 1)
+        logger.info("gap report written to %s (%d missing, ids in %s)", self.path,
+                    self.report.missing_total, self.ids.path)

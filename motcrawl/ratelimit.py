@@ -22,7 +22,10 @@ Pacing rule (``RateLimiter.acquire``):
   bucket (``demand``, when the crawl knows it) fits in what is left: then there
   is nothing to save it for and requests go at full speed. A fixed window
   rewards spending early; spreading only guards against running dry with work
-  left, so the tail of a crawl is never slowed down.
+  left, so the tail of a crawl is never slowed down. When the work left is
+  unknown (a listing crawl), the first half of the quota goes at full speed
+  and the second half is spread: a short crawl is never slowed down, a long
+  one still never runs dry early in a window.
 - A bucket never heard from gets one probe request at a time until the first
   answer says whether (and how) it is limited; a host whose answers carry no
   rate-limit headers is not paced at all.
@@ -176,12 +179,19 @@ class RateLimiter:
     """Per-key budgets (the middleware uses ``(host, bucket)`` keys).
 
     ``margin``: seconds added after an announced reset (clocks and rounding);
-    ``poll``: how soon to ask again when only in-flight answers can tell more.
+    ``poll``: how soon to ask again when only in-flight answers can tell more;
+    ``burst_share``: when the work left is unknown, the share of a window's quota
+    spent at full speed before the rest is spread;
+    ``max_wait``: a window ending later than this is not spread (GitHub's hour:
+    better to spend it and let the spider fall back than to crawl at 1 a minute).
     """
 
-    def __init__(self, margin: float = 0.5, poll: float = 0.05) -> None:
+    def __init__(self, margin: float = 0.5, poll: float = 0.05,
+                 burst_share: float = 0.5, max_wait: float = 600.0) -> None:
         self.margin = margin
         self.poll = poll
+        self.burst_share = burst_share
+        self.max_wait = max_wait
         self.budgets: dict[Hashable, Budget] = {}
 
     def budget(self, key: Hashable) -> Budget:
@@ -219,11 +229,24 @@ class RateLimiter:
         if now < b.next_at:
             return b.next_at - now
         spacing = 0.0
-        if b.window_end is not None and not b.rolled and (demand is None or demand > available):
-            spacing = max(0.0, b.window_end + self.margin - now) / available
+        left = None if b.window_end is None else b.window_end + self.margin - now
+        if (left is not None and not b.rolled and left <= self.max_wait
+                and self._spread(b, available, demand)):
+            spacing = max(0.0, left) / available
         b.next_at = now + spacing
         b.in_flight += 1
         return 0.0
+
+    def _spread(self, b: Budget, available: int, demand: int | None) -> bool:
+        if demand is not None:
+            return demand > available
+        # Unknown work: the first share of the quota goes at full speed (short crawls
+        # are not slowed down), what is left is spread until the reset.
+        return b.quota is None or available < b.quota * (1 - self.burst_share)
+
+    def force(self, key: Hashable) -> None:
+        """A request sent regardless of the budget (its refusal goes to the spider)."""
+        self.budget(key).in_flight += 1
 
     def release(self, key: Hashable) -> None:
         """An answer (or an error) came back for a request ``acquire`` let go."""

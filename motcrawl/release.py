@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from motcrawl import cardtext
-from motcrawl.evidence import ModelEvidence
+from motcrawl.evidence import ModelEvidence, str_list
 from motcrawl.hf import model_url
 
 
@@ -112,6 +112,7 @@ def release_name(ev: ModelEvidence) -> Field:
     heading = cardtext.title(ev.card.body)
     if heading:
         heading = re.sub(r"^(model card|the model card) (for|of)\s+", "", heading, flags=re.I)
+        heading = re.sub(r"\s+model card$", "", heading, flags=re.I)
         heading = re.sub(r"^[^\w]+|[^\w)+.]+$", "", heading).strip()
         repo = _repo_name(ev.model_id)
         if heading.lower() == repo.lower():
@@ -160,8 +161,10 @@ def release_date(ev: ModelEvidence) -> Field:
 
 
 def _looks_like_code_model(ev: ModelEvidence) -> bool:
-    text = f"{ev.model_id} {' '.join(ev.tags)}".lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", text))
+    """A code model by its name. Tags do not tell: ``custom_code`` is about loading, and
+    ``code`` is a *language* tag that general models trained on code carry too (BLOOM, phi-2)."""
+    name = ev.model_id.split("/")[-1].lower()
+    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name))
 
 
 def release_type(ev: ModelEvidence) -> Field:
@@ -174,8 +177,8 @@ def release_type(ev: ModelEvidence) -> Field:
     library = ev.info.library_name or ""
     if library == "diffusers" or "model_index.json" in ev.files:
         return Field("image", 0.7, "diffusers pipeline")
-    if any(f.endswith(".gguf") for f in ev.files) or (ev.config.get("architectures") and any(
-            str(a).endswith("ForCausalLM") for a in ev.config["architectures"])):
+    if any(f.endswith(".gguf") for f in ev.files) or any(
+            a.endswith("ForCausalLM") for a in str_list(ev.config.get("architectures"))):
         return Field("code" if _looks_like_code_model(ev) else "language", 0.6,
                      "causal language model")
     if isinstance(tag, str) and tag:
@@ -191,8 +194,8 @@ def _arch_for(model_type: str, archs: list[str]) -> str | None:
         return "RNN"
     if mt in _CNN_TYPES:
         return "CNN"
-    if mt in _ENCODER_DECODER_TYPES or any("ForConditionalGeneration" in a and "T5" in a
-                                           for a in archs):
+    if mt in _ENCODER_DECODER_TYPES or any(("ForConditionalGeneration" in a and "T5" in a)
+                                           or "EncoderDecoder" in a for a in archs):
         return "transformer encoder-decoder"
     if mt in _DECODER_TYPES or any(a.endswith("ForCausalLM") or a.endswith("LMHeadModel")
                                    for a in archs):
@@ -207,7 +210,7 @@ def _arch_for(model_type: str, archs: list[str]) -> str | None:
 def release_architecture(ev: ModelEvidence) -> Field:
     config = ev.config
     model_type = str(config.get("model_type") or "")
-    archs = [str(a) for a in (config.get("architectures") or []) if isinstance(a, str)]
+    archs = str_list(config.get("architectures"))
     if model_type or archs:
         arch = _arch_for(model_type, archs)
         if arch:
@@ -246,10 +249,7 @@ def release_treatment(ev: ModelEvidence) -> Field | None:
 
 
 def _base_models(ev: ModelEvidence) -> list[str]:
-    value = ev.card_data.get("base_model")
-    values = [value] if isinstance(value, str) else [v for v in (value or [])
-                                                     if isinstance(v, str)]
-    return [v for v in values if v.strip()]
+    return [v for v in str_list(ev.card_data.get("base_model")) if v.strip()]
 
 
 def release_origin(ev: ModelEvidence, name: str) -> Field:
@@ -260,7 +260,8 @@ def release_origin(ev: ModelEvidence, name: str) -> Field:
 
 
 def release_producer(ev: ModelEvidence) -> Field:
-    org = ev.info.author or (ev.model_id.split("/")[0] if "/" in ev.model_id else "")
+    author = ev.info.author if isinstance(ev.info.author, str) else ""
+    org = author or (ev.model_id.split("/")[0] if "/" in ev.model_id else "")
     if org in PRODUCERS:
         return Field(PRODUCERS[org], 0.85, f"organization {org}")
     if org:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+
+_REQUEST_RE = re.compile(r"<[A-Z]+ https?://[^>\s]*>")
+_URL_RE = re.compile(r"https?://\S+")
+_POSITION_RE = re.compile(r"(line|column|char|position) \d+")
+
+
+def reason_group(stage: str, reason: str) -> str:
+    """The summary line a failure counts under: its stage and reason, minus what is per model.
+
+    Reasons name the URL that failed (``Getting http://.../org/name/... took longer``)
+    or a position in the answer; without them, one cause across many models is one line.
+    """
+    text = _REQUEST_RE.sub("<request>", str(reason))
+    text = _URL_RE.sub("<url>", text)
+    text = _POSITION_RE.sub(r"\1 N", text)
+    return f"{stage}: {text}"[:160]
 
 
 def summary_lines(stats: Mapping[str, Any], failures: Counter[str], failures_path: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -11,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+logger = logging.getLogger(__name__)
+# Read once (os.umask can only be read by setting it): the mode new files get.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 HEADER_MARK = "# AUTO-GENERATED DRAFT - REQUIRES MANUAL REVIEW"
 SOURCE_PREFIX = "# source: "
@@ -26,17 +32,33 @@ class _DraftDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
+# YAML 1.1 reads these as line breaks; PyYAML's emitter writes them raw in plain,
+# single-quoted and block scalars, where they come back as spaces or newlines.
+_YAML_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value and len(value) < 10_000 and not value.endswith(" ") else None
+    style: str | None = None
+    if _YAML_BREAKS.intersection(value):
+        style = '"'  # the only style that escapes them (\N, \L, \P)
+    elif "\n" in value and len(value) < 10_000 and not value.endswith(" "):
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
 _DraftDumper.add_representer(str, _str_representer)
 
 
+# Everything but the characters YAML allows in a stream, and line breaks (\x85,
+# \u2028, \u2029 count as breaks in YAML 1.1): one stray \x80 in a comment makes
+# the whole file unreadable, a break would end the comment.
+_NOT_IN_COMMENT_RE = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]+")
+
+
 def comment_line(text: str) -> str:
     """One header comment line; newlines and control characters cannot break out of it."""
-    flat = re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]+", " ", str(text))
+    flat = _NOT_IN_COMMENT_RE.sub(" ", str(text))
     return ("# " + flat).rstrip()
 
 
@@ -53,9 +75,10 @@ def render_draft(doc: dict[str, Any], header: list[str]) -> str:
 def safe_file_stem(name: str) -> str:
     """A file name stem from a model name: no separators, no dot-names, no reserved names."""
     stem = re.sub(r"[^\w.+-]+", "-", str(name), flags=re.ASCII).strip("-.")
-    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM].strip("-.") or "model"
-    if stem.split(".")[0].lower() in _WINDOWS_RESERVED:
-        stem = f"{stem}_"
+    stem = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", stem))[:MAX_STEM].strip("-.") or "model"
+    first, dot, rest = stem.partition(".")
+    if first.lower() in _WINDOWS_RESERVED:
+        stem = f"{first}_{dot}{rest}"  # Windows reserves CON.txt as well as CON
     return stem
 
 
@@ -83,6 +106,7 @@ def atomic_write(path: Path, text: str, *, replace: bool) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; drafts are ordinary files
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
@@ -109,16 +133,20 @@ class WriteResult:
 class DraftStore:
     """Places drafts in one folder: one file per model, names stable across runs.
 
-    A name belongs to the first model that claims it (in this crawl or, through the
-    ``# source:`` header, in an earlier one); another model whose name collides gets
-    ``<name>--<org>``, then a short hash of its id. Files that are not our drafts
-    (a MOT catalog file, say) are never touched, even with ``overwrite``.
+    A name belongs to the model that claimed it in an earlier crawl (through the
+    ``# source:`` header); within a crawl, to the model whose id sorts first, so
+    the names do not depend on the order the drafts were finished in. Another
+    model whose name collides gets ``<name>--<org>``, then ``<name>--<org>--<hash>``.
+    Files that are not our drafts (a MOT catalog file, say) are never touched,
+    even with ``overwrite``.
     """
 
     def __init__(self, directory: Path, *, overwrite: bool = False) -> None:
         self.directory = directory
         self.overwrite = overwrite
-        self._claimed: dict[str, str] = {}  # file name -> model url
+        # file name -> (model url, model id, release name) of the model holding it
+        self._claimed: dict[str, tuple[str, str, str]] = {}
+        self._created: set[str] = set()  # files this store created: it may move them
 
     def candidates(self, model_id: str, name: str) -> list[str]:
         stem = safe_file_stem(name)
@@ -128,23 +156,50 @@ class DraftStore:
 
     def path_for(self, model_id: str, source_url: str, name: str) -> Path:
         for file_name in self.candidates(model_id, name):
-            claimed = self._claimed.get(file_name)
-            if claimed is not None and claimed != source_url:
-                continue
+            claim = self._claimed.get(file_name)
+            if claim is not None and claim[0] != source_url:
+                if not (model_id < claim[1] and self._make_way(file_name)):
+                    continue
             path = self.directory / file_name
             if path.exists() and draft_owner(path) != source_url:
                 continue
-            self._claimed[file_name] = source_url
+            self._claimed[file_name] = (source_url, model_id, name)
             return path
         raise FileExistsError(f"no free draft file name for {model_id}")
 
-    def write(self, model_id: str, source_url: str, name: str, text: str) -> WriteResult:
+    def _make_way(self, file_name: str) -> bool:
+        """Move a draft created in this crawl to its model's next free name."""
+        if file_name not in self._created:
+            return False
+        url, owner_id, owner_name = self._claimed[file_name]
+        names = self.candidates(owner_id, owner_name)
+        for other in names[names.index(file_name) + 1:]:
+            if other in self._claimed or (self.directory / other).exists():
+                continue
+            try:
+                os.link(self.directory / file_name, self.directory / other)  # never clobbers
+            except FileExistsError:
+                continue
+            os.unlink(self.directory / file_name)
+            del self._claimed[file_name]
+            self._created.discard(file_name)
+            self._claimed[other] = (url, owner_id, owner_name)
+            self._created.add(other)
+            logger.info("%s: draft moved to %s (%s goes to a model whose id sorts first)",
+                        owner_id, self.directory / other, file_name)
+            return True
+        return False
+
+    def write(self, model_id: str, source_url: str, name: str, text: str, *,
+              overwrite: bool | None = None) -> WriteResult:
+        """``overwrite`` (default: the store's) replaces an earlier draft of this model."""
         path = self.path_for(model_id, source_url, name)
         if path.exists():
-            if not self.overwrite:
+            if not (self.overwrite if overwrite is None else overwrite):
                 return WriteResult(path, "exists")
             atomic_write(path, text, replace=True)
             return WriteResult(path, "overwritten")
         if not atomic_write(path, text, replace=False):
             return WriteResult(path, "exists")
+        self._created.add(path.name)
         return WriteResult(path, "written")

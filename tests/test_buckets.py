@@ -15,6 +15,7 @@ GH = "https://api.github.com"
     ("https://huggingface.co/org/name", "pages"),
     ("https://huggingface.co/org/name/raw/main/README.md", "pages"),
     ("https://huggingface.co/org/name/tree/main", "pages"),
+    ("https://huggingface.co/cdn-lfs/org/name/sha/model.bin", None),   # the CDN: no bucket
     ("https://HuggingFace.co:443/api/models/x/y", "api"),
     ("http://huggingface.co/api/models/x/y", None),       # another origin (scheme)
     ("https://hf.co/api/models/x/y", None),                # another host
@@ -25,10 +26,6 @@ GH = "https://api.github.com"
 ])
 def test_bucket_for(url, bucket):
     assert bucket_for(url, HF, GH) == bucket
-
-
-def test_github_site_when_given():
-    assert bucket_for("https://github.com/a/b", HF, GH, "https://github.com") == "github"
 
 
 @pytest.mark.parametrize("url, bucket", [

@@ -163,16 +163,24 @@ def test_requests_in_flight_count_against_the_budget():
 def test_spreads_the_remaining_quota_over_the_remaining_window():
     rl = RateLimiter(margin=0.0)
     rl.observe(KEY, limit(10, 60), 0.0)
-    take(rl, 0.0)                                       # demand unknown: spread
-    assert rl.acquire(KEY, 0.0) == pytest.approx(6.0)   # 60 s / 10 available
-    take(rl, 6.0)
-    # 9 were left over 54 s when it went: the next one in 6 s again, so the
+    for _ in range(7):                                  # demand unknown: the first half
+        take(rl, 0.0)                                   # of the quota goes at full speed
+    assert rl.acquire(KEY, 0.0) == pytest.approx(15.0)  # then 60 s / the 4 left
+    take(rl, 15.0)
+    # 3 were left over 45 s when it went: the next one in 15 s again, so the
     # quota lasts exactly until the reset
-    assert rl.acquire(KEY, 6.0) == pytest.approx(6.0)
+    assert rl.acquire(KEY, 15.0) == pytest.approx(15.0)
     rl.release(KEY)
-    rl.observe(KEY, limit(3, 54), 6.0)   # another client spent some: fewer left, wider gaps
-    take(rl, 12.0)
-    assert rl.acquire(KEY, 12.0) == pytest.approx(48 / 2)
+    rl.observe(KEY, limit(1, 45), 15.0)  # another client spent some: fewer left, wider gaps
+    assert rl.acquire(KEY, 30.0) > 0     # 1 left, 8 in flight: wait for the reset
+
+
+def test_windows_longer_than_max_wait_are_not_spread():
+    rl = RateLimiter(max_wait=600)
+    rl.observe(KEY, limit(60, 3600, q=60, w=3600), 0.0)   # GitHub: 60 an hour
+    for _ in range(60):
+        take(rl, 0.0)
+    assert rl.acquire(KEY, 0.0) > 600     # spent: the middleware hands refusals over
 
 
 def test_no_spreading_when_the_work_left_fits():

@@ -17,8 +17,10 @@ from tests.crawl_support import crawl_env, drafted_ids, failures, run_crawl
 from tests.fakes.hub import FakeHub, info_url
 from tests.fakes.server import FakeService, RecordedRequest, Response
 
+# The Hub's buckets are under test: no GitHub or dataset lookups.
 FAST = ["-s", "MOTCRAWL_RETRY_BACKOFF=0.05", "-s", "MOTCRAWL_PROGRESS_INTERVAL=0",
-        "-s", "AUTOTHROTTLE_START_DELAY=0"]
+        "-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "GITHUB_LOOKUPS=false",
+        "-s", "DATASET_LOOKUPS=false"]
 
 
 def generated(hub: FakeHub, n: int) -> list[str]:

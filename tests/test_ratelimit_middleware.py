@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError
 
 import motcrawl.middlewares as mws
 from motcrawl.middlewares import (
@@ -47,7 +49,7 @@ def clock(monkeypatch) -> FakeClock:
 
 def make(clock: FakeClock, **settings) -> RateLimitMiddleware:
     crawler = get_crawler(Spider, {"HF_ENDPOINT": HF, "GITHUB_API_URL": "https://api.github.com",
-                                   "GITHUB_URL": "https://github.com", **settings})
+                                   **settings})
     crawler.spider = Spider("t")
     crawler.spider.crawler = crawler
     crawler.stats.open_spider()
@@ -147,21 +149,49 @@ def test_gated_403_is_not_a_refusal(clock):
     assert mw.process_response(req, resp) is resp
 
 
-def test_wait_longer_than_max_wait_fails_the_request(clock):
+def test_refusal_with_a_reset_beyond_max_wait_goes_to_the_spider(clock):
     mw = make(clock, MOTCRAWL_RATELIMIT_MAX_WAIT=60)
     req = Request("https://api.github.com/repos/a/b")
     send(mw, req)
-    mw.process_response(req, Response(req.url, status=403, request=req, headers={
-        "Retry-After": "3600"}))
-    with pytest.raises(IgnoreRequest, match="MOTCRAWL_RATELIMIT_MAX_WAIT"):
-        send(mw, Request("https://api.github.com/repos/c/d"))
+    refusal = Response(req.url, status=403, request=req, headers={"Retry-After": "3600"})
+    assert mw.process_response(req, refusal) is refusal     # not retried: the spider decides
+    assert stat(mw, "ratelimit/passed_on") == 1
+    started = clock.now
+    send(mw, Request("https://api.github.com/repos/c/d"))  # not held for an hour either
+    assert clock.now == started
+    assert stat(mw, "ratelimit/wait_too_long") == 1
 
 
 def test_5xx_retry_backs_off(clock):
     mw = make(clock, MOTCRAWL_RETRY_BACKOFF=0.5)
-    send(mw, Request(INFO, meta={"retry_times": 3}))
-    assert clock.slept[0] == pytest.approx(2.0)
+    req = Request(INFO, meta={"retry_times": 2})
+    send(mw, req)
+    mw.process_response(req, answer(req, 503))
+    retry = req.copy()                       # what RetryMiddleware sends next
+    retry.meta["retry_times"] = 3
+    send(mw, retry)
+    assert clock.slept[-1] == pytest.approx(2.0)
     assert stat(mw, "ratelimit/backoff_seconds") == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("exc, backs_off", [
+    (TimeoutError(), True),
+    (ConnectionRefusedError(), False),
+    (TxConnectionRefusedError(), False),
+    (DNSLookupError(), False),
+    (DownloadConnectionRefusedError(), False),
+    (CannotResolveHostError(), False),
+])
+def test_connection_errors_back_off_unless_nobody_listens(clock, exc, backs_off):
+    mw = make(clock)
+    req = Request(INFO)
+    send(mw, req)
+    mw.process_exception(req, exc)
+    retry = req.copy()
+    retry.meta["retry_times"] = 1
+    clock.slept.clear()
+    send(mw, retry)
+    assert bool(clock.slept) is backs_off
 
 
 def test_cached_answers_do_not_touch_budgets(clock):

@@ -1,6 +1,8 @@
 """``scrapy crawl``, with motcrawl's exit codes.
 
-- 2 and one line on stderr when spider arguments are wrong (checked before any request);
+- 2 and one line on stderr when the spider name, its arguments, the Redis
+  settings or MOF_SCHEMA are wrong: checked in ``process_options``, before
+  Scrapy sets up logging or makes any request;
 - 1 when the crawl drafted nothing and recorded failures.
 """
 
@@ -8,33 +10,58 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
+from motcrawl.addons import settings_error
 from motcrawl.args import ArgumentError
+from motcrawl.outputs import inject
+from motcrawl.validation import load_schema
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"error: {message}".splitlines()[0], file=sys.stderr)
+    sys.exit(2)
 
 
 class Command(ScrapyCrawlCommand):
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
         if len(args) != 1:
             raise UsageError("give exactly one spider name: scrapy crawl model|missing ...")
-        assert self.crawler_process is not None
+        assert self.settings is not None
+        loader = get_spider_loader(self.settings)
         try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
+            spidercls = loader.load(args[0])
         except KeyError:
-            print(f"error: no spider named {args[0]!r} (try: model, missing)", file=sys.stderr)
-            self.exitcode = 2
-            return
+            _fail(f"no spider named {args[0]!r} (try: {', '.join(sorted(loader.list()))})")
+        problem = settings_error(self.settings)
+        if problem:
+            _fail(problem)
+        schema = self.settings.get("MOF_SCHEMA")
+        if schema:
+            # SchemaValidationPipeline would only be disabled (a warning): refuse instead
+            # of writing drafts nobody validated.
+            try:
+                load_schema(str(Path(schema).expanduser().resolve()))
+            except (OSError, ValueError) as exc:
+                _fail(f"MOF_SCHEMA {schema}: {exc}")
+        # Relative output paths resolve under one base folder (motcrawl.outputs).
+        inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:
             try:
                 parse(dict(opts.spargs))
             except ArgumentError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                self.exitcode = 2
-                return
-        crawler = self._create_crawler(spidercls)
+                _fail(str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

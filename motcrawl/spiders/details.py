@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -25,6 +26,8 @@ from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
 from motcrawl.middlewares import OfflineCacheMiss
+from motcrawl.outputs import inject
+from motcrawl.spiders.external import ExternalEvidenceMixin
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
@@ -50,8 +53,15 @@ def _status(failure: Failure) -> int | None:
     return failure.value.response.status if isinstance(failure.value, HttpError) else None
 
 
-class ModelDetailsMixin(Spider):
+class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
     """Callbacks that turn a model id (and maybe its listing entry) into a ModelItem."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Any:
+        # Arguments are parsed in __init__, before the spider sees settings: hand the
+        # output base folder (MOTCRAWL_OUTPUT_DIR, scrapyd default) over as an argument.
+        inject(kwargs, crawler.settings.get("MOTCRAWL_OUTPUT_DIR"))
+        return super().from_crawler(crawler, *args, **kwargs)
 
     @property
     def hf_endpoint(self) -> str:
@@ -59,9 +69,13 @@ class ModelDetailsMixin(Spider):
 
     def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
                  errback: Any = None) -> Request:
+        # Filtered (dont_filter=False): each URL here belongs to one model, so the only
+        # duplicates are the same model reached twice - a listing that shifted between
+        # pages, a JOBDIR replay, or two scrapy-redis nodes. The duplicate filter (shared
+        # in Redis, persisted in JOBDIR) then fetches it once; retries set dont_filter.
         return Request(url, callback=callback, errback=errback or self.on_stage_error,
                        cb_kwargs={"item": item},
-                       meta={"model_id": item["model_id"], "stage": stage}, dont_filter=True)
+                       meta={"model_id": item["model_id"], "stage": stage})
 
     # -- info -----------------------------------------------------------------
     def info_request(self, model_id: str) -> Request:
@@ -72,7 +86,9 @@ class ModelDetailsMixin(Spider):
 
     def parse_info(self, response: Response, item: ModelItem) -> Iterator[Any]:
         try:
-            payload = json.loads(response.text)
+            # The body, not response.text: a JSON answer with a wrong Content-Type
+            # (octet-stream) is no TextResponse, and json.loads detects UTF-8/16/32.
+            payload = json.loads(response.body)
             if not isinstance(payload, dict) or "id" not in payload:
                 raise ValueError("no model id in the answer")
             hf.parse_model_info(payload)
@@ -83,10 +99,20 @@ class ModelDetailsMixin(Spider):
 
     def details_from_info(self, item: ModelItem, payload: dict[str, Any]) -> Iterator[Any]:
         """Continue from an info payload (fetched, or from a listing with the same expand)."""
+        try:
+            info = hf.parse_model_info(payload)
+        except hf.HubAnswerError as exc:
+            yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
+            return
         item["info"] = payload
+        for field, key in (("downloads", "downloads"), ("likes", "likes"),
+                           ("pipeline_tag", "pipeline_tag"), ("gated", "gated")):
+            if item.get(field) is None and key in payload:
+                item[field] = payload[key]
+        if item.get("created") is None and isinstance(payload.get("createdAt"), str):
+            item["created"] = payload["createdAt"][:10]
         if payload.get("id") and payload["id"] != item["model_id"]:
             self.logger.info("%s is now %s (renamed on the Hub)", item["model_id"], payload["id"])
-        info = hf.parse_model_info(payload)
         names = hf.sibling_names(info)
         if "README.md" in names or not names:
             yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
@@ -178,8 +204,8 @@ class ModelDetailsMixin(Spider):
         yield from self.after_card(item)
 
     def finish(self, item: ModelItem) -> Iterator[Any]:
-        """Hook for spiders that add evidence (GitHub, datasets) before the item goes out."""
-        yield item
+        """Hub requests done: look up datasets and the GitHub repository, then the item."""
+        yield from self.external_evidence(item)
 
     # -- failures -------------------------------------------------------------
     def on_stage_error(self, failure: Failure) -> Iterator[Any]:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
+from motcrawl.resume import skip_on_start
 from motcrawl.spiders.details import ModelDetailsMixin
 
 
@@ -23,8 +24,13 @@ class ModelSpider(ModelDetailsMixin):
         self.hf_token = kwargs.get("hf_token")
 
     async def start(self) -> AsyncIterator[Any]:
+        skip = skip_on_start(self)  # a resumed JOBDIR job: finished or queued models
+        if skip:
+            self.logger.info("resuming: %d of %d models finished or queued in this job",
+                             len(skip & set(self.args.model_ids)), len(self.args.model_ids))
+        todo = [m for m in self.args.model_ids if m not in skip]
         # The total paces rate limits (no saving quota for work that is not coming) and
         # gives the progress line its ETA.
-        self.crawler.stats.set_value("motcrawl/models/total", len(self.args.model_ids))
-        for model_id in self.args.model_ids:
+        self.crawler.stats.set_value("motcrawl/models/total", len(todo))
+        for model_id in todo:
             yield self.info_request(model_id)

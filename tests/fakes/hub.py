@@ -42,6 +42,7 @@ from tests.fakes.server import FakeService, Fault, RecordedRequest, Response
 
 HUB_URL = "https://huggingface.co"
 CASSETTE_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
+DATASET_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "hub_datasets"
 
 # The `expand[]` list the crawler asks for on /api/models/{id}; one place for the
 # recorder, the cassettes and the fake.
@@ -75,19 +76,19 @@ FIXTURE_MODELS: dict[str, str] = {
     "cardiffnlp/twitter-roberta-base-sentiment": "README without front matter, no cardData",
     "someorg/broken-frontmatter-7b": "synthetic: invalid YAML front matter",
     "nobody/does-not-exist": "404 RepoNotFound on the API",
-    "mistralai/Mistral-7B-v0.1": "apache-2.0, arXiv, no datasets",
+    "mistralai/Mistral-7B-v0.1": "gated auto, apache-2.0, arXiv, README 401",
     "microsoft/phi-2": "mit, license_link, no arXiv",
     "google/gemma-2b": "gated manual, license gemma, README 401",
     "bigscience/bloom": "bigscience-bloom-rail-1.0, many languages, model-index",
     "Qwen/Qwen2.5-7B-Instruct": "apache-2.0, base_model Qwen/Qwen2.5-7B, license_link",
     "tiiuae/falcon-40b": "apache-2.0, falcon-refinedweb dataset, custom code",
-    "openai-community/gpt2": "mit, many framework weights, old model-index",
-    "LLM360/Amber": "apache-2.0, ckpt_* branches in refs, several datasets",
+    "openai-community/gpt2": "mit, many weight formats, zero-shot eval table",
+    "LLM360/Amber": "apache-2.0, ckpt_* branches in refs, datasets only in the body",
     "ibm-granite/granite-4.0-micro": "apache-2.0, base_model, recent",
     "EleutherAI/gpt-neox-20b": "apache-2.0, the Pile, arXiv 2204.06745",
     "Salesforce/codet5p-16b": "bsd-3-clause, custom code, arXiv 2305.07922",
     "allenai/OLMo-7B": "apache-2.0, non-hf weights (hf_olmo), step branches in refs",
-    "deepseek-ai/DeepSeek-V3": "license other (deepseek), MoE, fp8, arXiv 2412.19437",
+    "deepseek-ai/DeepSeek-V3": "no license in front matter (MIT code + model license in body)",
     "microsoft/deberta-v3-base": "mit, fill-mask, no safetensors",
 }
 # Models whose cassette holds /api/models/{id}/refs (checkpoint branches).
@@ -425,6 +426,7 @@ class FakeHub(FakeService):
         self.route("GET", "/api/models/{repo:path}/revision/{rev}", self._info)
         self.route("GET", "/api/models/{repo:path}/tree/{rev}", self._tree_api)
         self.route("GET", "/api/models/{repo:path}", self._info)
+        self.route("GET", "/api/datasets/{repo:path}", self._dataset_info)
         self.route("GET", "/cdn-lfs/{repo:path}/{rev}/{file:path}", self._cdn)
         self.route("GET", "/{repo:path}/resolve/{rev}/{file:path}", self._resolve)
         self.route("GET", "/{repo:path}/raw/{rev}/{file:path}", self._resolve)
@@ -529,6 +531,17 @@ class FakeHub(FakeService):
             return _error(404, "RevisionNotFound", f"Invalid rev id: {rev}", json_body=True)
         body = json.dumps(info, separators=(",", ":")).encode()
         return Response(200, body, api_headers(body, repo, "info"))
+
+    def _dataset_info(self, request: RecordedRequest, repo: str) -> Response:
+        """`/api/datasets/{id}` from tests/fixtures/hub_datasets/<org>__<name>.json."""
+        path = DATASET_DIR / (repo.replace("/", "__") + ".json")
+        if "/" not in repo or not path.is_file():
+            if self.identity(request) == "anonymous":
+                return _error(401, "RepoNotFound", "Invalid username or password.",
+                              json_body=True, rid=repo)
+            return _error(404, "RepoNotFound", "Repository not found", json_body=True, rid=repo)
+        body = path.read_bytes()
+        return Response(200, body, api_headers(body, repo, "dataset"))
 
     def _repo_not_found(self, repo: str) -> Response:
         rec = self.recorded.get(("GET", f"/api/models/{MISSING_MODEL}"))

@@ -1,0 +1,228 @@
+"""The MOT catalog as a set of Hugging Face ids, built from model files or MOT's API.
+
+A catalog entry is known to the crawl by its ``release.huggingface`` value,
+normalized with ``motcrawl.hf.model_id_or_none`` (scheme/host variants, ``www.``,
+trailing slash, ``/tree/...``, ``/blob/...``, ``/resolve/...``, query strings)
+and compared case-insensitively, as the Hub itself resolves ids.
+
+The real catalog is messy, so nothing here raises on a bad entry: unreadable
+files, invalid YAML, files without a ``release`` mapping, empty or non-model
+values (paper titles, ``collections/...``, ``papers/...``) and several files
+naming the same model all become ``CatalogWarning``s, one per entry.
+
+Decision on page titles: some values are a URL followed by the Hub's page-title
+suffix (``https://huggingface.co/org/name · Hugging Face``: a browser's "copy
+link with title"). They are not URLs, so ``hf.parse_model_ref`` keeps rejecting
+them (a command-line id with such a suffix is a typo). The catalog, though, is
+a human's statement that MOT has that model; treating it as absent would draft
+a duplicate. So the catalog strips that exact suffix, matches the id, and warns
+(``page_title``) so a maintainer fixes the file.
+
+Name similarity (``possible_match``) never makes a model known: it only names a
+catalog file a reviewer should look at before adding a re-upload or a
+quantization (``someone/OLMo-7B-hf-GGUF`` of a catalogued ``allenai/OLMo-7B-hf``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from motcrawl.hf import model_id_or_none
+
+try:  # libyaml is ten times faster on 273 files; the pure-Python loader is the fallback
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+# The Hub's HTML <title> suffix, as pasted by "copy link with title".
+_PAGE_TITLE_RE = re.compile(r"\s*·\s*Hugging\s*Face\s*$", re.I)
+
+# Trailing name tokens that mark a re-upload, conversion or quantization of a model.
+_NOISE_TOKENS = frozenset({
+    "gguf", "ggml", "gptq", "awq", "exl2", "exl3", "mlx", "onnx", "hf", "fp16", "bf16", "fp8",
+    "fp32", "int4", "int8", "quantized", "quant", "imatrix", "i1", "hqq", "bnb", "nf4", "mlc",
+    "openvino", "ov", "safetensors", "unsloth", "dynamic", "sharded", "converted", "ct2",
+    "llamafile", "4bit", "8bit", "3bit", "2bit", "6bit", "5bit",
+})
+_QUANT_TOKEN_RE = re.compile(r"^(q\d\w*|iq\d\w*|w\d+a\d+\w*|\d+(\.\d+)?bpw|\d+bits?)$")
+_MIN_STEM = 4
+
+
+@dataclass(frozen=True)
+class CatalogWarning:
+    """One problem with one catalog entry, for the report (``kind`` groups them)."""
+
+    kind: str     # unreadable | invalid_yaml | not_a_model_file | no_hf_link |
+    #               not_a_model_url | page_title | duplicate
+    source: str   # the catalog file (or MOT API URL) it concerns
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"{self.source}: {self.detail}" if self.detail else self.source
+
+
+def name_stem(name: str) -> str:
+    """A model name reduced for similarity: lower case, no separators, no re-upload suffixes."""
+    tokens = [t for t in re.split(r"[-.\s/]+", str(name).lower()) if t]
+    while tokens and (tokens[-1] in _NOISE_TOKENS or _QUANT_TOKEN_RE.match(tokens[-1])):
+        tokens.pop()
+    stem = re.sub(r"[^a-z0-9]+", "", "".join(tokens))
+    return stem if len(stem) >= _MIN_STEM and re.search(r"[a-z]", stem) else ""
+
+
+def catalog_model_id(value: Any) -> tuple[str | None, CatalogWarning | None]:
+    """The HF model id a ``release.huggingface`` value names, and what is wrong with it.
+
+    Returns ``(id, None)`` for a clean value, ``(id, warning)`` for a page title
+    that still names a model, ``(None, warning)`` for everything else.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, CatalogWarning("no_hf_link", "", "no release.huggingface")
+    if not isinstance(value, str):
+        return None, CatalogWarning("not_a_model_url", "",
+                                    f"release.huggingface is a {type(value).__name__}")
+    model_id = model_id_or_none(value)
+    if model_id is not None:
+        return model_id, None
+    stripped = _PAGE_TITLE_RE.sub("", value)
+    if stripped != value:
+        model_id = model_id_or_none(stripped)
+        if model_id is not None:
+            return model_id, CatalogWarning(
+                "page_title", "", f"release.huggingface {value!r} is a page title; "
+                f"matched as {model_id} (write the plain URL)")
+    return None, CatalogWarning("not_a_model_url", "",
+                                f"release.huggingface is not a model URL: {value!r}")
+
+
+@dataclass
+class Catalog:
+    """HF id -> catalog file, plus the warnings met while building it."""
+
+    source: str = ""
+    entries: int = 0
+    warnings: list[CatalogWarning] = field(default_factory=list)
+    _files: dict[str, list[str]] = field(default_factory=dict)      # lower id -> files
+    _similar: dict[str, str] = field(default_factory=dict)          # name stem -> file
+    _finished: bool = False
+
+    # -- building ------------------------------------------------------------
+    def add(self, source: str, data: Any) -> None:
+        """One parsed catalog entry (a model file's mapping or an API model)."""
+        self.entries += 1
+        release = data.get("release") if isinstance(data, dict) else None
+        if not isinstance(release, dict):
+            self.warnings.append(CatalogWarning("not_a_model_file", source,
+                                                "no release mapping"))
+            return
+        model_id, problem = catalog_model_id(release.get("huggingface"))
+        if problem is not None:
+            self.warnings.append(CatalogWarning(problem.kind, source, problem.detail))
+        if model_id is not None:
+            self._files.setdefault(model_id.lower(), []).append(source)
+        names = [release.get("name"), release.get("origin"),
+                 f"{release.get('name') or ''} {release.get('version') or ''}"]
+        if model_id:
+            names.append(model_id.split("/")[-1])
+        for name in names:
+            stem = name_stem(name) if isinstance(name, str) else ""
+            if stem:
+                self._similar.setdefault(stem, source)
+
+    def add_problem(self, kind: str, source: str, detail: str) -> None:
+        self.entries += 1
+        self.warnings.append(CatalogWarning(kind, source, detail))
+
+    def finish(self) -> Catalog:
+        """Add the duplicate warnings; call once all entries are in."""
+        if not self._finished:
+            for key, files in sorted(self._files.items()):
+                if len(files) > 1:
+                    self.warnings.append(CatalogWarning(
+                        "duplicate", files[0],
+                        f"{len(files)} catalog entries name {key}: {', '.join(files)}"))
+            self._finished = True
+        return self
+
+    # -- reading -------------------------------------------------------------
+    @property
+    def model_count(self) -> int:
+        """Distinct HF models the catalog names."""
+        return len(self._files)
+
+    def __contains__(self, model_id: object) -> bool:
+        return isinstance(model_id, str) and model_id.lower() in self._files
+
+    def match(self, model_id: str) -> str | None:
+        """The (first) catalog file for an HF id, case-insensitively; None when MOT lacks it."""
+        files = self._files.get(model_id.lower())
+        return files[0] if files else None
+
+    def possible_match(self, model_id: str, base_models: Iterable[str] = ()) -> str | None:
+        """A catalog file a missing model may duplicate: its base model, or a similar name."""
+        for base in base_models:
+            found = self.match(base) if isinstance(base, str) else None
+            if found:
+                return found
+        stem = name_stem(model_id.split("/")[-1])
+        return self._similar.get(stem) if stem else None
+
+    def warnings_by_kind(self) -> dict[str, list[CatalogWarning]]:
+        grouped: dict[str, list[CatalogWarning]] = {}
+        for warning in self.warnings:
+            grouped.setdefault(warning.kind, []).append(warning)
+        return grouped
+
+
+def _model_files(directory: Path) -> Iterator[Path]:
+    yield from sorted(p for p in directory.iterdir()
+                      if p.suffix.lower() in (".yml", ".yaml") and p.is_file())
+
+
+def load_dir(directory: Path | str) -> Catalog:
+    """A MOT checkout's ``models/`` folder; a bad file is a warning, never an exception."""
+    folder = Path(directory)
+    catalog = Catalog(source=str(folder))
+    for path in _model_files(folder):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            catalog.add_problem("unreadable", path.name, f"unreadable: {type(exc).__name__}")
+            continue
+        try:
+            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            catalog.add_problem("invalid_yaml", path.name, f"invalid YAML{where}")
+            continue
+        catalog.add(path.name, data)
+    return catalog.finish()
+
+
+def api_models(payload: Any) -> tuple[list[dict[str, Any]], int | None]:
+    """The models of one MOT API page and the total page count (None when not given).
+
+    Raises ValueError when the answer does not have the API's shape.
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("models"), list):
+        raise ValueError("not a MOT API page (no models list)")
+    pager = payload.get("pager")
+    total = pager.get("total_pages") if isinstance(pager, dict) else None
+    return ([m for m in payload["models"] if isinstance(m, dict)],
+            total if isinstance(total, int) and total >= 0 else None)
+
+
+def add_api_models(catalog: Catalog, models: Iterable[dict[str, Any]], api_url: str) -> int:
+    count = 0
+    for model in models:
+        source = f"{api_url.rstrip('/')}/model/{model.get('id', '?')}"
+        catalog.add(source, model)
+        count += 1
+    return count

@@ -1,0 +1,66 @@
+"""Hub datasets a model names: what ``GET /api/datasets/{id}`` tells about each.
+
+Plain functions. The result per dataset is what ``ModelEvidence.datasets``
+holds (``{dataset_id: info}``) and the Datasets / Data card detectors read:
+
+``{"found": bool, "license": str | None, "has_card": bool, "gated": bool,
+"note": str}``
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from motcrawl.licenses import normalize_license
+
+# A model naming more datasets than this gets the first ones looked up only.
+MAX_LOOKUPS = 8
+
+
+def dataset_api_url(endpoint: str, dataset_id: str) -> str:
+    return f"{endpoint.rstrip('/')}/api/datasets/{quote(dataset_id, safe='/')}"
+
+
+def dataset_url(endpoint: str, dataset_id: str) -> str:
+    return f"{endpoint.rstrip('/')}/datasets/{quote(dataset_id, safe='/')}"
+
+
+def _licenses(payload: dict[str, Any]) -> list[str]:
+    card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
+    raw = card.get("license")
+    values = [raw] if isinstance(raw, str) else [v for v in (raw or []) if isinstance(v, str)]
+    if not values:
+        values = [t.split(":", 1)[1] for t in payload.get("tags") or []
+                  if isinstance(t, str) and t.startswith("license:")]
+    names = [normalize_license(v) for v in values]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def parse_dataset_info(payload: Any) -> dict[str, Any]:
+    """One dataset's answer; ValueError when it is not a dataset answer."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
+        raise ValueError("not a dataset answer (no id)")
+    licenses = _licenses(payload)
+    siblings = [s.get("rfilename") for s in payload.get("siblings") or [] if isinstance(s, dict)]
+    card = payload.get("cardData")
+    has_card = "README.md" in siblings or (isinstance(card, dict) and bool(card))
+    note = f"several licenses: {', '.join(licenses)}" if len(licenses) > 1 else ""
+    return {"found": True, "license": licenses[0] if len(licenses) == 1 else None,
+            "licenses": licenses, "has_card": has_card,
+            "gated": bool(payload.get("gated")), "note": note}
+
+
+def missing(reason: str) -> dict[str, Any]:
+    """A dataset the Hub did not answer for (not found, gated, or an error)."""
+    return {"found": False, "license": None, "licenses": [], "has_card": False,
+            "gated": False, "note": reason}
+
+
+def common_license(infos: dict[str, dict[str, Any]]) -> str | None:
+    """The datasets' license when every looked-up dataset names the same one."""
+    found = [i for i in infos.values() if isinstance(i, dict) and i.get("found")]
+    names = {i.get("license") for i in found}
+    if found and len(names) == 1 and None not in names:
+        return names.pop()
+    return None

@@ -1,0 +1,209 @@
+"""Evidence from outside the model repository: the lookups one model needs, in order.
+
+Plain objects, no Scrapy; the spider (``motcrawl.spiders.external``) only routes:
+
+- :class:`OnceCache` - per crawl, each repository or dataset is looked up once;
+  models asking while the first lookup is in flight wait for its answer.
+- :class:`GitHubBudget` - what ``X-RateLimit-Remaining`` says is left; once it
+  is spent, repositories are verified with a HEAD on github.com instead.
+- :class:`ExternalPlan` - per model: which datasets and repositories to look
+  up next, and the ``github`` / ``datasets`` evidence once they are answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from motcrawl import datasets as ds
+from motcrawl import github as gh
+from motcrawl.hf import Card, parse_card
+
+W = TypeVar("W")
+
+
+class OnceCache(Generic[W]):
+    """Answers by key, fetched once per crawl; concurrent askers queue as waiters."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, Any] = {}
+        self._waiting: dict[Hashable, list[W]] = {}
+
+    def ask(self, key: Hashable, waiter: W) -> tuple[str, Any]:
+        """``("cached", value)``, ``("wait", None)`` (someone is fetching it) or
+        ``("fetch", None)`` (the caller must fetch it and call :meth:`resolve`)."""
+        if key in self._values:
+            return "cached", self._values[key]
+        if key in self._waiting:
+            self._waiting[key].append(waiter)
+            return "wait", None
+        self._waiting[key] = [waiter]
+        return "fetch", None
+
+    def resolve(self, key: Hashable, value: Any) -> list[W]:
+        """Store the answer; return everyone who was waiting for it (the fetcher first)."""
+        self._values[key] = value
+        return self._waiting.pop(key, [])
+
+    def alias(self, key: Hashable, value: Any) -> None:
+        """Also know the answer under another key (a renamed repository's new name)."""
+        if key not in self._values and key not in self._waiting:
+            self._values[key] = value
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._values
+
+
+@dataclass
+class GitHubBudget:
+    """The REST API budget as GitHub reports it (60/hour without a token)."""
+
+    remaining: int | None = None
+    limit: int | None = None
+    reset: int | None = None
+    spent: bool = False
+
+    def update(self, rate: gh.RateLimit) -> None:
+        if rate.remaining is not None:
+            self.remaining = rate.remaining
+            if rate.remaining <= 0:
+                self.spent = True
+        if rate.limit is not None:
+            self.limit = rate.limit
+        if rate.reset is not None:
+            self.reset = rate.reset
+
+    def exhaust(self) -> None:
+        self.spent = True
+        self.remaining = 0
+
+    def allows_api(self) -> bool:
+        return not self.spent and (self.remaining is None or self.remaining > 0)
+
+
+@dataclass
+class RepoResult:
+    """What the lookup of one repository found (cached per crawl)."""
+
+    status: str                        # found | missing | error
+    verified: str | None = None        # api | head | None
+    repo: gh.RepoInfo | None = None
+    tree: gh.Tree | None = None
+    canonical: str = ""                # full name after renames ("" when unknown)
+    note: str = ""
+
+
+@dataclass
+class ExternalPlan:
+    """One model's outside lookups: datasets first, then repository candidates."""
+
+    model_id: str
+    dataset_ids: list[str]
+    candidates: list[gh.Candidate]
+    tries: list[gh.Candidate]
+    datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, RepoResult] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    chosen: gh.Candidate | None = None
+
+    def next_step(self) -> tuple[str, str] | None:
+        """``("dataset", id)``, ``("repo", key)``, or None when nothing is left to ask."""
+        for dataset_id in self.dataset_ids:
+            if dataset_id not in self.datasets:
+                return "dataset", dataset_id
+        if self.chosen is not None:
+            return None  # a verified repository is decisive: no further candidate costs
+        for cand in self.tries:
+            if cand.key not in self.results:
+                return "repo", cand.key
+        return None
+
+    def candidate(self, key: str) -> gh.Candidate:
+        return next(c for c in self.tries if c.key == key)
+
+    def record_dataset(self, dataset_id: str, info: dict[str, Any]) -> None:
+        self.datasets[dataset_id] = info
+        if not info.get("found") and info.get("note"):
+            self.notes.append(f"dataset {dataset_id}: {info['note']}")
+
+    def record_repo(self, key: str, result: RepoResult) -> None:
+        self.results[key] = result
+        cand = self.candidate(key)
+        if result.status == "found":
+            cand.status = "found" if result.verified == "api" else "unverified"
+            if cand.source == "organization guess" and cand.score >= gh.MIN_TRY_SCORE:
+                # The guessed name exists under the model's own organization:
+                # existence was the only doubt.
+                cand.score = max(cand.score, gh.GUESS_CONFIRMED)
+                cand.reasons.append("exists under the organization")
+            if cand.score >= gh.ACCEPT_SCORE:
+                self.chosen = cand
+        else:
+            cand.status = result.status
+        if result.note:
+            self.notes.append(result.note)
+
+    def github_evidence(self, web: str) -> dict[str, Any] | None:
+        """The ``github`` evidence dict (None when there was no candidate at all)."""
+        if not self.candidates:
+            return None
+        notes = list(dict.fromkeys(n for n in self.notes if n.startswith("GitHub")))
+        for cand in self.candidates:
+            if cand.status == "untried" and cand not in self.tries:
+                cand.status = "skipped"
+        if self.chosen is None:
+            tried = [c.full_name for c in self.tries]
+            if tried:
+                notes.append("GitHub: no repository confirmed (tried "
+                             + ", ".join(tried) + "); drafted without repository evidence")
+            elif self.candidates:
+                notes.append("GitHub: no candidate repository scored high enough to look up")
+            return gh.repository_evidence(self.candidates, chosen=None, repo=None, tree=None,
+                                          web=web, verified=None, notes=notes)
+        result = self.results[self.chosen.key]
+        return gh.repository_evidence(self.candidates, chosen=self.chosen, repo=result.repo,
+                                      tree=result.tree, web=web, verified=result.verified,
+                                      notes=notes, canonical=result.canonical)
+
+    def dataset_notes(self) -> list[str]:
+        return [n for n in self.notes if n.startswith("dataset ")]
+
+
+def dataset_ids(card_data: dict[str, Any], tags: list[str]) -> list[str]:
+    """Hub dataset ids the model names (card ``datasets`` and ``dataset:`` tags)."""
+    data = card_data.get("datasets")
+    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    ids += [t.split(":", 1)[1] for t in tags if isinstance(t, str) and t.startswith("dataset:")]
+    clean = [i.strip() for i in ids if i.strip() and len(i) <= 200 and " " not in i.strip()]
+    return list(dict.fromkeys(clean))
+
+
+def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
+             budget: GitHubBudget | None, github: bool = True,
+             datasets: bool = True, known: dict[str, Any] | None = None) -> ExternalPlan:
+    """What to look up for one model, from its Hub info payload and card text."""
+    card: Card = parse_card(card_text or "")
+    card_data = card.data or (info.get("cardData") if isinstance(info.get("cardData"), dict)
+                              else {}) or {}
+    tags = [t for t in info.get("tags") or [] if isinstance(t, str)]
+    ids = dataset_ids(card_data, tags)[:ds.MAX_LOOKUPS] if datasets else []
+    cands = gh.candidates(model_id, card.body, card_data) if github else []
+    remaining = budget.remaining if budget is not None and not budget.spent else None
+    tries = gh.to_try(cands, remaining=remaining)
+    plan = ExternalPlan(model_id, ids, cands, tries)
+    for dataset_id, value in (known or {}).items():
+        if dataset_id in ids and isinstance(value, dict):
+            plan.datasets[dataset_id] = value  # already known: no request
+    return plan
+
+
+def external_notes(github: dict[str, Any] | None, datasets: dict[str, Any] | None) -> list[str]:
+    """Lines for the draft header's review checklist."""
+    notes: list[str] = []
+    if github:
+        notes.extend(github.get("notes") or ([github["note"]] if github.get("note") else []))
+    for dataset_id, info in (datasets or {}).items():
+        if isinstance(info, dict) and info.get("note"):
+            notes.append(f"dataset {dataset_id}: {info['note']}")
+    return notes

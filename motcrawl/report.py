@@ -1,0 +1,259 @@
+"""The gap report: what a maintainer reads after ``scrapy crawl missing -a report=missing.md``.
+
+Built from items as they pass, in memory that does not grow with the listing:
+counters, the high-priority rows (bounded: the listing is sorted, so the first
+rows are the top ones) and the missing ids, streamed to a sidecar ids file
+(``missing.ids.txt``) that ``scrapy crawl model -a ids_file=`` reads back.
+Both files are written atomically: a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from motcrawl.buckets import BUCKETS
+from motcrawl.catalog import CatalogWarning
+from motcrawl.priority import PRIORITIES
+from motcrawl.yamlfile import atomic_write
+
+DEFAULT_MAX_ROWS = 200
+MAX_COMMAND_IDS = 20   # ids in the ready-made "draft the top ones" command
+_WARNING_TITLES = {
+    "unreadable": "Unreadable files",
+    "invalid_yaml": "Invalid YAML",
+    "not_a_model_file": "Not a model file (no `release` mapping)",
+    "not_a_model_url": "`release.huggingface` is not a model URL",
+    "page_title": "`release.huggingface` is a page title (matched, but write the plain URL)",
+    "duplicate": "Several entries name the same Hub model",
+    "no_hf_link": "No `release.huggingface` (cannot be matched)",
+}
+ROW_FIELDS = ("model_id", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
+              "created", "possible_match", "draft_path", "draft_status")
+
+
+def ids_path_for(report: Path) -> Path:
+    """``missing.md`` -> ``missing.ids.txt``, next to the report."""
+    return report.with_name(f"{report.stem}.ids.txt")
+
+
+class IdsFile:
+    """Missing ids, one per line with a ``#`` comment, streamed to a temp file, moved at close."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._tmp: str | None = None
+        self._fh: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self._fh is None:
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                             dir=self.path.parent)
+            self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            self._fh.write("# Hub models the MOT catalog lacks (listing order; drafted ones "
+                           "come last).\n"
+                           f"# Draft them: scrapy crawl model -a ids_file={self.path}\n")
+        return self._fh
+
+    def add(self, model_id: str, comment: str) -> None:
+        self._open().write(f"{model_id}  # {comment}\n")
+        self.count += 1
+
+    def close(self) -> None:
+        """Move the file into place (even empty: an older run's list must not linger)."""
+        self._open()
+        assert self._fh is not None and self._tmp is not None
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        os.replace(self._tmp, self.path)
+        self._fh = self._tmp = None
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        if self._tmp and os.path.exists(self._tmp):
+            os.unlink(self._tmp)
+        self._fh = self._tmp = None
+
+
+@dataclass
+class GapReport:
+    """Aggregates over the listed models; ``add`` one item's fields at a time."""
+
+    max_rows: int = DEFAULT_MAX_ROWS
+    listed: int = 0
+    known: int = 0
+    missing: Counter[str] = field(default_factory=Counter)            # priority -> count
+    missing_by_type: Counter[tuple[str, str]] = field(default_factory=Counter)
+    possible_matches: int = 0
+    drafts: Counter[str] = field(default_factory=Counter)             # draft_status -> count
+    high_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    undrafted_high: list[str] = field(default_factory=list)
+
+    def add(self, item: Mapping[str, Any]) -> None:
+        self.listed += 1
+        if item.get("status") == "known":
+            self.known += 1
+            return
+        priority = item.get("priority") or "low"
+        self.missing[priority] += 1
+        self.missing_by_type[(item.get("mof_type") or "unknown", priority)] += 1
+        if item.get("possible_match"):
+            self.possible_matches += 1
+        if item.get("draft_requested"):
+            self.drafts[item.get("draft_status") or "failed"] += 1
+        # Drafted items arrive after their detail requests, out of listing order; they
+        # are at most max_drafts, so they always get a row. render() sorts the rows.
+        if priority == "high" and (item.get("draft_requested")
+                                   or len(self.high_rows) < self.max_rows):
+            self.high_rows.append(tuple(item.get(k) for k in ROW_FIELDS))
+            if not item.get("draft_path") and len(self.undrafted_high) < MAX_COMMAND_IDS:
+                self.undrafted_high.append(str(item.get("model_id")))
+
+    @property
+    def missing_total(self) -> int:
+        return sum(self.missing.values())
+
+
+def _md(text: Any) -> str:
+    """A table cell: no pipes or newlines that would break the row."""
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def _n(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else _md(value)
+
+
+def bucket_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Requests per rate-limit bucket: the rate-limit middleware's stats, else ours."""
+    counts = {}
+    for bucket in BUCKETS:
+        value = stats.get(f"ratelimit/requests/{bucket}")
+        if value is None:
+            value = stats.get(f"motcrawl/requests/{bucket}", 0)
+        counts[bucket] = int(value)
+    return counts
+
+
+def bucket_outcomes(stats: Mapping[str, Any], bucket: str) -> str:
+    prefix = f"motcrawl/requests/{bucket}/status/"
+    parts = sorted((k[len(prefix):], v) for k, v in stats.items() if k.startswith(prefix))
+    return ", ".join(f"{code}: {count:,}" for code, count in parts)
+
+
+def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
+           catalog_models: int, warnings: list[CatalogWarning], stats: Mapping[str, Any],
+           params: Mapping[str, Any], ids_file: Path | None, output_dir: str,
+           generated: str, reason: str = "finished", changes: list[str] | None = None) -> str:
+    """The Markdown report."""
+    shown = ", ".join(f"`{k}={v}`" for k, v in params.items() if v not in (None, ""))
+    lines = [
+        "# Popular Hugging Face models the MOT catalog lacks", "",
+        f"Generated {generated} by `scrapy crawl missing` ({shown}).", "",
+        f"Catalog: {_md(catalog_source)}.", "",
+        *([f"**The crawl did not finish normally ({_md(reason)}): the counts below are "
+           "partial.**", ""] if reason != "finished" else []),
+        "## Summary", "",
+        "| | count |", "| --- | ---: |",
+        f"| catalog entries | {_n(catalog_entries)} ({_n(catalog_models)} distinct Hub models) |",
+        f"| models listed | {_n(report.listed)} |",
+        f"| already in MOT (known) | {_n(report.known)} |",
+        f"| missing | {_n(report.missing_total)} |",
+    ]
+    for priority in PRIORITIES:
+        lines.append(f"| missing, {priority} priority | {_n(report.missing[priority])} |")
+    lines += [
+        f"| missing with a possible match in the catalog | {_n(report.possible_matches)} |",
+        f"| drafts requested | {_n(sum(report.drafts.values()))} |",
+    ]
+    for status, count in sorted(report.drafts.items()):
+        lines.append(f"| drafts {status} | {_n(count)} |")
+    lines.append(f"| catalog warnings | {_n(len(warnings))} |")
+    lines += ["", "Priority: high above 100,000 downloads, medium 10,000 to 100,000, low below.",
+              "", "### Requests", "", "| bucket | requests | by outcome |", "| --- | ---: | --- |"]
+    for bucket, count in bucket_counts(stats).items():
+        lines.append(f"| {bucket} | {_n(count)} | {bucket_outcomes(stats, bucket)} |")
+    other = stats.get("motcrawl/requests/other")
+    if other:
+        lines.append(f"| other (MOT API) | {_n(other)} | {bucket_outcomes(stats, 'other')} |")
+    lines += ["",
+              f"Listing pages: {_n(stats.get('motcrawl/listing/pages', 0))}; "
+              f"MOT API pages: {_n(stats.get('motcrawl/mot_api/pages', 0))}.", ""]
+
+    lines += list(changes or [])  # motcrawl.state.changes_markdown: since the previous run
+    lines += ["## Missing per type", ""]
+    types = sorted({t for t, _ in report.missing_by_type},
+                   key=lambda t: -sum(report.missing_by_type[(t, p)] for p in PRIORITIES))
+    if types:
+        lines += ["| MOF type | high | medium | low | total |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        for mof_type in types:
+            counts = [report.missing_by_type[(mof_type, p)] for p in PRIORITIES]
+            lines.append(f"| {_md(mof_type)} | " + " | ".join(_n(c) for c in counts)
+                         + f" | {_n(sum(counts))} |")
+    else:
+        lines.append("No missing models.")
+    lines.append("")
+
+    lines += ["## High priority (more than 100,000 downloads)", ""]
+    if report.high_rows:
+        lines += ["| # | model | downloads | likes | task | MOF type | license | gated | created "
+                  "| possible match | draft |",
+                  "| ---: | --- | ---: | ---: | --- | --- | --- | --- | --- | --- | --- |"]
+        rows = sorted(report.high_rows, key=lambda r: -(r[1] if isinstance(r[1], int) else 0))
+        for number, row in enumerate(rows, 1):
+            r = dict(zip(ROW_FIELDS, row, strict=True))
+            draft = r["draft_path"] or (r["draft_status"] if r["draft_status"] not in (
+                None, "skipped") else "")
+            lines.append(
+                f"| {number} | [{_md(r['model_id'])}](https://huggingface.co/{_md(r['model_id'])}) "
+                f"| {_n(r['downloads'])} | {_n(r['likes'])} | {_md(r['pipeline_tag'])} "
+                f"| {_md(r['mof_type'])} | {_md(r['license'])} | {_md(r['gated'] or '')} "
+                f"| {_md(r['created'])} | {_md(r['possible_match'] or '')} | {_md(draft)} |")
+        more = report.missing["high"] - len(report.high_rows)
+        if more > 0:
+            lines += ["", f"{more:,} more high-priority models are in the ids file and the feed."]
+    else:
+        lines.append("No high-priority model is missing.")
+    lines.append("")
+
+    lines += ["## Catalog warnings", ""]
+    if not warnings:
+        lines.append("None.")
+    grouped: dict[str, list[CatalogWarning]] = {}
+    for warning in warnings:
+        grouped.setdefault(warning.kind, []).append(warning)
+    for kind, items in grouped.items():
+        lines += [f"### {_WARNING_TITLES.get(kind, kind)} ({len(items)})", ""]
+        if kind == "no_hf_link":
+            lines += [", ".join(w.source for w in items), ""]
+            continue
+        lines += [f"- {_md(w.line())}" for w in items] + [""]
+    lines.append("")
+
+    lines += ["## Drafting", "", "Drafts are written to "
+              f"`{output_dir}`; review them before opening a pull request on MOT.", "",
+              "Draft one model:", "", "```sh",
+              f"scrapy crawl model -a model_id=ORG/NAME -a output_dir={output_dir}", "```", ""]
+    if ids_file is not None:
+        lines += ["Draft every missing model of this report (delete lines from the file to "
+                  "skip some):", "", "```sh",
+                  f"scrapy crawl model -a ids_file={ids_file} -a output_dir={output_dir}",
+                  "```", ""]
+    if report.undrafted_high:
+        lines += [f"Draft the top {len(report.undrafted_high)} high-priority models this run "
+                  "did not draft:", "", "```sh",
+                  f"scrapy crawl model -a model_id={','.join(report.undrafted_high)} "
+                  f"-a output_dir={output_dir}", "```", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_report(path: Path, text: str) -> None:
+    atomic_write(path, text, replace=True)

@@ -1,0 +1,217 @@
+"""``scrapy crawl missing``: popular Hub models the MOT catalog lacks, ranked and drafted.
+
+Order of work, so that known models cost nothing and memory stays flat:
+1. the catalog: a models folder (read at start) or MOT's API pages (crawled here);
+2. the listing, most downloaded first, one page at a time through the ``Link``
+   header (never ``skip``/``page``: the Hub ignores them and repeats page one);
+3. per listed model, the catalog diff: a known model is one item and no request;
+   the first ``max_drafts`` missing ones continue to the detail requests the
+   ``model`` spider makes, from the listing entry (same ``expand[]`` fields).
+The listing stops at the first model under ``min_downloads`` or after ``limit``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from scrapy import Request
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from motcrawl import hf
+from motcrawl.args import MissingArgs, parse_missing_args
+from motcrawl.auth import same_origin
+from motcrawl.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.items import ModelItem
+from motcrawl.priority import listing_facts
+from motcrawl.shared import NODE_LOCAL
+from motcrawl.spiders.details import ModelDetailsMixin, _error_reason
+from motcrawl.state import UNCHANGED
+
+MOT_PAGE_SIZE = 100
+LISTING_PAGE_SIZE = 100
+
+# The feed gets the report's columns only: never the raw info, card or evidence.
+FEED_FIELDS = [
+    "model_id", "url", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
+    "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
+    "draft_path", "draft_status",
+]
+
+
+class MissingSpider(ModelDetailsMixin):
+    name = "missing"
+    custom_settings = {"FEED_EXPORT_FIELDS": FEED_FIELDS}
+
+    @classmethod
+    def parse_arguments(cls, kwargs: dict[str, Any]) -> MissingArgs:
+        """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
+        return parse_missing_args(kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.args = self.parse_arguments(kwargs)
+        self.hf_token = kwargs.get("hf_token")
+        self.catalog: Catalog | None = None
+        self.listed = 0
+        self.drafts_requested = 0
+        self._mot_pending = 0
+
+    @property
+    def mot_api_url(self) -> str:
+        return str(self.settings.get("MOT_API_URL")).rstrip("/")
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"motcrawl/{key}", count)
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.args.models_dir is not None:
+            # Reading the catalog is input, like ids_file; the spider writes nothing.
+            self.catalog = load_dir(self.args.models_dir)
+            self._catalog_ready()
+            yield self.listing_request()
+        else:
+            self.catalog = Catalog(source=self.mot_api_url)
+            yield self.mot_request(1)
+
+    # -- the catalog from MOT's API -------------------------------------------
+    def mot_request(self, page: int) -> Request:
+        url = f"{self.mot_api_url}/models?{urlencode({'page': page, 'limit': MOT_PAGE_SIZE})}"
+        self._mot_pending += 1
+        return Request(url, callback=self.parse_mot_page, errback=self.on_mot_error,
+                       cb_kwargs={"page": page}, meta={"stage": "mot_api", NODE_LOCAL: True},
+                       dont_filter=True)  # every node of a shared crawl needs the catalog
+
+    def parse_mot_page(self, response: Response, page: int) -> Iterator[Any]:
+        self._mot_pending -= 1
+        assert self.catalog is not None
+        try:
+            models, total_pages = api_models(json.loads(response.text))
+        except ValueError as exc:
+            self._inc("mot_api/invalid")
+            raise CloseSpider(f"mot_api_invalid: {response.url}: {exc}") from None
+        self._inc("mot_api/pages")
+        self._inc("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
+        if page == 1 and total_pages is not None:
+            # The pager says how many pages there are: fetch the rest side by side.
+            for number in range(2, total_pages + 1):
+                yield self.mot_request(number)
+        elif total_pages is None and len(models) >= MOT_PAGE_SIZE:
+            yield self.mot_request(page + 1)
+        if self._mot_pending == 0:
+            self.catalog.finish()
+            self._catalog_ready()
+            yield self.listing_request()
+
+    def on_mot_error(self, failure: Failure) -> None:
+        # A partial catalog would report (and draft) models MOT already has: stop.
+        self._inc("mot_api/failed")
+        raise CloseSpider(f"mot_api_failed: {failure.request.url}: {_error_reason(failure)}")
+
+    def _catalog_ready(self) -> None:
+        assert self.catalog is not None
+        stats = self.crawler.stats
+        stats.set_value("motcrawl/catalog/entries", self.catalog.entries)
+        stats.set_value("motcrawl/catalog/models", self.catalog.model_count)
+        stats.set_value("motcrawl/catalog/warnings", len(self.catalog.warnings))
+        self.logger.info("catalog %s: %d entries, %d Hub models, %d warnings",
+                         self.catalog.source, self.catalog.entries, self.catalog.model_count,
+                         len(self.catalog.warnings))
+
+    # -- the listing ------------------------------------------------------------
+    def listing_request(self, url: str | None = None) -> Request:
+        if url is None:
+            url = hf.listing_url(self.hf_endpoint, limit=LISTING_PAGE_SIZE,
+                                 pipeline_tag=self.args.model_type)
+        # Filtered, so that of several scrapy-redis nodes only one walks the listing (and a
+        # JOBDIR resume never re-reads a page); node-local, so that node keeps the walk
+        # and its counts (limit, max_drafts) while the per-model requests are shared.
+        return Request(url, callback=self.parse_listing, errback=self.on_listing_error,
+                       meta={"stage": "listing", NODE_LOCAL: True})
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        try:
+            entries = json.loads(response.text)
+            if not isinstance(entries, list):
+                raise ValueError("not a list")
+        except ValueError as exc:
+            self._inc("listing/invalid")
+            self.logger.error("listing page %s is not a JSON list (%s): listing stops",
+                              response.url, exc)
+            return
+        self._inc("listing/pages")
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                self._inc("listing/invalid_entries")
+                continue
+            downloads = entry.get("downloads")
+            if not isinstance(downloads, int) or downloads < self.args.min_downloads:
+                # Sorted by downloads: every later model is below the threshold too.
+                self._stop("threshold")
+                return
+            if self.args.limit is not None and self.listed >= self.args.limit:
+                self._stop("limit")
+                return
+            self.listed += 1
+            self._inc("listing/models")
+            yield from self.listed_model(entry)
+        if self.args.limit is not None and self.listed >= self.args.limit:
+            self._stop("limit")
+            return
+        link = response.headers.get("Link")
+        next_url = hf.next_link(link.decode("latin-1") if link else None)
+        if not next_url:
+            self._stop("end")
+        elif not same_origin(next_url, self.hf_endpoint):
+            self.logger.error("listing next link leaves %s (%s): listing stops",
+                              self.hf_endpoint, next_url)
+            self._stop("foreign_link")
+        else:
+            yield self.listing_request(next_url)
+
+    def _stop(self, reason: str) -> None:
+        self._inc(f"listing/stopped/{reason}")
+        self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
+
+    def on_listing_error(self, failure: Failure) -> None:
+        self._inc("listing/failed")
+        self.logger.error("listing page %s failed (%s): listing stops after %d models",
+                          failure.request.url, _error_reason(failure), self.listed)
+
+    def listed_model(self, entry: dict[str, Any]) -> Iterator[Any]:
+        """The diff, before any request: known or beyond max_drafts -> one item, no request."""
+        assert self.catalog is not None
+        model_id = entry["id"]
+        item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
+                         draft_requested=False, **listing_facts(entry))
+        if model_id in self.catalog or self.drafts_requested >= self.args.max_drafts:
+            item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
+            yield item
+            return
+        runstate = getattr(self, "runstate", None)  # motcrawl.incremental (state file)
+        if runstate is not None:
+            item["incremental"] = runstate.decide(model_id, entry)
+            if item["incremental"] == UNCHANGED:
+                # Drafted from this very revision in an earlier run: no request, no budget.
+                item.update(base_models=_base_models(entry), draft_status=UNCHANGED,
+                            draft_path=runstate.draft_of(model_id))
+                yield item
+                return
+        self.drafts_requested += 1
+        self._inc("drafts/requested")
+        item["draft_requested"] = True
+        item["base_models"] = _base_models(entry)
+        yield from self.details_from_info(item, entry)
+
+
+def _base_models(entry: dict[str, Any]) -> list[str]:
+    """Base model ids from the listing's ``baseModels`` (for possible matches)."""
+    base = entry.get("baseModels")
+    models = base.get("models") if isinstance(base, dict) else None
+    if not isinstance(models, list):
+        return []
+    return [m["id"] for m in models if isinstance(m, dict) and isinstance(m.get("id"), str)][:10]

@@ -1,0 +1,146 @@
+"""Component detectors (motcrawl.detect): strong Hub signals score high, card prose low."""
+
+import pytest
+
+from motcrawl import detect
+from motcrawl.mof import NAMES
+from tests.evidence_helpers import evidence
+
+LONG_CARD = "# Model\n\n" + "This model card describes the model. " * 20
+
+
+def names(ev) -> dict[str, float]:
+    return {d.name: d.confidence for d in detect.detect_components(ev)}
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    (["model.safetensors"], True),
+    (["pytorch_model-00001-of-00002.bin"], True),
+    (["llama-2-7b-chat.Q4_K_M.gguf"], True),
+    (["sd_xl_base_1.0.safetensors", "unet/diffusion_pytorch_model.safetensors"], True),
+    (["training_args.bin", "README.md"], False),
+    (["README.md", "config.json"], False),
+])
+def test_final_parameters_from_weight_files(files: list[str], expected: bool) -> None:
+    det = detect.detect_final_parameters(evidence(files=files))
+    assert (det is not None) is expected
+    if det:
+        assert det.confidence >= 0.9
+        assert files[0] in det.evidence[0]
+
+
+@pytest.mark.parametrize(("refs", "files", "card", "minimum"), [
+    (["main", "step1000", "step2000"], [], "", 0.9),
+    (["main", "step1000-tokens4B"], [], "", 0.9),
+    (["main", "ckpt_000"], [], "", 0.9),
+    (None, ["checkpoint-500/model.safetensors"], "", 0.85),
+    (None, [], 'Load with revision="step1000".', 0.5),
+])
+def test_intermediate_parameters(refs, files, card, minimum) -> None:
+    det = detect.detect_intermediate_parameters(evidence(card, refs=refs, files=files))
+    assert det is not None and det.confidence >= minimum
+
+
+def test_no_intermediate_parameters_for_plain_branches() -> None:
+    assert detect.detect_intermediate_parameters(
+        evidence(refs=["main", "v1.0", "fp16"], files=["model.safetensors"])) is None
+
+
+def test_research_paper_from_arxiv_tag_beats_links() -> None:
+    det = detect.detect_research_paper(evidence(
+        "See [paper](https://aclanthology.org/2023.x).", tags=["arxiv:2402.00838"]))
+    assert det.confidence >= 0.9
+    assert det.component_path == "https://arxiv.org/abs/2402.00838"
+
+
+@pytest.mark.parametrize(("card", "found"), [
+    ("Read the [paper](https://arxiv.org/abs/2304.01373).", True),
+    ("Paper: https://openreview.net/forum?id=abc", True),
+    ("Blog: https://example.com/post", False),
+])
+def test_research_paper_from_links(card: str, found: bool) -> None:
+    assert (detect.detect_research_paper(evidence(card)) is not None) is found
+
+
+def test_technical_report_link_is_not_a_research_paper() -> None:
+    ev = evidence("Our [technical report](https://arxiv.org/abs/2412.19437) explains it.")
+    assert detect.detect_technical_report(ev).confidence >= 0.8
+    assert detect.detect_research_paper(ev) is None
+
+
+def test_datasets_from_card_data_and_tags() -> None:
+    det = detect.detect_datasets(evidence(cardData={"datasets": ["allenai/dolma"]},
+                                          tags=["dataset:EleutherAI/pile"]))
+    assert det.confidence >= 0.9
+    assert "allenai/dolma" in det.evidence[0] and "EleutherAI/pile" in det.evidence[0]
+
+
+def test_model_index_gives_results_and_evaluation_data() -> None:
+    model_index = [{"name": "m", "results": [
+        {"task": {"type": "text-generation"},
+         "dataset": {"name": "MMLU", "type": "cais/mmlu"},
+         "metrics": [{"type": "acc", "value": 0.5}]}]}]
+    ev = evidence(cardData={"model-index": model_index})
+    assert detect.detect_evaluation_results(ev).confidence >= 0.9
+    data = detect.detect_evaluation_data(ev)
+    assert data.confidence >= 0.8 and "cais/mmlu" in data.evidence[0]
+
+
+def test_evaluation_table_is_weaker_than_model_index() -> None:
+    card = ("# M\n\n## Evaluation\n\n| Task | Score |\n|---|---|\n| MMLU | 60 |\n"
+            "| HellaSwag | 80 |\n")
+    ev = evidence(card)
+    res = detect.detect_evaluation_results(ev)
+    assert 0.5 <= res.confidence < 0.9
+    assert detect.detect_evaluation_data(ev).confidence < 0.8
+
+
+def test_keyword_mentions_score_below_the_include_threshold() -> None:
+    found = names(evidence("# M\n\nWe will release the training code and the "
+                           "evaluation harness soon."))
+    assert found["Training code"] < detect.INCLUDE_THRESHOLD
+    assert found["Evaluation code"] < detect.INCLUDE_THRESHOLD
+
+
+def test_linked_training_code_is_claimed() -> None:
+    card = "# M\n\n- Training code: [OLMo](https://github.com/allenai/OLMo)\n"
+    det = detect.detect_training_code(evidence(card))
+    assert det.confidence >= detect.INCLUDE_THRESHOLD
+    assert det.component_path == "https://github.com/allenai/OLMo"
+
+
+def test_model_card_needs_a_body() -> None:
+    assert detect.detect_model_card(evidence(LONG_CARD)).confidence >= 0.9
+    assert detect.detect_model_card(evidence("", card_status="missing")) is None
+    gated = evidence("", card_status="gated", cardData={"license": "other"})
+    assert detect.detect_model_card(gated).confidence >= 0.7
+
+
+def test_architecture_from_modeling_code_beats_config() -> None:
+    ev = evidence(files=["modeling_olmo.py", "config.json"],
+                  config={"architectures": ["OLMoForCausalLM"], "model_type": "olmo"})
+    det = detect.detect_architecture(ev)
+    assert det.confidence >= 0.9 and det.component_path.endswith("modeling_olmo.py")
+
+
+def test_only_mof_names_and_mof_order() -> None:
+    ev = evidence(LONG_CARD, files=["model.safetensors", "config.json"],
+                  tags=["arxiv:1234.56789"], cardData={"datasets": ["a/b"]})
+    found = [d.name for d in detect.detect_components(ev)]
+    assert found == [n for n in NAMES if n in found]
+    assert set(found) <= set(NAMES)
+
+
+def test_detection_rejects_non_mof_names() -> None:
+    with pytest.raises(ValueError):
+        detect.Detection("Training dataset", 0.9)
+
+
+def test_repository_evidence_is_merged_when_stronger() -> None:
+    ev = evidence("# M\n\nWe will release the training code soon.")
+    ev.github = {"components": {"Training code": {
+        "confidence": 0.85, "evidence": ["scripts/train.py"],
+        "component_path": "https://github.com/o/r/blob/main/scripts/train.py"}}}
+    found = {d.name: d for d in detect.detect_components(ev)}
+    assert found["Training code"].confidence == 0.85
+    assert found["Training code"].component_path.endswith("train.py")

@@ -1,0 +1,239 @@
+"""motcrawl.github: candidates, scoring, REST answers and tree components (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from motcrawl import github as gh
+from tests.fakes.hub import CASSETTE_DIR, cassette_name, load_cassettes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "github"
+WEB = "https://github.com"
+
+
+def repo_fixture(full_name: str) -> dict:
+    return json.loads((FIXTURES / "repos" / f"{full_name.replace('/', '__')}.json").read_text())
+
+
+def tree_fixture(full_name: str) -> dict:
+    return json.loads((FIXTURES / "trees" / f"{full_name.replace('/', '__')}.json").read_text())
+
+
+def cassette_model(model_id: str) -> tuple[dict, str]:
+    """(info payload, README text or "") of a cassette model."""
+    recorded = load_cassettes(str(CASSETTE_DIR))
+    info = json.loads(recorded[("GET", f"/api/models/{model_id}")].body)
+    readme = recorded.get(("GET", f"/{model_id}/resolve/main/README.md"))
+    text = readme.body.decode() if readme is not None and readme.status == 200 else ""
+    assert (CASSETTE_DIR / cassette_name(model_id)).exists()
+    return info, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("https://github.com/allenai/OLMo", ("allenai", "OLMo")),
+    ("https://github.com/allenai/OLMo.git", ("allenai", "OLMo")),
+    ("https://www.github.com/EleutherAI/gpt-neox/tree/main/configs", ("EleutherAI", "gpt-neox")),
+    ("http://github.com/salesforce/CodeT5/tree/main/CodeT5%2B", ("salesforce", "CodeT5")),
+    ("github.com/meta-llama/llama3", ("meta-llama", "llama3")),
+    ("meta-llama/llama3", ("meta-llama", "llama3")),
+    ("https://github.com/sponsors/someone", None),
+    ("https://github.com/allenai", None),
+    ("https://gitlab.com/a/b", None),
+    ("https://huggingface.co/allenai/OLMo-7B", None),
+    (None, None),
+    (42, None),
+])
+def test_parse_repo_ref(text, expected):
+    assert gh.parse_repo_ref(text) == expected
+
+
+@pytest.mark.parametrize("model_id, expected", [
+    ("meta-llama/Meta-Llama-3-8B-Instruct", ["Llama3", "Llama-3"]),
+    ("allenai/OLMo-7B-hf", ["OLMo"]),
+    ("EleutherAI/pythia-160m", ["pythia"]),
+    ("EleutherAI/gpt-neox-20b", ["gpt-neox", "gptneox"]),
+    ("Qwen/Qwen2.5-7B-Instruct", ["Qwen2.5"]),
+    ("deepseek-ai/DeepSeek-V3", ["DeepSeek-V3", "DeepSeekV3"]),
+    ("stabilityai/stable-diffusion-xl-base-1.0", ["stable-diffusion-xl", "stablediffusionxl"]),
+    ("LLM360/Amber", ["Amber"]),
+    ("org/7B-1.0", []),
+])
+def test_family_names(model_id, expected):
+    assert gh.family_names(model_id) == expected
+
+
+@pytest.mark.parametrize("owner, name, model_id, source, context, low, high", [
+    # the model's own repository, linked as code: top score
+    ("allenai", "OLMo", "allenai/OLMo-7B-hf", "card link", "Code: https://...", 0.9, 0.95),
+    # same organization, another project: tried, but after the own one
+    ("EleutherAI", "gpt-neox", "EleutherAI/pythia-160m", "card link", "", 0.5, 0.6),
+    # the family's stem (CodeT5 for codet5p)
+    ("salesforce", "CodeT5", "Salesforce/codet5p-16b", "card link", "", 0.75, 0.85),
+    # a generic tool a quantizer's card links: never tried
+    ("ggerganov", "llama.cpp", "TheBloke/Llama-2-7B-Chat-GGUF", "card link", "code", 0.0, 0.1),
+    # an unrelated link
+    ("facebookresearch", "llama", "tiiuae/falcon-40b", "card link", "", 0.3, 0.4),
+    # a guess from organization and family: worth one request
+    ("meta-llama", "Llama3", "meta-llama/Meta-Llama-3-8B-Instruct", "organization guess", "",
+     0.6, 0.7),
+    # a repository named in the card data
+    ("someorg", "tool", "other/model", "card data", "", 0.7, 0.7),
+])
+def test_score_candidate(owner, name, model_id, source, context, low, high):
+    cand = gh.score_candidate(owner, name, model_id=model_id, source=source, context=context)
+    assert low <= cand.score <= high, cand
+
+
+@pytest.mark.parametrize("model_id, best", [
+    ("allenai/OLMo-7B-hf", "allenai/olmo"),
+    ("EleutherAI/pythia-160m", "eleutherai/pythia"),
+    ("LLM360/Amber", "llm360/amber-train"),
+    ("Qwen/Qwen2.5-7B-Instruct", "qwenlm/qwen2.5"),
+    ("Salesforce/codet5p-16b", "salesforce/codet5"),
+    ("deepseek-ai/DeepSeek-V3", "deepseek-ai/deepseek-v3"),
+    ("ibm-granite/granite-4.0-micro", "ibm-granite/granite-4.0-language-models"),
+    ("openai-community/gpt2", "openai/gpt-2"),
+    # gated card, no links: the organization/family guess
+    ("meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/llama3"),
+])
+def test_candidates_on_cassette_cards(model_id, best):
+    info, readme = cassette_model(model_id)
+    from motcrawl.hf import parse_card
+    card = parse_card(readme)
+    cands = gh.candidates(model_id, card.body, card.data or info.get("cardData") or {})
+    tries = gh.to_try(cands, remaining=None)
+    assert tries and tries[0].key == best
+    assert len(tries) <= gh.MAX_TRIES
+
+
+def test_generic_links_are_never_tried():
+    info, readme = cassette_model("TheBloke/Llama-2-7B-Chat-GGUF")
+    from motcrawl.hf import parse_card
+    card = parse_card(readme)
+    cands = gh.candidates("TheBloke/Llama-2-7B-Chat-GGUF", card.body, card.data)
+    assert "ggerganov/llama.cpp" in {c.key for c in cands}
+    assert "ggerganov/llama.cpp" not in {c.key for c in gh.to_try(cands, remaining=None)}
+
+
+def test_card_data_repository_field_wins():
+    cands = gh.candidates("org/model-7b", "", {"repository": "https://github.com/org/model"})
+    assert cands[0].key == "org/model" and cands[0].source == "card data"
+
+
+def test_low_budget_tries_only_the_best():
+    cands = gh.candidates("allenai/OLMo-7B-hf", "[code](https://github.com/allenai/OLMo) "
+                          "[eval](https://github.com/allenai/OLMo-Eval)", {})
+    assert len(gh.to_try(cands, remaining=None)) > 1
+    assert [c.key for c in gh.to_try(cands, remaining=3)] == ["allenai/olmo"]
+
+
+@pytest.mark.parametrize("full_name, spdx, key, branch, archived", [
+    ("allenai/OLMo", "Apache-2.0", "apache-2.0", "main", False),
+    ("EleutherAI/lm-evaluation-harness", "MIT", "mit", "main", False),
+    ("meta-llama/llama3", None, "other", "main", True),      # NOASSERTION: no SPDX id
+    ("openai/gpt-2", None, "other", "master", True),
+    ("cardiffnlp/tweeteval", None, None, "main", False),      # no license at all
+    ("salesforce/CodeT5", "BSD-3-Clause", "bsd-3-clause", "main", False),
+])
+def test_parse_repo(full_name, spdx, key, branch, archived):
+    repo = gh.parse_repo(repo_fixture(full_name))
+    assert (repo.full_name, repo.license, repo.license_key, repo.default_branch,
+            repo.archived) == (full_name, spdx, key, branch, archived)
+
+
+@pytest.mark.parametrize("payload", [None, [], {"message": "Not Found"}, {"full_name": 3}])
+def test_parse_repo_rejects_other_answers(payload):
+    with pytest.raises(ValueError):
+        gh.parse_repo(payload)
+
+
+def test_parse_tree_kinds_and_truncation():
+    tree = gh.parse_tree(tree_fixture("EleutherAI/pythia"))
+    assert "utils/batch_viewer.py" in tree.files
+    assert "utils" in tree.folders and "utils" not in tree.files
+    assert tree.submodules == ["utils/gpt-neox"]
+    assert not tree.truncated
+    assert gh.parse_tree({"sha": "x", "tree": [], "truncated": True}).truncated
+    with pytest.raises(ValueError):
+        gh.parse_tree({"message": "Not Found"})
+
+
+@pytest.mark.parametrize("headers, status, limited, remaining", [
+    ({"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "60"}, 403, True, 0),
+    ({"x-ratelimit-remaining": "0"}, 429, True, 0),
+    ({"X-RateLimit-Remaining": "12"}, 403, False, 12),     # a real refusal, not the budget
+    ({"Retry-After": "60"}, 429, True, None),              # secondary rate limit
+    ({"X-RateLimit-Remaining": "0"}, 200, False, 0),       # the last allowed request
+    ({}, 404, False, None),
+])
+def test_rate_limit(headers, status, limited, remaining):
+    assert gh.is_rate_limited(status, headers) is limited
+    assert gh.parse_rate_limit(headers).remaining == remaining
+
+
+# Each fixture repository: the components its files show (and must not show).
+TREE_CASES = [
+    ("allenai/OLMo", {"Training code", "Evaluation code", "Data preprocessing code",
+                      "Inference code", "Model architecture", "Supporting libraries and tools"},
+     set()),
+    ("meta-llama/llama3", {"Model architecture", "Inference code",
+                           "Supporting libraries and tools"},
+     {"Training code", "Data preprocessing code"}),
+    ("EleutherAI/lm-evaluation-harness", {"Evaluation code"}, {"Training code"}),
+    ("LLM360/amber-train", {"Training code", "Model architecture", "Data preprocessing code"},
+     set()),
+    ("EleutherAI/pythia", {"Supporting libraries and tools", "Evaluation results"},
+     {"Training code"}),
+    ("deepseek-ai/DeepSeek-V3", {"Inference code", "Model architecture", "Technical report"},
+     {"Training code", "Evaluation code"}),
+    ("ibm-granite/granite-4.0-language-models", set(),
+     {"Training code", "Model architecture", "Evaluation code"}),
+]
+
+
+@pytest.mark.parametrize("full_name, present, absent", TREE_CASES)
+def test_tree_components(full_name, present, absent):
+    repo = gh.parse_repo(repo_fixture(full_name))
+    comps = gh.tree_components(gh.parse_tree(tree_fixture(full_name)), web=WEB,
+                               full_name=full_name, branch=repo.default_branch,
+                               repo_confidence=0.95)
+    assert present <= set(comps), sorted(comps)
+    assert not (absent & set(comps)), sorted(comps)
+    for entry in comps.values():
+        assert entry["component_path"].startswith(f"{WEB}/{full_name}/")
+        assert entry["evidence"] and all(e.startswith(full_name) for e in entry["evidence"])
+        assert 0 < entry["confidence"] <= 0.95
+
+
+def test_component_paths_point_at_files_or_folders():
+    comps = gh.tree_components(gh.parse_tree(tree_fixture("allenai/OLMo")), web=WEB,
+                               full_name="allenai/OLMo", branch="main", repo_confidence=1.0)
+    assert comps["Training code"]["component_path"] == f"{WEB}/allenai/OLMo/blob/main/olmo/train.py"
+    assert comps["Evaluation code"]["component_path"] == f"{WEB}/allenai/OLMo/tree/main/olmo/eval"
+
+
+def test_repository_evidence_rename_and_license_path():
+    cand = gh.score_candidate("QwenLM", "Qwen2.5", model_id="Qwen/Qwen2.5-7B-Instruct",
+                              source="card link")
+    repo = gh.parse_repo(repo_fixture("QwenLM/Qwen3"))
+    tree = gh.parse_tree(tree_fixture("QwenLM/Qwen3"))
+    ev = gh.repository_evidence([cand], chosen=cand, repo=repo, tree=tree, web=WEB,
+                                verified="api", notes=[])
+    assert ev["repository"] == f"{WEB}/QwenLM/Qwen3"
+    assert ev["renamed_from"] == "QwenLM/Qwen2.5"
+    assert ev["license"] == "Apache-2.0"
+    assert ev["license_path"] == f"{WEB}/QwenLM/Qwen3/blob/main/LICENSE"
+    assert any("renamed to QwenLM/Qwen3" in n for n in ev["notes"])
+
+
+def test_repository_evidence_head_only_has_no_license_or_components():
+    cand = gh.score_candidate("allenai", "OLMo", model_id="allenai/OLMo-7B-hf",
+                              source="card link")
+    ev = gh.repository_evidence([cand], chosen=cand, repo=None, tree=None, web=WEB,
+                                verified="head", notes=["GitHub API budget spent: x"])
+    assert ev["repository"] == f"{WEB}/allenai/OLMo"
+    assert ev["license"] is None and ev["components"] == {}
+    assert "HEAD request only" in ev["note"] and "budget spent" in ev["note"]

@@ -1,0 +1,96 @@
+"""motcrawl.report: aggregates, the Markdown text and the streamed ids file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from motcrawl.args import read_ids_file
+from motcrawl.catalog import CatalogWarning
+from motcrawl.report import GapReport, IdsFile, bucket_counts, ids_path_for, render
+
+
+def _item(model_id: str, downloads: int, status: str = "missing", **extra):
+    priority = "high" if downloads > 100_000 else "medium" if downloads >= 10_000 else "low"
+    return {"model_id": model_id, "downloads": downloads, "likes": 1, "status": status,
+            "priority": priority, "pipeline_tag": "text-generation", "mof_type": "language",
+            "license": "Apache-2.0", "gated": False, "created": "2024-01-02", **extra}
+
+
+def _render(report: GapReport, stats=None, warnings=(), reason="finished") -> str:
+    return render(report, catalog_source="models/", catalog_entries=5, catalog_models=4,
+                  warnings=list(warnings), stats=stats or {}, params={"min_downloads": 1000,
+                                                                      "limit": None},
+                  ids_file=Path("/r/missing.ids.txt"), output_dir="/r/drafts",
+                  generated="2025-01-01", reason=reason)
+
+
+def test_counts_table_and_commands():
+    report = GapReport(max_rows=2)
+    report.add(_item("org/known", 900_000, status="known", catalog_file="Known.yml"))
+    report.add(_item("org/a|pipe", 800_000, possible_match="OLMo.yml"))
+    report.add(_item("org/b", 700_000))
+    report.add(_item("org/c", 600_000))            # beyond max_rows: counted, no row
+    report.add(_item("org/d", 50_000, mof_type="vision"))
+    report.add(_item("org/e", 5_000))
+    # A drafted model arrives last (after its detail requests) but keeps its row.
+    report.add(_item("org/top", 950_000, draft_requested=True, draft_status="written",
+                     draft_path="/r/drafts/top.yml"))
+    text = _render(report, warnings=[CatalogWarning("duplicate", "A.yml", "2 entries name x/y"),
+                                     CatalogWarning("no_hf_link", "B.yml", ""),
+                                     CatalogWarning("no_hf_link", "C.yml", "")])
+    assert "| models listed | 7 |" in text
+    assert "| already in MOT (known) | 1 |" in text
+    assert "| missing | 6 |" in text
+    assert "| missing, high priority | 4 |" in text
+    assert "| missing, medium priority | 1 |" in text
+    assert "| missing, low priority | 1 |" in text
+    assert "| missing with a possible match in the catalog | 1 |" in text
+    assert "| drafts written | 1 |" in text
+    assert "| catalog entries | 5 (4 distinct Hub models) |" in text
+    assert "| language | 4 | 0 | 1 | 5 |" in text and "| vision | 0 | 1 | 0 | 1 |" in text
+    table = text.split("## High priority")[1].split("##")[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "[" in line]
+    assert [re.search(r"\[(.*?)\]\(", r).group(1) for r in rows] == [
+        "org/top", "org/a\\|pipe", "org/b"]            # sorted by downloads, pipes escaped
+    assert "/r/drafts/top.yml" in rows[0] and "OLMo.yml" in rows[1]
+    assert "1 more high-priority models" in text
+    assert "org/known" not in text
+    assert "### Several entries name the same Hub model (1)" in text
+    assert "- A.yml: 2 entries name x/y" in text
+    assert "B.yml, C.yml" in text
+    assert "scrapy crawl model -a ids_file=/r/missing.ids.txt -a output_dir=/r/drafts" in text
+    assert ("scrapy crawl model -a model_id=org/a|pipe,org/b -a output_dir=/r/drafts"
+            in text)
+    assert "did not finish normally" not in text
+
+
+def test_requests_per_bucket_prefers_ratelimit_stats():
+    stats = {"motcrawl/requests/api": 3, "motcrawl/requests/api/status/200": 2,
+             "motcrawl/requests/api/status/429": 1, "ratelimit/requests/resolvers": 9,
+             "motcrawl/requests/resolvers": 8, "motcrawl/listing/pages": 3,
+             "motcrawl/requests/other": 2}
+    assert bucket_counts(stats) == {"api": 3, "resolvers": 9, "pages": 0, "github": 0}
+    text = _render(GapReport(), stats=stats, reason="mot_api_failed")
+    assert "| api | 3 | 200: 2, 429: 1 |" in text
+    assert "| resolvers | 9 |" in text
+    assert "| other (MOT API) | 2 |" in text
+    assert "Listing pages: 3" in text
+    assert "did not finish normally (mot_api_failed)" in text
+    assert "No high-priority model is missing." in text
+
+
+def test_ids_file_is_streamed_and_readable(tmp_path: Path):
+    path = ids_path_for(tmp_path / "missing.md")
+    assert path.name == "missing.ids.txt"
+    path.write_text("old/list\n")
+    ids = IdsFile(path)
+    ids.add("org/a", "1,000 downloads, high")
+    ids.add("org/b", "9 downloads, low")
+    assert path.read_text() == "old/list\n"          # nothing replaced before close
+    ids.close()
+    assert read_ids_file(str(path)) == ["org/a", "org/b"]
+    empty = IdsFile(path)
+    empty.close()                                       # an empty run clears the old list
+    assert read_ids_file(str(path)) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["missing.ids.txt"]
