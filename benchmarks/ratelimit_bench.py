@@ -152,7 +152,9 @@ def main() -> int:
             env["HF_TOKEN"] = BENCH_TOKEN
         cmd = [str(Path(sys.executable).with_name("scrapy")), "crawl", "model",
                "-a", f"ids_file={work / 'ids.txt'}", "-a", f"output_dir={work / 'drafts'}",
-               "-s", "MOTCRAWL_PROGRESS_INTERVAL=10", "-s", "LOG_LEVEL=INFO"]
+               "-s", "MOTCRAWL_PROGRESS_INTERVAL=10", "-s", "LOG_LEVEL=INFO",
+               # no fake GitHub here; dataset lookups (Hub api bucket) stay on
+               "-s", "GITHUB_LOOKUPS=false"]
         for extra in args.set:
             cmd += ["-s", extra]
         started = time.monotonic()
