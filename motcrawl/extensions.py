@@ -1,18 +1,23 @@
-"""Crawl-level extensions: the end-of-crawl summary, requests per rate-limit bucket."""
+"""Crawl-level extensions: the end-of-crawl summary, requests per rate-limit bucket,
+the periodic progress line."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
+from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
 from motcrawl.buckets import bucket_for
 from motcrawl.safety import internal_reason
-from motcrawl.summary import reason_group, summary_lines
+from motcrawl.summary import progress_line, ratelimit_lines, reason_group, summary_lines
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +51,8 @@ class CrawlSummary:
         failures_path = str(getattr(args, "failures", "")) if args else ""
         for line in summary_lines(stats, self.failures, failures_path, reason):
             logger.info(line)
+        for line in ratelimit_lines(stats):
+            logger.info(line)
 
 
 class BucketStats:
@@ -69,3 +76,78 @@ class BucketStats:
         bucket = bucket_for(request.url, self.hf_endpoint, self.github_api) or "other"
         self.stats.inc_value(f"motcrawl/requests/{bucket}")
         self.stats.inc_value(f"motcrawl/requests/{bucket}/status/{response.status}")
+
+
+def _rate_limit_middleware(crawler: Crawler) -> Any:
+    """The crawl's RateLimitMiddleware instance (its budgets), if it is enabled."""
+    from motcrawl.middlewares import RateLimitMiddleware
+
+    engine = getattr(crawler, "engine", None)
+    manager = getattr(getattr(engine, "downloader", None), "middleware", None)
+    for mw in getattr(manager, "middlewares", ()):
+        if isinstance(mw, RateLimitMiddleware):
+            return mw
+    return None
+
+
+class CrawlProgress:
+    """Logs a progress line every MOTCRAWL_PROGRESS_INTERVAL seconds (0 turns it off).
+
+    Models seen (distinct ids with a request sent, after any rate-limit wait) of
+    the total when the spider knows it (``motcrawl/models/total``), drafted,
+    failed, each rate-limit bucket's budget, and an ETA.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        try:
+            self.interval = crawler.settings.getfloat("MOTCRAWL_PROGRESS_INTERVAL", 30.0)
+        except ValueError:
+            raise NotConfigured("MOTCRAWL_PROGRESS_INTERVAL must be a number of seconds") from None
+        if self.interval <= 0:
+            raise NotConfigured("MOTCRAWL_PROGRESS_INTERVAL is 0: no progress lines")
+        self.seen: set[str] = set()
+        self.finished = 0
+        self.started = time.monotonic()
+        self.task: Any = None
+        crawler.signals.connect(self.request_reached_downloader,
+                                signal=signals.request_reached_downloader)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlProgress:
+        return cls(crawler)
+
+    def request_reached_downloader(self, request: Any) -> None:
+        model_id = request.meta.get("model_id")
+        if model_id:
+            self.seen.add(model_id)
+
+    def item_scraped(self, item: object) -> None:
+        self.finished += 1
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.log_progress)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+    def line(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        total = stats.get("motcrawl/models/total")
+        drafted = sum(stats.get(f"motcrawl/drafts/{k}", 0)
+                      for k in ("written", "overwritten", "exists"))
+        mw = _rate_limit_middleware(self.crawler)
+        budgets = [(v.key[1], v.remaining, v.quota, v.reset_in)
+                   for v in (mw.budgets() if mw is not None else [])]
+        return progress_line(seen=len(self.seen), total=total, finished=self.finished,
+                             drafted=drafted, failed=stats.get("motcrawl/failed", 0),
+                             elapsed=time.monotonic() - self.started, budgets=budgets)
+
+    def log_progress(self) -> None:
+        logger.info("%s", self.line())

@@ -35,24 +35,83 @@ USER_AGENT = "motcrawl/0.1 (Model Openness Tool catalog drafts)"
 # We only call documented JSON APIs and the file resolver, whose rate limits are
 # the politeness contract; robots.txt would cost a "pages"-bucket request per host.
 ROBOTSTXT_OBEY = False
-CONCURRENT_REQUESTS = 16
+# What one host sees is capped by CONCURRENT_REQUESTS_PER_DOMAIN. The total is
+# larger because requests waiting for a rate-limit budget or a retry backoff
+# hold a downloader slot while they wait (RateLimitMiddleware): with 16, a few
+# seconds of 5xx backoffs at the end of a crawl left 8 slots idle.
+CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_TIMEOUT = 60
 # Model cards are small; anything larger is hostile or broken and fails that model.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
+# 5xx and connection errors: 3 retries, each after an exponential backoff
+# (MOTCRAWL_RETRY_BACKOFF * 2**(n-1) seconds, at most MOTCRAWL_RETRY_BACKOFF_MAX;
+# Scrapy's RetryMiddleware re-sends at once). After the last one the spider's
+# errback records the model's failure. 429 is not here: RateLimitMiddleware
+# waits for the window to reset and re-sends without spending these retries.
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+MOTCRAWL_RETRY_BACKOFF = 1.0
+MOTCRAWL_RETRY_BACKOFF_MAX = 30.0
+# Scrapy's default (-1) queues a retry behind all new work, so retries pile up
+# and their backoffs add up at the end of the crawl; 0 retries in turn.
+RETRY_PRIORITY_ADJUST = 0
+
+# AutoThrottle adapts to latency, RateLimitMiddleware enforces the quotas; they
+# do not fight: the quota waits happen before a request reaches its download
+# slot, so they are never measured as latency, and 429 answers (non-200) can
+# only raise AutoThrottle's delay, never lower it.
+# - TARGET_CONCURRENCY 16, twice CONCURRENT_REQUESTS_PER_DOMAIN: what a host
+#   sees is capped at 8 in flight by the per-domain limit; AutoThrottle is the
+#   brake for a host that slows down (its delay is latency/16, so a host
+#   answering in 2 s gets a request every 125 ms at most). Why not 8: Scrapy
+#   measures latency until the reactor reads the answer, which includes the
+#   time our own pipelines keep the reactor busy drafting (10-15 ms a model);
+#   with 8 that lag alone held a fast host (50 ms) to ~55 requests/s, below
+#   what the token quotas allow (benchmarks/ratelimit_bench.py).
+# - START_DELAY 0.25 s: gentle first requests; the delay converges to
+#   latency/16 after a handful of answers.
+# - MAX_DELAY 10 s: a latency spike backs off this far at most; long waits are
+#   the rate limiter's business (it knows when windows reset).
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
-AUTOTHROTTLE_MAX_DELAY = 30.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 16.0
+
+# --- Rate limits (motcrawl.middlewares.RateLimitMiddleware) -------------------
+# Budgets per host and bucket (Hub: api, resolvers, pages; GitHub API) from the
+# answers' rate-limit headers; see motcrawl/ratelimit.py for the pacing rule.
+MOTCRAWL_RATELIMIT_ENABLED = True
+# A request refused (429) this many times in a row is given up: its model fails.
+MOTCRAWL_RATELIMIT_MAX_429 = 3
+# Never wait longer than this for a window to reset (GitHub's anonymous hour):
+# the request fails with the reason instead.
+MOTCRAWL_RATELIMIT_MAX_WAIT = 600.0
+# Seconds added after an announced reset (rounding, clock skew).
+MOTCRAWL_RATELIMIT_MARGIN = 0.5
+# A progress line every this many seconds (0: none).
+MOTCRAWL_PROGRESS_INTERVAL = 30.0
+
+# --- HTTP cache for re-runs ----------------------------------------------------
+# -s HTTPCACHE_ENABLED=true stores every answer under .scrapy/httpcache and
+# replays it on the next run; -s MOTCRAWL_OFFLINE=true replays only, failing a
+# model (one line naming the URL) for any request the cache does not hold.
+# Refusals and server errors are never stored: a re-run must ask again.
+HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+MOTCRAWL_OFFLINE = False
 
 DOWNLOADER_MIDDLEWARES = {
     "motcrawl.middlewares.TokenMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "motcrawl.middlewares.LoopSafeRedirectMiddleware": 600,
+    # Replaces Scrapy's (same place): offline mode, no Authorization on disk.
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "motcrawl.middlewares.HttpCacheMiddleware": 900,
+    # Last before the download: waits happen after every other middleware
+    # (cache hits never wait) and it sees 429s before RetryMiddleware.
+    "motcrawl.middlewares.RateLimitMiddleware": 950,
 }
 # A bug hit by one model's data records that model as failed instead of losing it.
 SPIDER_MIDDLEWARES = {
@@ -61,6 +120,7 @@ SPIDER_MIDDLEWARES = {
 EXTENSIONS = {
     "motcrawl.extensions.CrawlSummary": 500,
     "motcrawl.extensions.BucketStats": 510,
+    "motcrawl.extensions.CrawlProgress": 515,
     "motcrawl.incremental.IncrementalRuns": 520,
     "motcrawl.safety.PipelineErrorsToFailures": 530,
 }

@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from motcrawl import hf
 from motcrawl.items import ModelItem
 from motcrawl.licenses import detect_license, license_files
+from motcrawl.middlewares import OfflineCacheMiss
 from motcrawl.outputs import inject
 from motcrawl.spiders.external import ExternalEvidenceMixin
 
@@ -199,6 +200,10 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
         """A follow-up that only sharpens the draft failed: draft without it, say so."""
         item: ModelItem = failure.request.cb_kwargs["item"]
         stage = failure.request.meta.get("stage", "")
+        if isinstance(failure.value, OfflineCacheMiss):
+            # A replay that cannot give the same draft fails rather than drafting less.
+            yield self.failed(item, stage, _error_reason(failure))
+            return
         self.logger.warning("%s: %s request failed (%s); drafting without it",
                             item["model_id"], stage, _error_reason(failure))
         self.crawler.stats.inc_value(f"motcrawl/optional_failed/{stage}")

@@ -29,6 +29,9 @@ class ModelSpider(ModelDetailsMixin):
             self.logger.info("resuming: %d of %d models finished or queued in this job",
                              len(skip & set(self.args.model_ids)), len(self.args.model_ids))
         resumed = resuming(self.settings)
-        for model_id in self.args.model_ids:
-            if model_id not in skip:
-                yield self.info_request(model_id, refetch=resumed)
+        todo = [m for m in self.args.model_ids if m not in skip]
+        # The total paces rate limits (no saving quota for work that is not coming) and
+        # gives the progress line its ETA.
+        self.crawler.stats.set_value("motcrawl/models/total", len(todo))
+        for model_id in todo:
+            yield self.info_request(model_id, refetch=resumed)
