@@ -51,7 +51,7 @@ class StateError(ValueError):
     """The state file exists but is not a motcrawl state file."""
 
 
-@dataclass
+@dataclass(slots=True)  # one per listed model: no per-instance __dict__
 class ModelRecord:
     sha: str | None = None
     last_modified: str | None = None
