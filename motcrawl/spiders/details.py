@@ -1,18 +1,13 @@
 """Fetching one model's details: the requests every draft needs, shared by both spiders.
 
 Per model: the info JSON (unless the listing already carried it, with the
-same ``expand[]`` fields) and the card through ``/resolve/``. Two more
-requests are made only when a detector needs them:
-- ``/api/models/{id}/refs`` when the card or file list hints at checkpoints
-  (``revision=``, "checkpoint", "step") - the only source of checkpoint branches;
-- ``/resolve/main/LICENSE`` when neither card nor tags name a license but the
-  repository has a LICENSE file.
+same ``expand[]`` fields) and the card through ``/resolve/``; refs and the
+LICENSE file only when motcrawl.followups says a detector needs them.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,14 +18,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from motcrawl import hf
+from motcrawl.followups import license_file_to_fetch, needs_refs
 from motcrawl.items import ModelItem
-from motcrawl.licenses import detect_license, license_files
 from motcrawl.middlewares import OfflineCacheMiss
 from motcrawl.outputs import inject
 from motcrawl.spiders.external import ExternalEvidenceMixin
-
-_CHECKPOINT_HINT_RE = re.compile(
-    r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
 
 
 def _error_reason(failure: Failure) -> str:
@@ -156,31 +148,18 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
 
     # -- optional follow-ups --------------------------------------------------
     def after_card(self, item: ModelItem) -> Iterator[Any]:
-        if item.get("refs") is None and self._wants_refs(item):
+        if item.get("refs") is None and needs_refs(item["info"], item.get("card_text")):
             yield self._request(hf.refs_url(self.hf_endpoint, item["model_id"]), self.parse_refs,
                                 item, "refs", errback=self.on_optional_error)
             return
-        lic_file = self._wants_license_file(item)
-        if lic_file and item.get("license_text") is None:
+        lic_file = None if item.get("license_text") is not None else license_file_to_fetch(
+            item["info"], item.get("card_text"))
+        if lic_file:
             yield self._request(hf.resolve_url(self.hf_endpoint, item["model_id"], lic_file),
                                 self.parse_license_file, item, "license",
                                 errback=self.on_optional_error)
             return
         yield from self.finish(item)
-
-    def _wants_refs(self, item: ModelItem) -> bool:
-        text = (item.get("card_text") or "")[:200_000]
-        files = hf.sibling_names(hf.parse_model_info(item["info"]))
-        return bool(_CHECKPOINT_HINT_RE.search(text)) or any(
-            re.search(r"(^|/)(checkpoint|step|ckpt)", f, re.I) for f in files)
-
-    def _wants_license_file(self, item: ModelItem) -> str | None:
-        info = hf.parse_model_info(item["info"])
-        card = hf.parse_card(item.get("card_text") or "")
-        data = card.data or (info.card_data.to_dict() if info.card_data else {})
-        finding = detect_license(data, list(info.tags or []), [])
-        files = license_files(hf.sibling_names(info))
-        return files[0] if (not finding.known and files) else None
 
     def parse_refs(self, response: Response, item: ModelItem) -> Iterator[Any]:
         try:

@@ -1,0 +1,32 @@
+"""Optional follow-up requests are asked for only when a detector needs them."""
+
+import pytest
+
+from motcrawl.followups import license_file_to_fetch, needs_refs
+from tests.evidence_helpers import info_payload
+
+
+def _info(files: list[str], **fields) -> dict:
+    return info_payload(siblings=[{"rfilename": f} for f in files], **fields)
+
+
+@pytest.mark.parametrize(("files", "card", "expected"), [
+    (["README.md", "model.safetensors"], "# M\nA plain card.", False),
+    (["README.md"], 'Load `revision="step1000"` for a checkpoint.', True),
+    (["README.md"], "We release intermediate checkpoints.", True),
+    (["README.md", "checkpoint-500/model.safetensors"], "# M", True),
+    (["README.md"], None, False),
+])
+def test_needs_refs(files, card, expected) -> None:
+    assert needs_refs(_info(files), card) is expected
+
+
+@pytest.mark.parametrize(("files", "card", "tags", "expected"), [
+    (["README.md", "LICENSE"], "---\nlicense: mit\n---\n# M", [], None),
+    (["README.md", "LICENSE"], "# M", ["license:apache-2.0"], None),
+    (["README.md", "LICENSE-CODE", "LICENSE-MODEL"], "# M", [], "LICENSE-MODEL"),
+    (["README.md", "LICENSE.txt"], "---\nlicense: other\n---\n# M", [], "LICENSE.txt"),
+    (["README.md"], "# M", [], None),
+])
+def test_license_file_to_fetch(files, card, tags, expected) -> None:
+    assert license_file_to_fetch(_info(files, tags=tags), card) == expected
