@@ -200,19 +200,24 @@ def main() -> None:
         # -- 2. memory: the listing is streamed -----------------------------------
         empty = tmp_path / "empty-models"
         empty.mkdir()
-        for count in (2_000, opts.big):
+        # The incremental state keeps one record per listed missing model: measured
+        # with it (the default) and without it, to show what the listing itself costs.
+        runs = [(2_000, True), (opts.big, True), (2_000, False), (opts.big, False)]
+        for count, incremental in runs:
             with FakeHub(generated=count, enforce=False) as hub:
-                workdir = tmp_path / f"rss-{count}"
+                workdir = tmp_path / f"rss-{count}-{incremental}"
                 workdir.mkdir()
                 code, seconds, rss, stderr = run_crawl(
                     hub, None, workdir, "-a", "min_downloads=0", "-a", "max_drafts=0",
-                    "-a", f"models_dir={SHARED_MODELS or empty}")
+                    "-a", f"models_dir={SHARED_MODELS or empty}",
+                    "-s", f"MOTCRAWL_INCREMENTAL={incremental}")
                 if code != 0:
                     sys.exit(f"crawl failed ({code}):\n{stderr[-3000:]}")
                 listed = len((workdir / "missing.jsonl").read_text().splitlines())
                 pages = sum(1 for r in hub.requests if r.path == "/api/models")
                 others = len(hub.requests) - pages
-                print(f"max_drafts=0, {listed:,} listed: peak RSS {rss / 1024:.0f} MiB, "
+                state = "incremental state on" if incremental else "MOTCRAWL_INCREMENTAL=False"
+                print(f"max_drafts=0, {state}, {listed:,} listed: peak RSS {rss / 1024:.0f} MiB, "
                       f"{pages} listing requests (budget {math.ceil(listed / 100) + 1}), "
                       f"{others} other requests, {seconds:.1f}s")
 
