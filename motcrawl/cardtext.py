@@ -6,18 +6,33 @@ cost (bodies are cut at MAX_BODY characters before any regex runs).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass
 
 MAX_BODY = 400_000
 
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
-_MD_LINK_RE = re.compile(r"\[([^\]\n]{0,300})\]\((https?://[^)\s]{1,500})\)")
+# Many cards mark sections with a line of bold text ("**Evaluation Results:**"),
+# an HTML heading, or a setext underline instead of "#": all of them cut sections.
+_BOLD_HEADING_RE = re.compile(r"^[ \t]{0,3}(\*\*|__)([^*_\n]{2,80}?)\1[ \t]*:?[ \t]*$", re.M)
+_HTML_HEADING_RE = re.compile(r"^[ \t]*<h([1-6])\b[^>]*>(.{1,200}?)</h\1>[ \t]*$", re.M | re.I)
+_SETEXT_HEADING_RE = re.compile(r"^([^\s|<>#*\-=`].{0,150})\n[ \t]{0,3}(=+|-+)[ \t]*$", re.M)
+# Link text may wrap onto the next line ("[LM Evaluation\nHarness](...)").
+_MD_LINK_RE = re.compile(r"\[([^\]]{0,300})\]\((https?://[^)\s]{1,500})\)")
 _BARE_URL_RE = re.compile(r"(?<![(\[<\"'=])(https?://[^\s)\]>\"'`]{3,500})")
 _HTML_LINK_RE = re.compile(r"<a\s[^>]*href=[\"'](https?://[^\"']{1,500})[\"'][^>]*>(.{0,300}?)</a>",
                            re.I | re.S)
 _CODE_BLOCK_RE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 _TABLE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$", re.M)
+_TAG_RE = re.compile(r"<[^>]+>")
+_HUB_DATASET_RE = re.compile(
+    r"^https?://(?:www\.)?huggingface\.co/datasets/([\w.-]+)(?:/([\w.-]+))?", re.I)
+_NOT_DATASET_NAMES = {"tree", "blob", "resolve", "viewer", "discussions", "raw", "commits",
+                      "edit", "commit"}
+# A dataset linked next to these words is what the model was tested on, not trained on.
+_EVAL_CONTEXT_RE = re.compile(r"eval|benchmark|leaderboard|\btest(s|ed|ing)?\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -32,21 +47,66 @@ class Section:
     level: int
     title: str
     text: str
+    parents: tuple[str, ...] = ()  # titles of the enclosing headings (below level 1)
+
+    @property
+    def trail(self) -> str:
+        """Enclosing titles and this one: "Evaluation / Base models" for a bold sub-label."""
+        return " / ".join((*self.parents, self.title))
 
 
 def clip(body: str) -> str:
     return body[:MAX_BODY] if isinstance(body, str) else ""
 
 
-def sections(body: str) -> list[Section]:
-    """The card cut at its Markdown headings (text before the first heading is dropped)."""
-    body = clip(body)
-    out: list[Section] = []
-    matches = list(_HEADING_RE.finditer(body))
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        out.append(Section(len(m.group(1)), m.group(2).strip(), body[m.end():end]))
+def _blank_code(body: str) -> str:
+    """The body with fenced code blanked out (same length), so "# comment" is no heading."""
+    return _CODE_BLOCK_RE.sub(lambda m: " " * len(m.group(0)), body)
+
+
+def _headings(body: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, level, title) of every heading, in order of position."""
+    text = _blank_code(body)
+    found = [(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _HEADING_RE.finditer(text)]
+    found += [(m.start(), m.end(), int(m.group(1)), _TAG_RE.sub("", m.group(2)))
+              for m in _HTML_HEADING_RE.finditer(text)]
+    found += [(m.start(), m.end(), 1 if m.group(2)[0] == "=" else 2, m.group(1))
+              for m in _SETEXT_HEADING_RE.finditer(text)]
+    # A bold line is a heading of the lowest rank: it never becomes the card's title.
+    found += [(m.start(), m.end(), 6, m.group(2)) for m in _BOLD_HEADING_RE.finditer(text)]
+    found.sort()
+    out: list[tuple[int, int, int, str]] = []
+    for start, end, level, name in found:
+        if out and start < out[-1][1]:
+            continue  # overlapping forms of one heading
+        name = name.strip().rstrip(":").strip()
+        if level == 6 and (len(name) > 60 or name.endswith((".", "!", "?"))):
+            continue  # an emphasized sentence, not a heading
+        if name:
+            out.append((start, end, level, name))
     return out
+
+
+def sections(body: str) -> list[Section]:
+    """The card cut at its headings (text before the first heading is dropped)."""
+    return [s for s in _chunks(clip(body)) if s.level]
+
+
+# Every detector reads the same card: parse it once (Sections are frozen).
+@functools.lru_cache(maxsize=16)
+def _chunks(body: str) -> tuple[Section, ...]:
+    """Like sections, plus the text before the first heading (level 0, no title)."""
+    heads = _headings(body)
+    out = [Section(0, "", body[:heads[0][0] if heads else len(body)])]
+    stack: list[tuple[int, str]] = []  # enclosing (level, title), level 1 (the title) excluded
+    for i, (_, end, level, name) in enumerate(heads):
+        stop = heads[i + 1][0] if i + 1 < len(heads) else len(body)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        out.append(Section(level, name, body[end:stop], tuple(t for _, t in stack)))
+        if level > 1:
+            stack.append((level, name))
+    return tuple(out)
 
 
 def title(body: str) -> str | None:
@@ -76,11 +136,15 @@ def links(body: str) -> list[Link]:
     One entry per URL and line: the same URL cited in two places keeps both
     contexts ("our blog" in the intro, "results are reported in this blog" later).
     """
-    body = clip(body)
+    return list(_links(clip(body)))
+
+
+@functools.lru_cache(maxsize=32)
+def _links(body: str) -> tuple[Link, ...]:
     found: dict[tuple[str, str], Link] = {}
     for m in _MD_LINK_RE.finditer(body):
         url, line = m.group(2).rstrip(".,;"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, m.group(1).strip(), line))
+        found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line))
     for m in _HTML_LINK_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;"), _line_of(body, m.start())
         text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
@@ -88,7 +152,7 @@ def links(body: str) -> list[Link]:
     for m in _BARE_URL_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;:"), _line_of(body, m.start())
         found.setdefault((url, line), Link(url, "", line))
-    return sorted(found.values(), key=lambda lk: body.find(lk.line))
+    return tuple(sorted(found.values(), key=lambda lk: body.find(lk.line)))
 
 
 def code_blocks(body: str) -> list[str]:
@@ -96,7 +160,45 @@ def code_blocks(body: str) -> list[str]:
 
 
 def tables(text: str) -> list[list[str]]:
-    """Markdown tables as lists of their row lines."""
+    """Markdown and HTML tables as lists of their rows ("| cell | cell |")."""
+    return _markdown_tables(text) + _html_tables(text)
+
+
+def _elements(text: str, tag: str) -> list[str]:
+    """The inner text of each ``<tag ...>...</tag>`` (first close after each open).
+
+    Done with positions rather than a lazy ``<tag.*?</tag>`` regex, which costs
+    opens x length on a hostile card full of unclosed tags.
+    """
+    lower = text.lower()
+    closes = [m.start() for m in re.finditer(f"</{tag}\\s*>", lower)]
+    out: list[str] = []
+    last_close = -1
+    for m in re.finditer(f"<{tag}\\b[^>]{{0,500}}>", lower):
+        if m.start() < last_close:
+            continue  # nested or overlapping: the outer element already covers it
+        i = bisect.bisect_left(closes, m.end())
+        if i == len(closes):
+            break
+        out.append(text[m.end():closes[i]])
+        last_close = closes[i]
+    return out
+
+
+def _html_tables(text: str) -> list[list[str]]:
+    out = []
+    for table in _elements(clip(text), "table"):
+        rows = []
+        for row in _elements(table, "tr"):
+            cells = [" ".join(_TAG_RE.sub(" ", c).split()) for c in _elements(row, "t[hd]")]
+            if cells:
+                rows.append("| " + " | ".join(cells) + " |")
+        if len(rows) >= 2:
+            out.append(rows)
+    return out
+
+
+def _markdown_tables(text: str) -> list[list[str]]:
     text = clip(text)
     out: list[list[str]] = []
     current: list[str] = []
@@ -110,3 +212,32 @@ def tables(text: str) -> list[list[str]]:
     if current:
         out.append(current)
     return [t for t in out if len(t) >= 3]
+
+
+@dataclass(frozen=True)
+class DatasetLink:
+    dataset_id: str
+    link: Link
+    evaluation: bool  # linked as evaluation data (by its words or its section)
+
+
+def dataset_links(body: str) -> list[DatasetLink]:
+    """Links to Hub datasets in the card, each marked training or evaluation data.
+
+    "Trained on [RefinedWeb](https://huggingface.co/datasets/tiiuae/falcon-refinedweb)"
+    names a training dataset as surely as front matter does; a link under an
+    "Evaluation" heading or next to "benchmark" names evaluation data.
+    """
+    out: dict[str, DatasetLink] = {}
+    for chunk in _chunks(clip(body)):
+        for link in links(chunk.text):
+            m = _HUB_DATASET_RE.match(link.url)
+            if not m:
+                continue
+            org, name = m.group(1), m.group(2)
+            dataset_id = f"{org}/{name}" if name and name not in _NOT_DATASET_NAMES else org
+            before = link.line[:max(0, link.line.find(link.url))][-80:]
+            context = f"{chunk.title} {link.text} {before}"
+            out.setdefault(dataset_id, DatasetLink(dataset_id, link,
+                                                   bool(_EVAL_CONTEXT_RE.search(context))))
+    return list(out.values())

@@ -71,10 +71,19 @@ _USAGE_CODE_RE = re.compile(
     r"SentenceTransformer\(|vllm|AutoModel|hf_hub_download|ollama run", re.I)
 # Benchmark names as cards write them in tables: "MMLU", "arc_challenge", "HellaSwag".
 _BENCHMARKS_RE = re.compile(
-    r"(?<![a-z])(mmlu(?:-pro)?|hellaswag|arc(?:[_ -](?:challenge|easy|c|e))?|truthfulqa|"
-    r"winogrande|gsm8k|humaneval\+?|mbpp|piqa|boolq|lambada|squad|glue|superglue|bbh|"
-    r"math|drop|openbookqa|sciq|copa|triviaqa|natural ?questions|ifeval|gpqa|mt-bench|"
-    r"alpacaeval|agieval|ceval|c-eval|cmmlu|fid|clip score|wer|bleu)(?![a-z])", re.I)
+    r"(?<![a-z])(mmlu(?:-pro|-redux)?|mmmlu|hellaswag|arc(?:[_ -](?:challenge|easy|c|e))?|"
+    r"truthfulqa|winogrande|gsm8k|gsm-8k|humaneval\+?|mbpp\+?|piqa|siqa|boolq|lambada|squad|"
+    r"glue|superglue|bbh|big-?bench(?:[ -]hard)?|math(?:-500)?|drop|openbookqa|sciq|copa|"
+    r"triviaqa|natural ?questions|ifeval|gpqa(?:[ -]diamond)?|mt-bench|alpacaeval|arena-hard|"
+    r"agieval|ceval|c-eval|cmmlu|mnli|qnli|qqp|rte|mrpc|sst-?2|cola|sts-?b|xnli|race|swag|"
+    r"wikitext|livecodebench|ds-1000|multipl-e|aime|mmmu|mathvista|docvqa|textvqa|chartqa|"
+    r"vqav2|imagenet(?:-1k)?|coco|cifar-?10{1,2}|librispeech|common ?voice|mteb|beir|"
+    r"fid|clip score|wer|bleu|rouge)(?![a-z])", re.I)
+# Numbers reported as results in prose: "35.0% pass@1", "+3.2 avg. MRR", "accuracy of 85.3".
+_PROSE_RESULT_RE = re.compile(
+    r"\d+(?:\.\d+)?\s?%|pass@\d+|\b(?:accuracy|f1|exact match|em|mrr|bleu(?:-4)?|rouge|"
+    r"perplexity|score)\b[^.\n]{0,20}?\d+\.\d+|\d+\.\d+\s?(?:avg\.?\s)?"
+    r"(?:accuracy|f1|em|mrr|bleu|points)", re.I)
 _BIBTEX_REPORT_RE = re.compile(r"title\s*=\s*[{\"][^}\"]*(technical report|tech report)", re.I)
 _RESULTS_LINK_RE = re.compile(r"(evaluation|benchmark)s? results|results are reported|"
                               r"detailed (evaluation|results)", re.I)
@@ -180,19 +189,33 @@ def detect_model_card(ev: ModelEvidence) -> Detection | None:
     return None
 
 
-def _dataset_ids(ev: ModelEvidence) -> list[str]:
+def _declared_dataset_ids(ev: ModelEvidence) -> list[str]:
     ids = str_list(ev.card_data.get("datasets"))
     ids += [t.split(":", 1)[1] for t in ev.tags if t.startswith("dataset:")]
     return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
 
 
+def _linked_dataset_ids(ev: ModelEvidence, *, evaluation: bool) -> list[str]:
+    return [d.dataset_id for d in cardtext.dataset_links(ev.card.body)
+            if d.evaluation == evaluation]
+
+
+def _dataset_ids(ev: ModelEvidence) -> list[str]:
+    """Training datasets: declared in the card data or tags, or linked in the card text."""
+    declared = _declared_dataset_ids(ev)
+    return list(dict.fromkeys(declared + [d for d in _linked_dataset_ids(ev, evaluation=False)
+                                          if d not in declared]))
+
+
 def detect_datasets(ev: ModelEvidence) -> Detection | None:
     ids = _dataset_ids(ev)
     if ids:
-        evidence = [f"card datasets: {', '.join(ids[:5])}"]
+        declared = _declared_dataset_ids(ev)
+        evidence = [f"card datasets: {', '.join(ids[:5])}" if declared
+                    else f"card links Hub datasets: {', '.join(ids[:5])}"]
         looked = {d: i for d, i in ev.datasets.items() if d in ids and isinstance(i, dict)}
         found = [d for d, i in looked.items() if i.get("found")]
-        confidence = 0.9
+        confidence = 0.9 if declared else 0.8
         if looked and not found:
             # Named, but the Hub knows none of them (typo, removed or private): weaker.
             confidence = 0.7
@@ -206,8 +229,12 @@ def detect_datasets(ev: ModelEvidence) -> Detection | None:
                          f"{ev.endpoint.rstrip('/')}/datasets/{ids[0]}", license=lic)
     for sec in cardtext.sections(ev.card.body):
         if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower():
+            # A Hub dataset, or a page named for the corpus; a bare GitHub link in a data
+            # section is more often a domain list or the preparation code than the data.
             ds_links = [lk.url for lk in cardtext.links(sec.text)
-                        if "/datasets/" in lk.url or "github.com" in lk.url]
+                        if "/datasets/" in lk.url
+                        or re.search(r"corpus|corpora|data ?cards?|dataset", f"{lk.text} {lk.url}",
+                                     re.I)]
             if ds_links:
                 return Detection("Datasets", 0.65, [f"card section {sec.title!r} links data"],
                                  ds_links[0])
@@ -243,13 +270,28 @@ def _model_index_results(ev: ModelEvidence) -> list[dict[str, Any]]:
 
 
 def _eval_tables(ev: ModelEvidence) -> list[tuple[str, list[str]]]:
+    """Tables of results: under an evaluation heading, naming benchmarks, or introduced
+    as results ("We present the dev results on SQuAD 2.0 and MNLI")."""
     found = []
     for sec in cardtext.sections(ev.card.body):
+        says_results = re.search(r"\bresults?\b|\bscores?\b|\baccuracy\b", sec.text, re.I)
         for table in cardtext.tables(sec.text):
             joined = "\n".join(table)
-            if _EVAL_HEADING_RE.search(sec.title) or len(_BENCHMARKS_RE.findall(joined)) >= 2:
+            names = len(set(n.lower() for n in _BENCHMARKS_RE.findall(joined)))
+            if _EVAL_HEADING_RE.search(sec.trail) or names >= 2 or (names and says_results):
                 found.append((sec.title, table))
     return found
+
+
+def _prose_results(ev: ModelEvidence) -> tuple[str, str] | None:
+    """An evaluation section that reports numbers in sentences rather than a table."""
+    for sec in cardtext.sections(ev.card.body):
+        if not _EVAL_HEADING_RE.search(sec.trail):
+            continue
+        hits = list(_PROSE_RESULT_RE.finditer(sec.text))
+        if len(hits) >= 2:
+            return sec.title, cardtext._line_of(sec.text, hits[0].start())
+    return None
 
 
 def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
@@ -263,6 +305,12 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
         heading, table = tables[0]
         return Detection("Evaluation results", 0.75,
                          [f"evaluation table under {heading!r}: {table[0][:100]}"],
+                         blob_url(ev.endpoint, ev.model_id, "README.md"))
+    prose = _prose_results(ev)
+    if prose:
+        heading, line = prose
+        return Detection("Evaluation results", 0.6,
+                         [f"results reported under {heading!r}: {line[:100]}"],
                          blob_url(ev.endpoint, ev.model_id, "README.md"))
     for lk in cardtext.links(ev.card.body):
         if _RESULTS_LINK_RE.search(lk.line):
@@ -280,6 +328,11 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     names = [n for n in dict.fromkeys(names) if n]
     if names:
         return Detection("Evaluation data", 0.85, [f"model-index datasets: {', '.join(names[:5])}"])
+    linked = _linked_dataset_ids(ev, evaluation=True)
+    if linked:
+        return Detection("Evaluation data", 0.7,
+                         [f"card links evaluation datasets: {', '.join(linked[:5])}"],
+                         f"{ev.endpoint.rstrip('/')}/datasets/{linked[0]}")
     bench: list[str] = []
     for _, table in _eval_tables(ev):
         bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
@@ -346,7 +399,7 @@ def _code_links(ev: ModelEvidence, pattern: str) -> list[cardtext.Link]:
 
 
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"train|pretrain|fine-?tun|recipe")
+    hits = _code_links(ev, r"train|pretrain|fine-?tun|recipe|reproduc|megatron\S* code")
     if hits:
         return Detection("Training code", 0.65, [f"card links training code: {hits[0].line[:120]}"],
                          hits[0].url)
@@ -358,7 +411,7 @@ def detect_training_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"eval|harness|benchmark")
+    hits = _code_links(ev, r"eval|harness|benchmark|\bmetrics\b")
     if hits:
         return Detection("Evaluation code", 0.6,
                          [f"card links evaluation code: {hits[0].line[:120]}"], hits[0].url)

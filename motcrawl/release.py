@@ -207,12 +207,31 @@ def _arch_for(model_type: str, archs: list[str]) -> str | None:
     return None
 
 
+_DENSE_DECODER_RE = re.compile(r"decoder-only (?:dense )?transformer|dense decoder-only", re.I)
+_HYBRID_WORDS_RE = re.compile(r"mamba|hybrid|state[- ]space|\bssm\b|recurrent", re.I)
+
+
+def _says_dense_decoder(ev: ModelEvidence) -> bool:
+    """The card calls the model a plain decoder-only transformer and never a hybrid.
+
+    A family shares one model_type across its dense and hybrid members
+    (granitemoehybrid covers Granite-4.0-Micro, a dense transformer, and the
+    Mamba-2 hybrids H-Micro, H-Tiny): the card then tells which one this is.
+    """
+    body = cardtext.clip(ev.card.body)
+    return bool(_DENSE_DECODER_RE.search(body)) and not _HYBRID_WORDS_RE.search(body)
+
+
 def release_architecture(ev: ModelEvidence) -> Field:
     config = ev.config
     model_type = str(config.get("model_type") or "")
     archs = str_list(config.get("architectures"))
     if model_type or archs:
         arch = _arch_for(model_type, archs)
+        if arch == "hybrid" and _says_dense_decoder(ev):
+            return Field("transformer decoder", 0.7,
+                         f"card: a decoder-only transformer (config model_type {model_type} "
+                         "also covers hybrid variants)")
         if arch:
             return Field(arch, 0.85, f"config model_type {model_type or '-'} / "
                                      f"{', '.join(archs[:2]) or '-'}")

@@ -144,3 +144,80 @@ def test_repository_evidence_is_merged_when_stronger() -> None:
     found = {d.name: d for d in detect.detect_components(ev)}
     assert found["Training code"].confidence == 0.85
     assert found["Training code"].component_path.endswith("train.py")
+
+
+GRANITE_STYLE = """# Granite-4.0-Micro
+
+**Evaluation Results:**
+
+<table>
+<thead><tr><th>Benchmarks</th><th>Metric</th><th>Micro Dense</th></tr></thead>
+<tbody><tr><td>MMLU</td><td>5-shot</td><td>65.98</td></tr>
+<tr><td>GSM8K</td><td>8-shot</td><td>85.45</td></tr></tbody></table>
+
+**Model Architecture:**
+Built on a decoder-only dense transformer architecture.
+"""
+
+
+def test_results_table_in_html_under_a_bold_heading() -> None:
+    ev = evidence(GRANITE_STYLE)
+    res = detect.detect_evaluation_results(ev)
+    assert res.confidence >= detect.INCLUDE_THRESHOLD and "Evaluation Results" in res.evidence[0]
+    data = detect.detect_evaluation_data(ev)
+    assert data.confidence >= detect.INCLUDE_THRESHOLD and "mmlu" in data.evidence[0]
+
+
+@pytest.mark.parametrize(("card", "claimed"), [
+    # CodeT5+: results in sentences under an evaluation heading.
+    ("## Evaluation results\n\nInstructCodeT5+ 16B sets new SoTA results of 35.0% pass@1 and "
+     "54.5% pass@10 on HumanEval.", True),
+    # DeBERTa: the table is introduced as results, under a heading that does not say so.
+    ("#### Fine-tuning on NLU tasks\n\nWe present the dev results on SQuAD 2.0 and MNLI.\n\n"
+     "| Model | SQuAD 2.0 | MNLI-m |\n|---|---|---|\n| DeBERTa-v3-base | 88.4/85.4 | 90.6 |\n",
+     True),
+    # Promises and numbers outside an evaluation context are no results.
+    ("## Evaluation\n\n*Paper coming soon.*", False),
+    ("## Training\n\nTrained for 3 epochs at 95% of the compute budget, 1.5% warmup.", False),
+    ("## Hyperparameters\n\n| Name | Value |\n|---|---|\n| lr | 3e-4 |\n| layers | 32 |\n", False),
+])
+def test_evaluation_results_from_card_text(card: str, claimed: bool) -> None:
+    det = detect.detect_evaluation_results(evidence(card))
+    assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
+
+
+def test_datasets_linked_in_the_card_are_claimed_below_declared_ones() -> None:
+    card = ("# M\n\nTrained on [RefinedWeb](https://huggingface.co/datasets/tiiuae/falcon-refinedweb)"
+            ".\n\n## Evaluation\n\nScores on [GSM8K](https://huggingface.co/datasets/openai/gsm8k).\n")
+    ev = evidence(card)
+    data = detect.detect_datasets(ev)
+    assert detect.INCLUDE_THRESHOLD <= data.confidence < 0.9
+    assert "tiiuae/falcon-refinedweb" in data.evidence[0] and "gsm8k" not in data.evidence[0]
+    evaluation = detect.detect_evaluation_data(ev)
+    assert evaluation.confidence >= detect.INCLUDE_THRESHOLD
+    assert "openai/gsm8k" in evaluation.evidence[0]
+    declared = detect.detect_datasets(evidence(card, cardData={"datasets": ["tiiuae/x"]}))
+    assert declared.confidence > data.confidence
+
+
+def test_a_github_link_in_a_data_section_is_not_the_data() -> None:
+    card = ("# GPT-2\n\n## Training data\n\nThe resulting dataset (WebText) weights 40GB of "
+            "texts but has not been publicly released. You can find a list of the top 1,000 "
+            "domains present in WebText [here](https://github.com/openai/gpt-2/blob/master/"
+            "domains.txt).\n")
+    det = detect.detect_datasets(evidence(card))
+    assert det is None or det.confidence < detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize(("line", "component"), [
+    ("procedure, including [how to reproduce it](https://github.com/EleutherAI/pythia)",
+     "Training code"),
+    ("* Modified from Megatron-LM ([BLOOM Megatron code](https://github.com/bigscience-workshop/"
+     "Megatron-DeepSpeed))", "Training code"),
+    ("- [Metrics](https://github.com/LLM360/Analysis360)", "Evaluation code"),
+    ("evaluated using the [LM Evaluation\nHarness](https://github.com/EleutherAI/"
+     "lm-evaluation-harness)", "Evaluation code"),
+])
+def test_linked_code_by_its_words(line: str, component: str) -> None:
+    found = names(evidence(f"# M\n\n{line}\n"))
+    assert found.get(component, 0) >= detect.INCLUDE_THRESHOLD

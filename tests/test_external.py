@@ -59,9 +59,13 @@ def test_plan_missing_repository_goes_to_the_next_candidate():
     plan = plan_for("someorg/broken-frontmatter-7b", info, readme, budget=GitHubBudget())
     seen = []
     while (step := plan.next_step()) is not None:
+        if step[0] == "dataset":  # the card links its training data on the Hub
+            plan.record_dataset(step[1], {"found": True})
+            continue
         seen.append(step[1])
         plan.record_repo(step[1], RepoResult("missing", note=f"GitHub: {step[1]} does not "
                                                              "exist (404)"))
+    assert plan.dataset_ids == ["allenai/c4", "HuggingFaceFW/fineweb"]
     assert seen == ["someorg/llm-train", "someorg/broken-frontmatter"]
     ev = plan.github_evidence("https://github.com")
     assert ev["repository"] == "" and ev["verified"] is None

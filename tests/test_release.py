@@ -91,3 +91,16 @@ def test_producer_and_date() -> None:
     assert release.release_producer(evidence(model_id="someone/x", author="someone")
                                     ).value == "someone"
     assert release.release_date(ev).value == "2024-02-01"
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    # Granite-4.0-Micro shares model_type granitemoehybrid with the Mamba-2 hybrids.
+    ("Granite-4.0-Micro is built on a decoder-only dense transformer architecture.",
+     "transformer decoder"),
+    ("A hybrid Mamba-2/transformer, decoder-only transformer blocks every 9 layers.", "hybrid"),
+    ("", "hybrid"),
+])
+def test_card_tells_a_dense_member_of_a_hybrid_family(card: str, expected: str) -> None:
+    ev = evidence(f"# M\n\n{card}\n", config={"model_type": "granitemoehybrid",
+                                              "architectures": ["GraniteMoeHybridForCausalLM"]})
+    assert release.release_architecture(ev).value == expected
