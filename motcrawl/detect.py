@@ -423,7 +423,9 @@ def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"preprocess|data pipeline|data processing|dedup|tokeniz|dolma")
+    # "the same tokenizer as [CodeGen](...)" names a tokenizer, not data-processing code.
+    hits = _code_links(ev, r"preprocess|data pipeline|data processing|data prep|dedup|"
+                           r"tokeni[sz]\w* (code|scripts?|pipeline)|dolma")
     if hits:
         return Detection("Data preprocessing code", 0.6,
                          [f"card links data processing code: {hits[0].line[:120]}"], hits[0].url)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from motcrawl import cardtext
 from motcrawl.licenses import normalize_license
@@ -98,6 +98,9 @@ class Candidate:
     source: str                      # card link | card data | organization guess
     reasons: list[str] = field(default_factory=list)
     status: str = "untried"          # untried | found | missing | unverified | error | skipped
+    # The folder the card links when the repository holds several projects
+    # (github.com/salesforce/CodeT5/tree/main/CodeT5+): tree rules read only that folder.
+    subdir: str = ""
 
     @property
     def key(self) -> str:
@@ -109,9 +112,12 @@ class Candidate:
         return f"{self.owner}/{self.name}"
 
     def as_dict(self, web: str = "https://github.com") -> dict[str, Any]:
-        return {"repo": self.full_name, "url": html_url(web, self.full_name),
-                "score": round(self.score, 2), "source": self.source,
-                "reasons": self.reasons, "status": self.status}
+        out = {"repo": self.full_name, "url": html_url(web, self.full_name),
+               "score": round(self.score, 2), "source": self.source,
+               "reasons": self.reasons, "status": self.status}
+        if self.subdir:
+            out["subdir"] = self.subdir
+        return out
 
 
 # -- URLs ---------------------------------------------------------------------
@@ -151,6 +157,29 @@ def parse_repo_ref(text: Any) -> tuple[str, str] | None:
     if owner.lower() in _NOT_OWNERS or not name or name in (".", ".."):
         return None
     return owner, name
+
+
+_SUBDIR_RE = re.compile(r"^/tree/[^/?#]+/([^?#]+)")
+
+
+def parse_repo_subdir(url: Any) -> str:
+    """The folder a github.com link points into (``.../tree/main/CodeT5+`` -> ``CodeT5+``).
+
+    Only ``/tree/<branch>/<folder>`` links: a ``/blob/`` link names a file (a
+    README, a script), not the project's folder.
+    """
+    if not isinstance(url, str):
+        return ""
+    m = _GITHUB_URL_RE.match(url.strip())
+    if not m:
+        return ""
+    sub = _SUBDIR_RE.match(url.strip()[m.end():])
+    if not sub:
+        return ""
+    parts = [unquote(p) for p in sub.group(1).split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        return ""
+    return "/".join(parts)
 
 
 # -- candidates -----------------------------------------------------------------
@@ -241,6 +270,8 @@ def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
                *, base_models: list[str] | None = None) -> list[Candidate]:
     """Every repository that may be the model's own, best first (duplicates merged)."""
     found: dict[str, Candidate] = {}
+    # Per repository: the folders the card links into ("" for a link to the whole repository).
+    folders: dict[str, set[str]] = {}
 
     def add(cand: Candidate) -> None:
         current = found.get(cand.key)
@@ -258,6 +289,12 @@ def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
         if ref:
             add(score_candidate(*ref, model_id=model_id, source="card link",
                                 context=f"{link.text} {link.line}"))
+            if "/blob/" not in link.url:
+                folders.setdefault(f"{ref[0]}/{ref[1]}".lower(), set()).add(
+                    parse_repo_subdir(link.url))
+    for key, linked in folders.items():
+        if key in found and len(linked) == 1 and "" not in linked:
+            found[key].subdir = linked.pop()  # one folder, never the whole repository
     org = model_id.split("/")[0] if "/" in model_id else ""
     # A guess costs a request that often ends in 404: one name, on at most two accounts.
     owners = list(dict.fromkeys([*GITHUB_ORGS.get(org.lower(), ()), org]))[:2] if org else []
@@ -397,8 +434,11 @@ PATH_RULES: tuple[PathRule, ...] = (
     _rule("Data preprocessing code", r"(^|/)\w*(preprocess|prepare|pre_process|dedup|"
                                      r"clean|filter|tokeni[sz]e(?!r))\w*" + _PY, 0.8,
           "data preparation script"),
-    _rule("Data preprocessing code", r"(^|/)(data|dataset|datasets|data_prep|preprocessing|"
-                                     r"data_processing)/.+\.py$", 0.6, "data package", folder=True),
+    _rule("Data preprocessing code", r"(^|/)(data_prep|preprocessing|data_processing)/.+\.py$",
+          0.75, "data preparation package", folder=True),
+    # A plain data/ package mostly loads and samples batches: listed, not claimed.
+    _rule("Data preprocessing code", r"(^|/)(data|dataset|datasets)/.+\.py$", 0.5,
+          "data package", folder=True),
     _rule("Data preprocessing code", r"(^|/)train_tokenizer\w*" + _PY, 0.75,
           "tokenizer training"),
     _rule("Inference code", r"(^|/)(generate|generation|inference|infer|sample|sampling|"
@@ -417,24 +457,34 @@ PATH_RULES: tuple[PathRule, ...] = (
     _rule("Technical report", r"^[^/]+\.pdf$", 0.7, "report at the repository root"),
     # Packaging says the repository's own code installs, not that separate supporting
     # tools were released: a finding for the reviewer, below the claim threshold.
-    _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg)$", 0.45,
-          "installable package"),
+    # (A Makefile is the repository's own task runner, alike.)
+    _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg|Makefile)$",
+          0.45, "installable package or build file"),
+    # Dependency lists and images name the libraries and environment the model was
+    # developed with, which is what MOF's component describes.
     _rule("Supporting libraries and tools", r"^(requirements[\w.-]*\.txt|environment\.ya?ml|"
-                                            r"Dockerfile[\w.-]*|Makefile)$", 0.6,
-          "dependencies and tooling"),
+                                            r"Dockerfile[\w.-]*)$", 0.6,
+          "dependencies and environment"),
 )
 _SKIP_PATH_RE = re.compile(r"(^|/)(\.github|\.vscode|tests?|docs?|\.devcontainer|node_modules|"
                            r"third_party|vendor)/", re.I)
 
 
 def tree_components(tree: Tree, *, web: str, full_name: str, branch: str,
-                    repo_confidence: float) -> dict[str, dict[str, Any]]:
+                    repo_confidence: float, subdir: str = "") -> dict[str, dict[str, Any]]:
     """Components the repository's files show, each with the paths as evidence
-    and ``component_path`` at the best-matching file or folder."""
+    and ``component_path`` at the best-matching file or folder.
+
+    With ``subdir``, only that folder counts, read as if it were the repository
+    root: a repository of several projects shows the linked project's code only.
+    """
     out: dict[str, dict[str, Any]] = {}
     folders = set(tree.folders)
+    prefix = f"{subdir.strip('/')}/" if subdir.strip("/") else ""
+    relative = {p[len(prefix):]: p for p in tree.files if p.startswith(prefix)}
     for rule in PATH_RULES:
-        hits = [p for p in tree.files if rule.pattern.search(p) and not _SKIP_PATH_RE.search(p)]
+        hits = [full for rel, full in relative.items()
+                if rule.pattern.search(rel) and not _SKIP_PATH_RE.search(rel)]
         if not hits:
             continue
         hits.sort(key=lambda p: (p.count("/"), len(p), p))
@@ -450,11 +500,12 @@ def tree_components(tree: Tree, *, web: str, full_name: str, branch: str,
                  "component_path": path_url(web, full_name, branch, target,
                                             folder=target in folders or target != hits[0])}
         out[rule.component] = entry
-    if tree.submodules and "Supporting libraries and tools" not in out:
+    submodules = [m for m in tree.submodules if m.startswith(prefix)]
+    if submodules and "Supporting libraries and tools" not in out:
         out["Supporting libraries and tools"] = {
             "confidence": round(0.7 * repo_confidence, 2),
-            "evidence": [_paths_evidence("submodules", tree.submodules)],
-            "component_path": path_url(web, full_name, branch, tree.submodules[0], folder=True)}
+            "evidence": [_paths_evidence("submodules", submodules)],
+            "component_path": path_url(web, full_name, branch, submodules[0], folder=True)}
     for entry in out.values():
         entry["evidence"] = [f"{full_name}: {e}" for e in entry["evidence"]]
     return out
@@ -513,7 +564,11 @@ def repository_evidence(
             notes.append(f"GitHub: {full_name} is a fork; check it is the producer's own")
         if tree is not None:
             out["components"] = tree_components(tree, web=web, full_name=full_name,
-                                                branch=branch, repo_confidence=chosen.score)
+                                                branch=branch, repo_confidence=chosen.score,
+                                                subdir=chosen.subdir)
+            if chosen.subdir:
+                notes.append(f"GitHub: the card links the folder {chosen.subdir}/ of "
+                             f"{full_name}; only its files count as evidence")
             out["tree_truncated"] = tree.truncated
             if tree.truncated:
                 notes.append(f"GitHub: the file tree of {full_name} was truncated; "

@@ -237,3 +237,46 @@ def test_repository_evidence_head_only_has_no_license_or_components():
     assert ev["repository"] == f"{WEB}/allenai/OLMo"
     assert ev["license"] is None and ev["components"] == {}
     assert "HEAD request only" in ev["note"] and "budget spent" in ev["note"]
+
+
+@pytest.mark.parametrize(("url", "subdir"), [
+    ("https://github.com/salesforce/CodeT5/tree/main/CodeT5+", "CodeT5+"),
+    ("https://github.com/microsoft/unilm/tree/master/layoutlmv3/", "layoutlmv3"),
+    ("https://github.com/org/repo/tree/main/a%20b/c?tab=readme", "a b/c"),
+    ("https://github.com/org/repo/tree/main", ""),
+    ("https://github.com/org/repo/blob/main/README.md", ""),
+    ("https://github.com/org/repo/tree/main/../../etc", ""),
+    ("https://github.com/org/repo", ""),
+    ("https://example.com/org/repo/tree/main/x", ""),
+])
+def test_parse_repo_subdir(url: str, subdir: str) -> None:
+    assert gh.parse_repo_subdir(url) == subdir
+
+
+MULTI_PROJECT_TREE = {"sha": "s", "truncated": False, "tree": [
+    {"path": p, "type": "blob"} for p in (
+        "README.md", "CodeT5/evaluator/bleu.py", "CodeT5/sh/run_exp.py",
+        "CodeT5+/humaneval/generate_codet5p.py", "CodeT5+/requirements.txt",
+        "CodeT5/data/preprocess_data.py")]}
+
+
+def test_linked_folder_scopes_the_tree_rules() -> None:
+    card = "See [CodeT5+](https://github.com/salesforce/CodeT5/tree/main/CodeT5+)."
+    (cand, *_) = gh.candidates("Salesforce/codet5p-16b", card, {})
+    assert cand.full_name == "salesforce/CodeT5" and cand.subdir == "CodeT5+"
+    tree = gh.parse_tree(MULTI_PROJECT_TREE)
+    scoped = gh.tree_components(tree, web=WEB, full_name="salesforce/CodeT5", branch="main",
+                                repo_confidence=1.0, subdir=cand.subdir)
+    assert set(scoped) == {"Inference code", "Supporting libraries and tools"}
+    assert scoped["Inference code"]["component_path"] == (
+        "https://github.com/salesforce/CodeT5/blob/main/CodeT5%2B/humaneval/generate_codet5p.py")
+    whole = gh.tree_components(tree, web=WEB, full_name="salesforce/CodeT5", branch="main",
+                               repo_confidence=1.0)
+    assert "Data preprocessing code" in whole and "Evaluation code" in whole
+
+
+def test_a_link_to_the_whole_repository_keeps_it_whole() -> None:
+    card = ("[CodeT5+](https://github.com/salesforce/CodeT5/tree/main/CodeT5+) and "
+            "[CodeT5](https://github.com/salesforce/CodeT5)")
+    (cand, *_) = gh.candidates("Salesforce/codet5p-16b", card, {})
+    assert cand.full_name == "salesforce/CodeT5" and cand.subdir == ""
