@@ -87,6 +87,8 @@ _PROSE_RESULT_RE = re.compile(
 _BIBTEX_REPORT_RE = re.compile(r"title\s*=\s*[{\"][^}\"]*(technical report|tech report)", re.I)
 _RESULTS_LINK_RE = re.compile(r"(evaluation|benchmark)s? results|results are reported|"
                               r"detailed (evaluation|results)", re.I)
+_SOFTWARE_HEADING_RE = re.compile(r"^(training )?(software|libraries|frameworks?|tooling)"
+                                  r"( and (tools|hardware))?$", re.I)
 _GITHUB_RE = re.compile(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.I)
 
 
@@ -437,6 +439,14 @@ def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
     if hits:
         return Detection("Supporting libraries and tools", 0.55,
                          [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)
+    # The Hub's card template has a "Software" section: the libraries and tools the
+    # model was trained with, unless left at the template's placeholder.
+    for sec in cardtext.sections(ev.card.body):
+        text = sec.text.strip()
+        if _SOFTWARE_HEADING_RE.match(sec.title) and len(text) >= 20 \
+                and "more information needed" not in text.lower():
+            return Detection("Supporting libraries and tools", 0.55,
+                             [f"card section {sec.title!r}: {text.splitlines()[0][:100]}"])
     if ev.info.library_name:
         return Detection("Supporting libraries and tools", 0.35,
                          [f"library_name: {ev.info.library_name}"])

@@ -221,3 +221,15 @@ def test_a_github_link_in_a_data_section_is_not_the_data() -> None:
 def test_linked_code_by_its_words(line: str, component: str) -> None:
     found = names(evidence(f"# M\n\n{line}\n"))
     assert found.get(component, 0) >= detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize(("section", "claimed"), [
+    ("### Software\n\nFalcon-40B was trained a custom distributed training codebase, Gigatron.",
+     True),
+    ("#### Software\n\n* PyTorch\n* DeepSpeed\n", True),
+    ("#### Software\n\n[More Information Needed]\n", False),  # the Hub template's placeholder
+    ("### Hardware\n\n384 A100 40GB GPUs in P4d instances.\n", False),
+])
+def test_software_section_names_the_supporting_tools(section: str, claimed: bool) -> None:
+    det = detect.detect_supporting_tools(evidence(f"# M\n\n{section}", library_name=None))
+    assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
