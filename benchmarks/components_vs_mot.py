@@ -228,7 +228,7 @@ def main(argv: list[str]) -> int:
                   f"producer={ours['producer']} license={ours['license']} "
                   f"repo={ours['repository']}")
     print()
-    print(f"mean component F1: {sum(f1s) / len(f1s):.2f} (n={len(f1s)})")
+    print(f"mean component F1: {sum(f1s) / len(f1s):.3f} (n={len(f1s)})")
     for key, values in agree.items():
         share = sum(values) / len(values) if values else float("nan")
         print(f"{key} agreement: {share:.2f} ({sum(values)}/{len(values)})")
