@@ -7,6 +7,7 @@ from, so the draft header can tell the reviewer which fields to check.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,11 +117,45 @@ def release_name(ev: ModelEvidence) -> Field:
         heading = re.sub(r"^[^\w]+|[^\w)+.]+$", "", heading).strip()
         repo = _repo_name(ev.model_id)
         if heading.lower() == repo.lower():
-            return Field(repo, 0.9, "card title, matching the repository name")
+            # The title spells the repository name as its authors write it ("Falcon-40B").
+            return Field(heading, 0.9, "card title, matching the repository name")
+        title_key, repo_key = _name_key(heading), _name_key(repo)
+        if title_key and title_key == repo_key:
+            if repo == repo.lower():  # "GPT-2" for gpt2: the title adds the case
+                return Field(heading, 0.85, "card title, matching the repository name")
+            return Field(repo, 0.9, "repository name, matching the card title")
+        if title_key and repo_key.startswith(title_key):
+            # "OLMo 7B" over OLMo-7B-hf, "Llama 2 7B Chat" over Llama-2-7B-Chat-GGUF: the
+            # repository name says which variant this is.
+            return Field(_card_spelling(ev, repo), 0.85,
+                         "repository name, more specific than the card title")
         if (heading and len(heading) <= 60 and not _GENERIC_TITLES_RE.match(heading)
                 and "\n" not in heading):
             return Field(heading, 0.7, "card title")
-    return Field(_repo_name(ev.model_id), 0.75, "repository name")
+    repo = _repo_name(ev.model_id)
+    spelled = _card_spelling(ev, repo)
+    if spelled != repo:
+        return Field(spelled, 0.8, "repository name as the card writes it")
+    return Field(repo, 0.75, "repository name")
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9+]", "", name.lower())
+
+
+def _card_spelling(ev: ModelEvidence, repo: str) -> str:
+    """A lower-case repository name as the card's prose spells it ("bloom" -> "BLOOM").
+
+    Only whole words outside links and file names count (not ".../bigscience/bloom"
+    or "bloom-560m"); the most frequent capitalized spelling wins. A repository
+    name its owners already capitalized is kept as it is.
+    """
+    if repo != repo.lower():
+        return repo
+    pattern = re.compile(r"(?<![\w./-])" + re.escape(repo) + r"(?![\w/-]|\.\w)", re.I)
+    spellings = Counter(m.group(0) for m in pattern.finditer(cardtext.clip(ev.card.body))
+                        if m.group(0) != repo)
+    return spellings.most_common(1)[0][0] if spellings else repo
 
 
 def _format_count(count: int) -> str:

@@ -7,8 +7,18 @@ from tests.evidence_helpers import evidence
 
 
 @pytest.mark.parametrize(("card", "card_data", "model_id", "expected"), [
-    ("# Model Card for OLMo 7B\n", {}, "allenai/OLMo-7B-hf", "OLMo 7B"),
+    # The repository name says which variant this is; the title names the family.
+    ("# Model Card for OLMo 7B\n", {}, "allenai/OLMo-7B-hf", "OLMo-7B-hf"),
+    ("# Model Card for OLMo 7B\n", {}, "allenai/OLMo-7B", "OLMo-7B"),
     ("# pythia-160m\n", {}, "EleutherAI/pythia-160m", "pythia-160m"),
+    # The title spells a lower-case repository name as its authors write it.
+    ("# 🚀 Falcon-40B\n", {}, "tiiuae/falcon-40b", "Falcon-40B"),
+    ("# GPT-2\n", {}, "openai-community/gpt2", "GPT-2"),
+    # Without a usable title: the card's prose spelling, never a URL's or a file name's.
+    ("# Model Details\n\nBLOOM is an autoregressive LLM. [bloom](https://hf.co/bigscience/bloom)"
+     " and bloom-560m; BLOOM again.\n", {}, "bigscience/bloom", "BLOOM"),
+    ("# Introduction\n\nSee https://huggingface.co/org/phi-9 and phi-9.gguf\n", {},
+     "org/phi-9", "phi-9"),
     ("# Introduction\n", {}, "org/Cool-Model", "Cool-Model"),
     ("", {"model_name": "Fancy: \"name\""}, "org/x", "Fancy: \"name\""),
     ("", {}, "org/Keep-Case-1B", "Keep-Case-1B"),
