@@ -8,7 +8,8 @@ when ../shared/mot is present):
   against the same fake;
 - listing requests against the budget ceil(listed / 100) + 1;
 - the crawl subprocess's peak RSS (VmHWM) with max_drafts=0 for 2,000 and 20,000 listed
-  models (flat memory: the listing is streamed, never held).
+  models, with and without the incremental state (flat memory: the listing is streamed,
+  never held, and the state stays on disk).
 
     PYTHONPATH=. python benchmarks/missing_budget.py [--generated 3000] [--drafts 40]
 """
@@ -200,8 +201,8 @@ def main() -> None:
         # -- 2. memory: the listing is streamed -----------------------------------
         empty = tmp_path / "empty-models"
         empty.mkdir()
-        # The incremental state keeps one record per listed missing model: measured
-        # with it (the default) and without it, to show what the listing itself costs.
+        # Measured with the incremental state (the default; it keeps its records on disk)
+        # and without it, to show what the listing itself costs.
         runs = [(2_000, True), (opts.big, True), (2_000, False), (opts.big, False)]
         for count, incremental in runs:
             with FakeHub(generated=count, enforce=False) as hub:

@@ -1,15 +1,19 @@
 """Incremental runs, the Scrapy side: a thin extension over motcrawl.state.
 
-On ``spider_opened`` it loads the state file and hands the spider a
+On ``spider_opened`` it opens the state file and hands the spider a
 ``RunState`` (``spider.runstate``) that answers "draft this model?" before any
-per-model request is made. On every scraped item it records what was seen
-and drafted; the file is saved every few seconds and when the spider closes,
-so an interrupted run loses at most a few seconds of records (and the
-no-clobber draft store keeps the drafts themselves).
+per-model request is made (one indexed lookup in the file per model). On
+every scraped item it records what was seen and drafted; the records touched
+since the last save are written in one transaction every few seconds (sooner
+once motcrawl.state.MAX_PENDING are buffered) and when the spider closes, so
+an interrupted run loses at most a few seconds of records (and the no-clobber
+draft store keeps the drafts themselves). The changes since the previous run
+are read back from the file with a cursor at the end: memory does not grow
+with the number of listed models.
 
 Settings:
 - ``MOTCRAWL_INCREMENTAL`` (default True): False switches the extension off.
-- ``MOTCRAWL_STATE_DIR``: folder of ``motcrawl-state.json`` (default: the
+- ``MOTCRAWL_STATE_DIR``: folder of ``motcrawl-state.sqlite3`` (default: the
   drafts folder, so the state always describes the drafts next to it);
   the spider argument ``state_dir`` overrides it.
 - ``MOTCRAWL_CRAWL_ID``: the run id shared by the nodes of a distributed crawl
@@ -39,15 +43,12 @@ from motcrawl.state import (
     Changes,
     ModelRecord,
     StateStore,
-    changes_since,
     decide,
     draft_revision,
     now_iso,
 )
 
 logger = logging.getLogger(__name__)
-
-
 
 class RunState:
     """What a spider asks during the crawl, and what the report asks at the end."""
@@ -58,13 +59,27 @@ class RunState:
         self.output_dir = output_dir
         self.full = full
         self.stats = stats
-        self.observed: dict[str, ModelRecord] = {}
         self.final: Changes | None = None  # fixed when the spider closes
+        self._last: tuple[str, ModelRecord | None] | None = None  # decide() then draft_of()
+
+    def record(self, model_id: str) -> ModelRecord | None:
+        """The model's record; a state file that cannot be read counts as "not recorded"."""
+        if self._last is not None and self._last[0] == model_id:
+            return self._last[1]
+        try:
+            record = self.store.get(model_id)
+        except OSError as exc:
+            self.stats.inc_value("motcrawl/incremental/read_failed")
+            logger.error("incremental state %s unreadable (%s): %s counts as new",
+                         self.store.path, exc, model_id)
+            record = None
+        self._last = (model_id, record)
+        return record
 
     def decide(self, model_id: str, info: Mapping[str, Any] | None) -> str:
         """One of motcrawl.state.REASONS; ``unchanged`` means: do not draft, fetch nothing."""
         info = info or {}
-        reason = decide(self.store.records.get(model_id), info.get("sha"),
+        reason = decide(self.record(model_id), info.get("sha"),
                         info.get("lastModified"), self.output_dir, full=self.full)
         self.stats.inc_value(f"motcrawl/incremental/{reason}")
         return reason
@@ -73,14 +88,24 @@ class RunState:
         return self.decide(model_id, info) != UNCHANGED
 
     def draft_of(self, model_id: str) -> str | None:
-        record = self.store.records.get(model_id)
+        record = self.record(model_id)
         return record.draft if record else None
 
+    def forget(self, model_id: str) -> None:
+        """The record is about to change: the next lookup reads it again."""
+        if self._last is not None and self._last[0] == model_id:
+            self._last = None
+
     def changes(self) -> Changes:
+        """Every model this run touched (all nodes of a shared crawl) against its baseline."""
         if self.final is not None:
             return self.final
-        baselines = {m: self.store.baseline(m) for m in self.observed}
-        return changes_since(baselines, self.observed, self.store.previous_run)
+        try:
+            return self.store.changes()
+        except OSError as exc:
+            logger.error("incremental state %s unreadable (%s): changes since the previous "
+                         "run not computed", self.store.path, exc)
+            return Changes(self.store.previous_run)
 
 
 def run_id_for(spider: Spider, crawl_id: str | None) -> str:
@@ -109,6 +134,7 @@ class IncrementalRuns:
         self.interval = settings.getfloat("MOTCRAWL_STATE_SAVE_INTERVAL", 5.0)
         self.runstate: RunState | None = None
         self._saved = time.monotonic()
+        self._save_failed = False  # then wait for the interval, not for MAX_PENDING
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -144,8 +170,12 @@ class IncrementalRuns:
         self.runstate = RunState(store, Path(output_dir), full=full, stats=self.crawler.stats)
         spider.runstate = self.runstate  # type: ignore[attr-defined]
         previous = store.previous_run
+        try:
+            recorded = store.model_count()
+        except OSError:
+            recorded = 0
         logger.info("incremental state %s: %d models recorded, run %s, previous run %s%s",
-                    path, len(store.records), store.run_id,
+                    path, recorded, store.run_id,
                     (previous or {}).get("finished", "none"),
                     " (full: redraft all)" if full else "")
 
@@ -159,25 +189,31 @@ class IncrementalRuns:
             return
         info = adapter.get("info") or {}
         sha, modified = info.get("sha"), info.get("lastModified")
-        record = runstate.store.observe(model_id, sha=sha, last_modified=modified,
-                                        status=adapter.get("status"))
-        runstate.observed[model_id] = ModelRecord(sha=record.sha,
-                                                  last_modified=record.last_modified,
-                                                  status=record.status)
+        runstate.forget(model_id)
+        store = runstate.store
         status, path = adapter.get("draft_status"), adapter.get("draft_path")
-        if path and status in ("written", "overwritten"):
-            runstate.store.drafted(model_id, Path(path), sha, modified)
-        elif path and status == "exists":
-            # An earlier draft was kept: record the revision it was drafted from, so a
-            # changed model is redrafted next time.
-            runstate.store.drafted(model_id, Path(path), *draft_revision(Path(path)))
-        if time.monotonic() - self._saved >= self.interval:
+        try:
+            store.observe(model_id, sha=sha, last_modified=modified, status=adapter.get("status"))
+            if path and status in ("written", "overwritten"):
+                store.drafted(model_id, Path(path), sha, modified)
+            elif path and status == "exists":
+                # An earlier draft was kept: record the revision it was drafted from, so a
+                # changed model is redrafted next time.
+                store.drafted(model_id, Path(path), *draft_revision(Path(path)))
+        except OSError as exc:
+            self.crawler.stats.inc_value("motcrawl/incremental/read_failed")
+            logger.error("incremental state %s unreadable (%s): %s not recorded",
+                         store.path, exc, model_id)
+        if time.monotonic() - self._saved >= self.interval \
+                or (store.save_due() and not self._save_failed):
             self._save()
 
     def _save(self) -> None:
         assert self.runstate is not None
+        self._save_failed = True
         try:
             self.runstate.store.save()
+            self._save_failed = False
         except OSError as exc:
             logger.error("incremental state %s not saved: %s", self.runstate.store.path,
                          exc.strerror or exc)
@@ -187,13 +223,14 @@ class IncrementalRuns:
         runstate = self.runstate
         if runstate is None:
             return
-        changes = runstate.final = runstate.changes()
-        for key, value in changes.counts().items():
-            self.crawler.stats.set_value(f"motcrawl/changes/{key}", value)
         if reason == "finished":
             runstate.store.finish_run({"finished": now_iso(), "reason": reason})
         self._save()
-        if runstate.observed:
+        changes = runstate.final = runstate.changes()
+        runstate.store.close()
+        for key, value in changes.counts().items():
+            self.crawler.stats.set_value(f"motcrawl/changes/{key}", value)
+        if changes.models:
             counts = changes.counts()
             logger.info("since the previous run: %d newly missing, %d changed, "
                         "%d now in the MOT catalog%s", counts["new_missing"], counts["changed"],

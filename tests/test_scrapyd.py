@@ -71,7 +71,7 @@ def test_scheduled_missing_runs_are_incremental(scrapyd, fake_hub, fake_mot_api,
     assert sorted(drafts) == sorted(Path(i["draft_path"]).name for i in written)
     reports = list(out.glob("missing-*.md"))
     assert len(reports) == 1 and "First run" in reports[0].read_text()
-    assert (out / "drafts" / "motcrawl-state.json").is_file()
+    assert (out / "drafts" / "motcrawl-state.sqlite3").is_file()
     assert list((out / "one").glob("*.yml")), "the model job wrote no draft"
     # Nothing landed in scrapyd's working directory.
     assert not list(scrapyd.root.glob("*.md")) and not (scrapyd.root / "drafts").exists()

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from motcrawl import state
 from motcrawl.state import (
     CHANGED,
     DRAFT_GONE,
     FULL,
+    JSON_STATE_FILE,
     NEW,
+    STATE_FILE,
     UNCHANGED,
     ModelRecord,
+    StateIOError,
     StateStore,
     changes_markdown,
     changes_since,
@@ -93,15 +98,17 @@ def _rec(status, sha="s1"):
     ],
 )
 def test_changes_since(before, now, expected):
-    changes = changes_since({"o/m": before}, {"o/m": now}, {"id": "r0"})
+    changes = changes_since([("o/m", before, now)], {"id": "r0"})
     got = tuple(k for k, v in changes.counts().items() if v)
     assert got == expected
+    assert changes.models == 1
 
 
 def test_changes_markdown_lists_each_kind():
     changes = changes_since(
-        {"o/a": None, "o/b": _rec("missing", "1" * 40), "o/c": _rec("missing")},
-        {"o/a": _rec("missing"), "o/b": _rec("missing", "2" * 40), "o/c": _rec("known")},
+        [("o/a", None, _rec("missing")),
+         ("o/b", _rec("missing", "1" * 40), _rec("missing", "2" * 40)),
+         ("o/c", _rec("missing"), _rec("known"))],
         {"id": "r0", "finished": "2026-11-20T06:00:00+00:00", "spider": "missing"})
     text = "\n".join(changes_markdown(changes))
     assert "## Changes since the previous run" in text
@@ -109,23 +116,50 @@ def test_changes_markdown_lists_each_kind():
     assert "| newly missing | 1 |" in text and "- `o/a`" in text
     assert "- `o/b`: 11111111 -> 22222222" in text
     assert "### Now in the MOT catalog" in text and "- `o/c`" in text
+    assert "more" not in text
 
 
 def test_changes_markdown_first_run():
-    text = "\n".join(changes_markdown(changes_since({}, {"o/a": _rec("missing")}, None)))
+    text = "\n".join(changes_markdown(changes_since([("o/a", None, _rec("missing"))], None)))
     assert "First run" in text
 
 
+def test_changes_keep_a_few_ids_but_exact_counts():
+    compared = [(f"o/m{n:03d}", None, _rec("missing")) for n in range(120)]
+    compared += [(f"o/k{n:03d}", _rec("missing"), _rec("known")) for n in range(3)]
+    previous = {"id": "r0", "finished": "t0", "spider": "missing"}
+    capped = changes_since(iter(compared), previous, limit=50)
+    full = changes_since(compared, previous)
+    assert capped.counts() == full.counts() == {"new_missing": 120, "changed": 0,
+                                                 "became_known": 3}
+    assert len(capped.new_missing) == 50 and capped.new_missing == full.new_missing[:50]
+    assert capped.became_known == full.became_known
+    text = changes_markdown(capped)
+    assert text == changes_markdown(full)  # the report does not change
+    assert "- ... and 70 more" in text and "- `o/m049`" in text and "- `o/m050`" not in text
+
+
+def _saved(path: Path) -> dict[str, dict]:
+    """The models table as the file holds it (read by the test, not by the store)."""
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    try:
+        return {row["model_id"]: dict(row) for row in db.execute("SELECT * FROM models")}
+    finally:
+        db.close()
+
+
 def test_store_round_trip_and_baseline(tmp_path):
-    path = tmp_path / "state" / "motcrawl-state.json"
+    path = tmp_path / "state" / STATE_FILE
     first = StateStore(path, "run1").load()
     first.start_run({"started": "t0"})
     first.observe("o/a", sha="s1", last_modified="d1", status="missing")
     first.drafted("o/a", tmp_path / "a.yml", "s1", "d1")
     first.finish_run({"finished": "t1"})
     first.save()
-    data = json.loads(path.read_text())
-    assert data["models"]["o/a"]["drafted_sha"] == "s1"
+    assert first.pending == {}  # saved records are read back from the file, not kept
+    assert _saved(path)["o/a"]["drafted_sha"] == "s1"
+    first.close()
 
     second = StateStore(path, "run2").load()
     second.start_run({"started": "t2"})
@@ -134,28 +168,86 @@ def test_store_round_trip_and_baseline(tmp_path):
     # The baseline stays what run2 found, even after run2 touched the record.
     assert second.baseline("o/a").sha == "s1"
     second.save()
+    assert second.baseline("o/a").sha == "s1"  # read back from the file
+    assert json.loads(_saved(path)["o/a"]["previous"])["sha"] == "s1"
+    second.close()
     # Interrupted and resumed (same run id, e.g. JOBDIR): same baseline, same previous run.
     resumed = StateStore(path, "run2").load()
     resumed.start_run({"started": "t3"})
     assert resumed.baseline("o/a").sha == "s1"
-    assert resumed.records["o/a"].sha == "s2"
+    assert resumed.get("o/a").sha == "s2"
     assert resumed.previous_run["id"] == "run1"
+    resumed.observe("o/a", sha="s3", last_modified="d3", status="missing")
+    resumed.save()
+    assert json.loads(_saved(path)["o/a"]["previous"])["sha"] == "s1"
 
 
 def test_two_writers_merge_instead_of_clobbering(tmp_path):
-    path = tmp_path / "motcrawl-state.json"
+    path = tmp_path / STATE_FILE
     node_a = StateStore(path, "crawl").load()
     node_b = StateStore(path, "crawl").load()
     node_a.observe("o/a", sha="1", last_modified=None, status="missing")
     node_b.observe("o/b", sha="2", last_modified=None, status="missing")
     node_a.save()
     node_b.save()
-    models = json.loads(path.read_text())["models"]
-    assert set(models) == {"o/a", "o/b"}
+    assert set(_saved(path)) == {"o/a", "o/b"}
+    # Each node reads the other's records from the file, not from a copy made at load.
+    assert node_b.get("o/a").sha == "1" and node_a.get("o/b").sha == "2"
+    assert node_a.model_count() == 2
+
+
+def test_changes_cover_every_node_of_the_run(tmp_path):
+    path = tmp_path / STATE_FILE
+    before = StateStore(path, "r1").load()
+    before.start_run({})
+    for model_id, status in [("o/gone", "missing"), ("o/kept", "missing"),
+                             ("o/rev", "missing"), ("o/old", "known"), ("o/untouched", "missing")]:
+        before.observe(model_id, sha="s1", last_modified=None, status=status)
+    before.finish_run({"finished": "t1"})
+    before.save()
+    node_a = StateStore(path, "r2").load()
+    node_b = StateStore(path, "r2").load()
+    node_a.start_run({})
+    node_b.start_run({})
+    node_a.observe("o/gone", sha="s1", last_modified=None, status="known")
+    node_a.observe("o/new2", sha="s1", last_modified=None, status="missing")
+    node_a.save()
+    node_b.observe("o/kept", sha="s1", last_modified=None, status="missing")
+    node_b.observe("o/rev", sha="s2", last_modified=None, status="missing")
+    node_b.save()
+    node_b.observe("o/new1", sha="s1", last_modified=None, status="missing")  # still pending
+    node_b.observe("o/old", sha="s1", last_modified=None, status="missing")
+    changes = node_b.changes()
+    assert changes.previous_run["id"] == "r1"
+    assert changes.models == 6  # o/untouched was not seen by this run
+    assert changes.new_missing == ["o/new1", "o/new2", "o/old"]  # in id order
+    assert changes.changed == [("o/rev", "s1", "s2")]
+    assert changes.became_known == ["o/gone"]
+    capped = node_b.changes(limit=1)
+    assert capped.counts() == changes.counts() and capped.new_missing == ["o/new1"]
+    # node_a reads what node_b saved, not what node_b still buffers.
+    assert node_a.changes().counts() == {"new_missing": 1, "changed": 1, "became_known": 1}
+    node_b.save()
+    assert node_a.changes().counts() == changes.counts()
+
+
+def test_changes_walk_the_file_in_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(state, "_PAGE", 3)
+    path = tmp_path / STATE_FILE
+    store = StateStore(path, "r1").load()
+    ids = [f"o/m{n:02d}" for n in range(10)]
+    for model_id in ids[::2]:
+        store.observe(model_id, sha="s", last_modified=None, status="missing")
+    store.save()
+    for model_id in ids[1::2]:
+        store.observe(model_id, sha="s", last_modified=None, status="missing")
+    store.observe(ids[4], sha="s", last_modified=None, status="known")  # pending wins
+    assert [m for m, _ in store.touched()] == ids
+    assert store.changes(limit=None).new_missing == [m for m in ids if m != ids[4]]
 
 
 def test_runs_are_kept_per_spider(tmp_path):
-    path = tmp_path / "motcrawl-state.json"
+    path = tmp_path / STATE_FILE
     missing = StateStore(path, "m1", spider="missing").load()
     missing.start_run({})
     missing.finish_run({"finished": "t1"})
@@ -169,13 +261,109 @@ def test_runs_are_kept_per_spider(tmp_path):
     assert again.previous_run["id"] == "m1"
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"version": 99, "models": {}}', "[]"])
-def test_unreadable_state_is_moved_aside(tmp_path, content):
-    path = tmp_path / "motcrawl-state.json"
-    path.write_text(content)
+def test_nodes_of_one_run_share_its_summary(tmp_path):
+    path = tmp_path / STATE_FILE
+    first = StateStore(path, "r1").load()
+    first.start_run({"started": "t0"})
+    first.finish_run({"finished": "t1"})
+    first.save()
+    node_a = StateStore(path, "r2").load()
+    node_b = StateStore(path, "r2").load()
+    node_a.start_run({"started": "a"})
+    node_b.start_run({"started": "b"})
+    node_a.finish_run({"finished": "ta"})
+    node_a.save()
+    node_b.save()  # b's start does not undo a's finish
+    later = StateStore(path, "r3").load()
+    later.start_run({})
+    assert later.previous_run["id"] == "r2" and later.previous_run["finished"] == "ta"
+    assert node_b.previous_run["id"] == "r1"
+
+
+def _sqlite_file(path: Path, statements: list[str]) -> bytes:
+    db = sqlite3.connect(path)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["text", "other-db", "other-version"])
+def test_unreadable_state_is_moved_aside(tmp_path, kind):
+    path = tmp_path / STATE_FILE
+    if kind == "text":
+        path.write_text("{not json")
+    elif kind == "other-db":
+        _sqlite_file(path, ["CREATE TABLE t (x)"])
+    else:
+        _sqlite_file(path, ["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+                            "CREATE TABLE models (model_id TEXT)", "CREATE TABLE runs (x)",
+                            "INSERT INTO meta VALUES ('version', '99')"])
+    content = path.read_bytes()
     store = StateStore(path, "r").load()
-    assert store.records == {} and "starting afresh" in store.warning
-    assert (tmp_path / "motcrawl-state.json.corrupt").read_text() == content
+    assert "starting afresh" in store.warning
+    assert (tmp_path / f"{STATE_FILE}.corrupt").read_bytes() == content
+    assert store.model_count() == 0 and store.previous_run is None
+    store.observe("o/a", sha="1", last_modified=None, status="missing")
+    store.save()
+    assert set(_saved(path)) == {"o/a"}
+
+
+def test_save_error_keeps_the_records_for_the_next_save(tmp_path, monkeypatch):
+    monkeypatch.setattr(state, "BUSY_TIMEOUT", 0.05)
+    path = tmp_path / STATE_FILE
+    store = StateStore(path, "r").load()
+    store.observe("o/a", sha="1", last_modified=None, status="missing")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    with pytest.raises(StateIOError, match="locked"):
+        store.save()
+    other.execute("ROLLBACK")
+    other.close()
+    assert "o/a" in store.pending
+    store.save()
+    assert set(_saved(path)) == {"o/a"} and store.pending == {}
+
+
+def _json_state(models: dict, runs: dict | None = None) -> str:
+    return json.dumps({"version": 1, "runs": runs or {}, "models": models})
+
+
+def test_json_state_is_imported_once(tmp_path):
+    legacy = tmp_path / JSON_STATE_FILE
+    legacy.write_text(_json_state(
+        {"o/a": {"sha": "s1", "status": "missing", "draft": "/d/a.yml", "drafted_sha": "s1",
+                 "run": "r1", "previous": {"sha": "s0", "status": "known"}},
+         "o/b": {"sha": "s9", "status": "known", "run": "r1"}},
+        {"missing": {"last_finished": {"id": "r1", "finished": "t1", "spider": "missing"}},
+         "model": {"last_finished": {"id": "x1", "finished": "t2", "spider": "model"}}}))
+    path = tmp_path / STATE_FILE
+    store = StateStore(path, "r2").load()
+    store.start_run({})
+    assert store.warning is None
+    assert store.model_count() == 2
+    a = store.get("o/a")
+    assert (a.sha, a.status, a.draft, a.drafted_sha, a.run) == (
+        "s1", "missing", "/d/a.yml", "s1", "r1")
+    assert a.previous == {"sha": "s0", "status": "known"}
+    assert store.previous_run["id"] == "r1"
+    assert StateStore(path, "x2", spider="model").load().previous_run["id"] == "x1"
+    assert not legacy.exists() and (tmp_path / f"{JSON_STATE_FILE}.imported").is_file()
+    store.close()
+    # Once: a JSON file that shows up again next to the database is left alone.
+    legacy.write_text(_json_state({"o/c": {"sha": "x"}}))
+    again = StateStore(path, "r3").load()
+    assert again.get("o/c") is None and again.model_count() == 2 and legacy.is_file()
+
+
+def test_unreadable_json_state_is_moved_aside(tmp_path):
+    legacy = tmp_path / JSON_STATE_FILE
+    legacy.write_text('{"version": 99, "models": {}}')
+    store = StateStore(tmp_path / STATE_FILE, "r").load()
+    assert "starting afresh" in store.warning and JSON_STATE_FILE in store.warning
+    assert (tmp_path / f"{JSON_STATE_FILE}.corrupt").is_file() and not legacy.exists()
+    assert store.model_count() == 0
 
 
 def test_draft_revision_reads_the_header(tmp_path):
