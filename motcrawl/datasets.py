@@ -12,10 +12,36 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from motcrawl import cardtext
 from motcrawl.licenses import normalize_license
 
 # A model naming more datasets than this gets the first ones looked up only.
 MAX_LOOKUPS = 8
+
+
+def declared_ids(card_data: dict[str, Any], tags: list[str]) -> list[str]:
+    """Dataset ids the model declares: card ``datasets`` and ``dataset:`` tags."""
+    data = card_data.get("datasets")
+    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    ids += [t.split(":", 1)[1] for t in tags if isinstance(t, str) and t.startswith("dataset:")]
+    return _clean(ids)
+
+
+def linked_ids(body: str, *, evaluation: bool) -> list[str]:
+    """Hub datasets the card text links, as training (or evaluation) data."""
+    return _clean([d.dataset_id for d in cardtext.dataset_links(body)
+                   if d.evaluation == evaluation])
+
+
+def training_ids(card_data: dict[str, Any], tags: list[str], body: str) -> list[str]:
+    """The training datasets to look up and claim: declared first, then linked."""
+    return list(dict.fromkeys(declared_ids(card_data, tags)
+                              + linked_ids(body, evaluation=False)))
+
+
+def _clean(ids: list[str]) -> list[str]:
+    clean = [i.strip() for i in ids if i.strip() and len(i) <= 200 and " " not in i.strip()]
+    return list(dict.fromkeys(clean))
 
 
 def dataset_api_url(endpoint: str, dataset_id: str) -> str:

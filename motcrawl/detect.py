@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motcrawl import cardtext
-from motcrawl.datasets import common_license
+from motcrawl import datasets as ds
 from motcrawl.evidence import ModelEvidence, str_list
 from motcrawl.hf import blob_url, model_url
 from motcrawl.mof import BY_NAME, NAMES
@@ -192,21 +192,12 @@ def detect_model_card(ev: ModelEvidence) -> Detection | None:
 
 
 def _declared_dataset_ids(ev: ModelEvidence) -> list[str]:
-    ids = str_list(ev.card_data.get("datasets"))
-    ids += [t.split(":", 1)[1] for t in ev.tags if t.startswith("dataset:")]
-    return list(dict.fromkeys(i.strip() for i in ids if i.strip()))
-
-
-def _linked_dataset_ids(ev: ModelEvidence, *, evaluation: bool) -> list[str]:
-    return [d.dataset_id for d in cardtext.dataset_links(ev.card.body)
-            if d.evaluation == evaluation]
+    return ds.declared_ids(ev.card_data, ev.tags)
 
 
 def _dataset_ids(ev: ModelEvidence) -> list[str]:
     """Training datasets: declared in the card data or tags, or linked in the card text."""
-    declared = _declared_dataset_ids(ev)
-    return list(dict.fromkeys(declared + [d for d in _linked_dataset_ids(ev, evaluation=False)
-                                          if d not in declared]))
+    return ds.training_ids(ev.card_data, ev.tags, ev.card.body)
 
 
 def detect_datasets(ev: ModelEvidence) -> Detection | None:
@@ -224,7 +215,7 @@ def detect_datasets(ev: ModelEvidence) -> Detection | None:
             evidence.append("none of them found on the Hub")
         elif found:
             evidence.append(f"on the Hub: {', '.join(found[:5])}")
-        lic = common_license(looked)
+        lic = ds.common_license(looked)
         if lic:
             evidence.append(f"dataset license: {lic} (all looked-up datasets agree)")
         return Detection("Datasets", confidence, evidence,
@@ -324,13 +315,13 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
 def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     names = []
     for result in _model_index_results(ev):
-        ds = result.get("dataset")
-        if isinstance(ds, dict):
-            names.append(str(ds.get("type") or ds.get("name") or ""))
+        named = result.get("dataset")
+        if isinstance(named, dict):
+            names.append(str(named.get("type") or named.get("name") or ""))
     names = [n for n in dict.fromkeys(names) if n]
     if names:
         return Detection("Evaluation data", 0.85, [f"model-index datasets: {', '.join(names[:5])}"])
-    linked = _linked_dataset_ids(ev, evaluation=True)
+    linked = ds.linked_ids(ev.card.body, evaluation=True)
     if linked:
         return Detection("Evaluation data", 0.7,
                          [f"card links evaluation datasets: {', '.join(linked[:5])}"],

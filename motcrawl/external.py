@@ -16,7 +16,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from motcrawl import cardtext
 from motcrawl import datasets as ds
 from motcrawl import github as gh
 from motcrawl.hf import Card, parse_card
@@ -171,17 +170,6 @@ class ExternalPlan:
         return [n for n in self.notes if n.startswith("dataset ")]
 
 
-def dataset_ids(card_data: dict[str, Any], tags: list[str], body: str = "") -> list[str]:
-    """Hub dataset ids the model names as training data: card ``datasets``, ``dataset:``
-    tags, then datasets the card text links outside an evaluation context."""
-    data = card_data.get("datasets")
-    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
-    ids += [t.split(":", 1)[1] for t in tags if isinstance(t, str) and t.startswith("dataset:")]
-    ids += [d.dataset_id for d in cardtext.dataset_links(body) if not d.evaluation]
-    clean = [i.strip() for i in ids if i.strip() and len(i) <= 200 and " " not in i.strip()]
-    return list(dict.fromkeys(clean))
-
-
 def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
              budget: GitHubBudget | None, github: bool = True,
              datasets: bool = True, known: dict[str, Any] | None = None) -> ExternalPlan:
@@ -190,7 +178,7 @@ def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
     card_data = card.data or (info.get("cardData") if isinstance(info.get("cardData"), dict)
                               else {}) or {}
     tags = [t for t in info.get("tags") or [] if isinstance(t, str)]
-    ids = dataset_ids(card_data, tags, card.body)[:ds.MAX_LOOKUPS] if datasets else []
+    ids = ds.training_ids(card_data, tags, card.body)[:ds.MAX_LOOKUPS] if datasets else []
     cands = gh.candidates(model_id, card.body, card_data) if github else []
     remaining = budget.remaining if budget is not None and not budget.spent else None
     tries = gh.to_try(cands, remaining=remaining)

@@ -169,3 +169,18 @@ def test_hub_visible_detectors_on_cassettes(model_id, component, path_start):
     found = {d.name: d for d in detect_components(ev)}
     assert found[component].confidence >= 0.5
     assert found[component].component_path.startswith(path_start)
+
+
+@pytest.mark.parametrize(("card_data", "tags", "body", "expected"), [
+    ({"datasets": ["allenai/dolma"]}, ["dataset:EleutherAI/pile"], "", ["allenai/dolma",
+                                                                         "EleutherAI/pile"]),
+    ({"datasets": "allenai/dolma"}, [], "Trained on [dolma](https://huggingface.co/datasets/"
+     "allenai/dolma) and [c4](https://huggingface.co/datasets/allenai/c4).",
+     ["allenai/dolma", "allenai/c4"]),
+    # Evaluation links, free text and hand-written junk are not training datasets to look up.
+    ({"datasets": ["a paper title", True, ""]}, [], "## Evaluation\n\n[gsm8k]"
+     "(https://huggingface.co/datasets/openai/gsm8k)", []),
+])
+def test_training_dataset_ids(card_data, tags, body, expected) -> None:
+    from motcrawl import datasets as ds
+    assert ds.training_ids(card_data, tags, body) == expected
