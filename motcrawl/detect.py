@@ -391,28 +391,37 @@ def _code_links(ev: ModelEvidence, pattern: str) -> list[cardtext.Link]:
     return [lk for lk in _github_links(ev) if rx.search(_context(lk))]
 
 
-def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"train|pretrain|fine-?tun|recipe|reproduc|megatron\S* code")
+def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words: str,
+                         link_confidence: float, mention_words: str,
+                         mention_confidence: float) -> Detection | None:
+    """A GitHub link the card labels as this code (claimed), else a mere mention (not)."""
+    hits = _code_links(ev, link_words)
     if hits:
-        return Detection("Training code", 0.65, [f"card links training code: {hits[0].line[:120]}"],
+        return Detection(name, link_confidence, [f"card links {what}: {hits[0].line[:120]}"],
                          hits[0].url)
     body = cardtext.clip(ev.card.body)
-    m = re.search(r"training code|training scripts?|training framework", body, re.I)
+    m = re.search(mention_words, body, re.I)
     if m:
-        return Detection("Training code", 0.3, [f"card: {cardtext._line_of(body, m.start())}"])
+        return Detection(name, mention_confidence,
+                         [f"card: {cardtext._line_of(body, m.start())}"])
     return None
+
+
+def detect_training_code(ev: ModelEvidence) -> Detection | None:
+    return _linked_or_mentioned(
+        ev, "Training code", "training code",
+        link_words=r"train|pretrain|fine-?tun|recipe|reproduc|megatron\S* code",
+        link_confidence=0.65,
+        mention_words=r"training code|training scripts?|training framework",
+        mention_confidence=0.3)
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"eval|harness|benchmark|\bmetrics\b")
-    if hits:
-        return Detection("Evaluation code", 0.6,
-                         [f"card links evaluation code: {hits[0].line[:120]}"], hits[0].url)
-    body = cardtext.clip(ev.card.body)
-    m = re.search(r"evaluation code|lm-evaluation-harness|evaluation harness", body, re.I)
-    if m:
-        return Detection("Evaluation code", 0.35, [f"card: {cardtext._line_of(body, m.start())}"])
-    return None
+    return _linked_or_mentioned(
+        ev, "Evaluation code", "evaluation code",
+        link_words=r"eval|harness|benchmark|\bmetrics\b", link_confidence=0.6,
+        mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
+        mention_confidence=0.35)
 
 
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
