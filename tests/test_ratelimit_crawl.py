@@ -47,7 +47,9 @@ def spend(hub: FakeHub, n: int) -> None:
 
 
 def test_waits_on_429_then_succeeds(tmp_path):
-    hub = FakeHub(generated=3, window=3, quotas={"api": 4})
+    # The window outlasts the crawler's start-up on a loaded machine (a 3 s window
+    # could reset before the first request, and then no 429 is ever answered).
+    hub = FakeHub(generated=3, window=10, quotas={"api": 4})
     with hub:
         ids = generated(hub, 3)
         spend(hub, 4)                       # the bucket is empty when the crawl starts
