@@ -1,7 +1,7 @@
 """Detected components and release fields against MOT's human-curated entries.
 
 For every fixture model (tests/fixtures/cassettes) that MOT also lists
-(``../shared/mot/models``, matched by HF URL through motcrawl.hf.model_id_or_none,
+(``../shared/mot/models``, matched by HF URL through motcrawl.web.hf.model_id_or_none,
 case-insensitively), draft it with the plain modules - the same detection the
 crawl runs, fed the Hub answers from the cassettes, the GitHub answers from
 tests/fixtures/github and the dataset answers from tests/fixtures/hub_datasets,
@@ -36,15 +36,15 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from motcrawl import datasets as ds  # noqa: E402
-from motcrawl import github as gh  # noqa: E402
-from motcrawl.detect import detect_components, included  # noqa: E402
-from motcrawl.evidence import build_evidence  # noqa: E402
-from motcrawl.external import RepoResult, plan_for  # noqa: E402
-from motcrawl.hf import model_id_or_none  # noqa: E402
-from motcrawl.licenses import detect_license, normalize_license  # noqa: E402
-from motcrawl.mof import NAMES  # noqa: E402
-from motcrawl.release import release_fields  # noqa: E402
+from motcrawl.analysis import datasets as ds  # noqa: E402
+from motcrawl.analysis import github as gh  # noqa: E402
+from motcrawl.analysis.detect import detect_components, included  # noqa: E402
+from motcrawl.analysis.evidence import build_evidence  # noqa: E402
+from motcrawl.analysis.licenses import detect_license, normalize_license  # noqa: E402
+from motcrawl.analysis.lookups import RepoResult, plan_for  # noqa: E402
+from motcrawl.analysis.release import release_fields  # noqa: E402
+from motcrawl.mof.framework import NAMES  # noqa: E402
+from motcrawl.web.hf import model_id_or_none  # noqa: E402
 from tests.fakes.hub import CASSETTE_DIR, load_cassettes  # noqa: E402
 
 MOT_DIRS = [p / "shared" / "mot" / "models" for p in (ROOT.parent, ROOT.parent.parent)]

@@ -33,7 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from motcrawl.hf import model_id_or_none  # noqa: E402
+from motcrawl.web.hf import model_id_or_none  # noqa: E402
 from tests.fakes.hub import FakeHub  # noqa: E402
 from tests.fakes.mot_api import FakeMOTApi  # noqa: E402
 

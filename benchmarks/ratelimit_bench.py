@@ -196,7 +196,7 @@ def main() -> int:
     print(f"models: {len(ids)}, drafted or failed {len(found & set(ids))}, failed {failed}, "
           f"lost {len(lost)}{' ' + ', '.join(lost[:5]) if lost else ''} (must be 0)")
     summary = [ln.split("INFO: ", 1)[1] for ln in proc.stderr.splitlines()
-               if "[motcrawl.extensions] INFO:" in ln and "progress" not in ln]
+               if "[motcrawl.components.extensions] INFO:" in ln and "progress" not in ln]
     print("crawl summary:\n  " + "\n  ".join(summary))
     return 0
 

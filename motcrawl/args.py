@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motcrawl.hf import ModelRefError, parse_model_ref
-from motcrawl.outputs import base_of, path_arg, resolve, under_scrapyd
-from motcrawl.release import PIPELINE_TYPES
+from motcrawl.analysis.release import PIPELINE_TYPES
+from motcrawl.outputs.paths import base_of, path_arg, resolve, under_scrapyd
+from motcrawl.web.hf import ModelRefError, parse_model_ref
 
 
 class ArgumentError(ValueError):
@@ -95,7 +95,7 @@ def parse_model_ids(model_id: str | None, ids_file: str | None) -> list[str]:
 def output_dir(value: Any, default: str = "drafts", base: Path | None = None) -> Path:
     """An absolute output folder that exists (or can be made) and is writable.
 
-    A relative folder is taken under ``base`` (motcrawl.outputs: never scrapyd's
+    A relative folder is taken under ``base`` (motcrawl.outputs.paths: never scrapyd's
     working directory by accident)."""
     path = resolve(value or default, base)
     try:

@@ -16,24 +16,31 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from motcrawl.detect import Detection, detect_components
-from motcrawl.draft import build_document, today
-from motcrawl.evaluator import evaluate
-from motcrawl.evidence import ModelEvidence, build_evidence
-from motcrawl.external import external_notes
-from motcrawl.failures import FailureLog
-from motcrawl.header import draft_header
-from motcrawl.hf import blob_url
-from motcrawl.licensedb import load_license_db
-from motcrawl.licenses import LicenseFinding, detect_license
-from motcrawl.priority import priority_for
-from motcrawl.release import Field, fields_as_dict, release_fields
-from motcrawl.report import DEFAULT_MAX_ROWS, GapReport, IdsFile, ids_path_for, render, write_report
-from motcrawl.resume import resuming
-from motcrawl.scoring import score
-from motcrawl.state import REDRAFT, changes_markdown
-from motcrawl.validation import load_schema, validate_document
-from motcrawl.yamlfile import DraftStore, render_draft
+from motcrawl.analysis.confidence import score
+from motcrawl.analysis.detect import Detection, detect_components
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
+from motcrawl.analysis.licenses import LicenseFinding, detect_license
+from motcrawl.analysis.listing_facts import priority_for
+from motcrawl.analysis.lookups import external_notes
+from motcrawl.analysis.release import Field, fields_as_dict, release_fields
+from motcrawl.components.resume import resuming
+from motcrawl.mof.evaluator import evaluate
+from motcrawl.mof.license_facts import load_license_db
+from motcrawl.mof.schema import load_schema, validate_document
+from motcrawl.outputs.draft import build_document, today
+from motcrawl.outputs.draft_header import draft_header
+from motcrawl.outputs.failures import FailureLog
+from motcrawl.outputs.gap_report import (
+    DEFAULT_MAX_ROWS,
+    GapReport,
+    IdsFile,
+    ids_path_for,
+    render,
+    write_report,
+)
+from motcrawl.outputs.state import REDRAFT, changes_markdown
+from motcrawl.outputs.yamlfile import DraftStore, render_draft
+from motcrawl.web.hf import blob_url
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +271,7 @@ class DraftWriterPipeline(_Pipeline):
 
 
 class CatalogDiffPipeline(_Pipeline):
-    """Records each listed model's status against the spider's MOT catalog (motcrawl.catalog).
+    """Records each listed model's status against the spider's MOT catalog (motcrawl.mof.catalog).
 
     Spiders without a ``catalog`` (the ``model`` spider) pass through untouched.
     """
@@ -292,7 +299,7 @@ class CatalogDiffPipeline(_Pipeline):
 
 
 class GapReportPipeline(_Pipeline):
-    """Feeds motcrawl.report with every item; writes the report when the spider closes.
+    """Feeds motcrawl.outputs.gap_report with every item; writes the report when the spider closes.
 
     Active only for a spider whose ``args.report`` names a file (``-a report=``).
     Runs last, so it sees draft paths and statuses.
@@ -330,7 +337,7 @@ class GapReportPipeline(_Pipeline):
         if self.report is None or self.ids is None or self.path is None:
             return
         catalog = getattr(spider, "catalog", None)
-        runstate = getattr(spider, "runstate", None)  # motcrawl.incremental
+        runstate = getattr(spider, "runstate", None)  # motcrawl.components.incremental
         args = spider.args
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}

@@ -18,7 +18,7 @@ GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
 GITHUB_URL = os.environ.get("GITHUB_URL", "https://github.com")
 MOT_API_URL = os.environ.get("MOT_API_URL", "https://mot.isitopen.ai/api/v1")
 
-# --- Evidence beyond the model card (motcrawl.external) -----------------------
+# --- Evidence beyond the model card (motcrawl.analysis.lookups) -----------------------
 # Look up the model's GitHub repository (REST API, HEAD on github.com once the
 # budget is spent) and the Hub datasets it names. Off: "0"/"false".
 GITHUB_LOOKUPS = os.environ.get("GITHUB_LOOKUPS", "1").lower() not in ("0", "false", "no")
@@ -80,9 +80,9 @@ AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 10.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 16.0
 
-# --- Rate limits (motcrawl.middlewares.RateLimitMiddleware) -------------------
+# --- Rate limits (motcrawl.components.middlewares.RateLimitMiddleware) -------------------
 # Budgets per host and bucket (Hub: api, resolvers, pages; GitHub API) from the
-# answers' rate-limit headers; see motcrawl/ratelimit.py for the pacing rule.
+# answers' rate-limit headers; see motcrawl/web/ratelimit.py for the pacing rule.
 MOTCRAWL_RATELIMIT_ENABLED = True
 # A request refused (429) this many times in a row is given up: its model fails.
 MOTCRAWL_RATELIMIT_MAX_429 = 3
@@ -103,29 +103,29 @@ HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 MOTCRAWL_OFFLINE = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "motcrawl.middlewares.TokenMiddleware": 560,
+    "motcrawl.components.middlewares.TokenMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "motcrawl.middlewares.LoopSafeRedirectMiddleware": 600,
+    "motcrawl.components.middlewares.LoopSafeRedirectMiddleware": 600,
     # Replaces Scrapy's (same place): offline mode, no Authorization on disk.
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-    "motcrawl.middlewares.HttpCacheMiddleware": 900,
+    "motcrawl.components.middlewares.HttpCacheMiddleware": 900,
     # Last before the download: waits happen after every other middleware
     # (cache hits never wait) and it sees 429s before RetryMiddleware.
-    "motcrawl.middlewares.RateLimitMiddleware": 950,
+    "motcrawl.components.middlewares.RateLimitMiddleware": 950,
 }
 # A bug hit by one model's data records that model as failed instead of losing it.
 SPIDER_MIDDLEWARES = {
-    "motcrawl.safety.CallbackErrorsToFailures": 40,
+    "motcrawl.components.safety.CallbackErrorsToFailures": 40,
 }
 EXTENSIONS = {
-    "motcrawl.extensions.CrawlSummary": 500,
-    "motcrawl.extensions.BucketStats": 510,
-    "motcrawl.extensions.CrawlProgress": 515,
-    "motcrawl.incremental.IncrementalRuns": 520,
-    "motcrawl.safety.PipelineErrorsToFailures": 530,
+    "motcrawl.components.extensions.CrawlSummary": 500,
+    "motcrawl.components.extensions.BucketStats": 510,
+    "motcrawl.components.extensions.CrawlProgress": 515,
+    "motcrawl.components.incremental.IncrementalRuns": 520,
+    "motcrawl.components.safety.PipelineErrorsToFailures": 530,
 }
 ITEM_PIPELINES = {
-    "motcrawl.resume.JobProgress": 50,  # only with JOBDIR
+    "motcrawl.components.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
     "motcrawl.pipelines.ComponentDetectionPipeline": 200,
     "motcrawl.pipelines.LicenseDetectionPipeline": 300,
@@ -159,6 +159,6 @@ MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None
 # redis://host:port/db: share the crawl's queue and duplicate filter (scrapy-redis).
 REDIS_URL = None
 ADDONS = {
-    "motcrawl.addons.OutputAddon": 100,
-    "motcrawl.addons.RedisAddon": 110,
+    "motcrawl.components.addons.OutputAddon": 100,
+    "motcrawl.components.addons.RedisAddon": 110,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcrawl.evidence import ModelEvidence, build_evidence
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 
 
 def info_payload(model_id: str = "org/model-7b", **fields: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""motcrawl.addons: scrapy-redis only with REDIS_URL, default feeds only with an output folder."""
+"""components.addons: scrapy-redis only with REDIS_URL, feeds only with an output folder."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
 from motcrawl import settings as project_settings
-from motcrawl.addons import OutputAddon, RedisAddon, redis_keys, settings_error
+from motcrawl.components.addons import OutputAddon, RedisAddon, redis_keys, settings_error
 from motcrawl.items import ModelItem
-from motcrawl.outputs import OUTPUT_BASE_ARG
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG
 from motcrawl.spiders.model import ModelSpider
 
 
@@ -56,12 +56,12 @@ def test_redis_addon_switches_scheduler_and_keys(tmp_path):
                               MOTCRAWL_CRAWL_ID="c1")
     RedisAddon(crawler).update_settings(crawler.settings)
     s = crawler.settings
-    assert s["SCHEDULER"] == "motcrawl.redisqueue.NodeLocalScheduler"
+    assert s["SCHEDULER"] == "motcrawl.components.redis_queue.NodeLocalScheduler"
     assert s["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert s.getbool("SCHEDULER_PERSIST") is True
     assert s["SCHEDULER_QUEUE_KEY"] == redis_keys("c1")["SCHEDULER_QUEUE_KEY"]
     assert "c1" in s["SCHEDULER_DUPEFILTER_KEY"]
-    assert s.getdict("EXTENSIONS")["motcrawl.shared.SharedCrawl"] == 530
+    assert s.getdict("EXTENSIONS")["motcrawl.components.shared_crawl.SharedCrawl"] == 530
 
 
 def test_redis_addon_does_nothing_without_redis_url(tmp_path):

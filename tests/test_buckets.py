@@ -1,6 +1,6 @@
 import pytest
 
-from motcrawl.buckets import bucket_for
+from motcrawl.web.buckets import bucket_for
 
 HF = "https://huggingface.co"
 GH = "https://api.github.com"

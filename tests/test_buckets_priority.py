@@ -1,11 +1,11 @@
-"""motcrawl.buckets and motcrawl.priority: plain tables."""
+"""motcrawl.web.buckets and motcrawl.analysis.listing_facts: plain tables."""
 
 from __future__ import annotations
 
 import pytest
 
-from motcrawl.buckets import bucket_for
-from motcrawl.priority import listing_facts, priority_for
+from motcrawl.analysis.listing_facts import listing_facts, priority_for
+from motcrawl.web.buckets import bucket_for
 
 HF = "https://huggingface.co"
 GH = "https://api.github.com"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcrawl import cardtext
+from motcrawl.analysis import cardtext
 
 
 @pytest.mark.parametrize(("body", "titles"), [

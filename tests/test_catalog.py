@@ -1,4 +1,4 @@
-"""motcrawl.catalog: normalizing release.huggingface, tolerant loading, matching."""
+"""motcrawl.mof.catalog: normalizing release.huggingface, tolerant loading, matching."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from motcrawl.catalog import (
+from motcrawl.mof.catalog import (
     Catalog,
     add_api_models,
     api_models,
@@ -15,7 +15,7 @@ from motcrawl.catalog import (
     load_dir,
     name_stem,
 )
-from motcrawl.hf import model_id_or_none
+from motcrawl.web.hf import model_id_or_none
 
 
 @pytest.mark.parametrize(("value", "model_id", "warning"), [

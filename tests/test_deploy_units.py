@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from motcrawl.args import parse_missing_args
-from motcrawl.outputs import OUTPUT_BASE_ARG
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,9 +1,9 @@
-"""Component detectors (motcrawl.detect): strong Hub signals score high, card prose low."""
+"""Component detectors (motcrawl.analysis.detect): strong Hub signals score high, card prose low."""
 
 import pytest
 
-from motcrawl import detect
-from motcrawl.mof import NAMES
+from motcrawl.analysis import detect
+from motcrawl.mof.framework import NAMES
 from tests.evidence_helpers import evidence
 
 LONG_CARD = "# Model\n\n" + "This model card describes the model. " * 20

@@ -1,15 +1,15 @@
-"""Draft assembly, scoring and the header (motcrawl.draft, scoring, header)."""
+"""Draft assembly, scoring and the header (motcrawl.outputs.draft, scoring, header)."""
 
 import yaml
 
-from motcrawl.detect import Detection
-from motcrawl.draft import build_document
-from motcrawl.header import draft_header
-from motcrawl.licenses import LicenseFinding
-from motcrawl.release import Field
-from motcrawl.scoring import score
-from motcrawl.validation import load_schema, validate_document
-from motcrawl.yamlfile import render_draft
+from motcrawl.analysis.confidence import score
+from motcrawl.analysis.detect import Detection
+from motcrawl.analysis.licenses import LicenseFinding
+from motcrawl.analysis.release import Field
+from motcrawl.mof.schema import load_schema, validate_document
+from motcrawl.outputs.draft import build_document
+from motcrawl.outputs.draft_header import draft_header
+from motcrawl.outputs.yamlfile import render_draft
 
 FIELDS = {
     "name": Field("OLMo 7B", 0.9, "card title"),

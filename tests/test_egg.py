@@ -34,7 +34,7 @@ def test_the_schema_loads_from_the_zipped_egg(egg, tmp_path):
     """What scrapyd does: the egg on sys.path, imported through zipimport, no checkout."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import motcrawl, motcrawl.validation as v;"
+        "import motcrawl, motcrawl.mof.schema as v;"
         "assert motcrawl.__spec__.loader.__class__.__name__ == 'zipimporter', motcrawl.__spec__;"
         "schema = v.load_schema(); print(sorted(schema)[:3]);"
         "from motcrawl import settings; print(settings.BOT_NAME)"

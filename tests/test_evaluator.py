@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motcrawl.evaluator import LicenseIssue, evaluate, required, resolve_license
-from motcrawl.licensedb import LicenseDB
-from motcrawl.mof import BY_NAME, NAMES
-from motcrawl.validation import load_yaml_file
+from motcrawl.mof.evaluator import LicenseIssue, evaluate, required, resolve_license
+from motcrawl.mof.framework import BY_NAME, NAMES
+from motcrawl.mof.license_facts import LicenseDB
+from motcrawl.mof.schema import load_yaml_file
 from tests.conftest import MOT, needs_mot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from motcrawl import datasets as ds
-from motcrawl import github as gh
-from motcrawl.detect import detect_components
-from motcrawl.evidence import build_evidence
-from motcrawl.external import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
+from motcrawl.analysis import datasets as ds
+from motcrawl.analysis import github as gh
+from motcrawl.analysis.detect import detect_components
+from motcrawl.analysis.evidence import build_evidence
+from motcrawl.analysis.lookups import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
 from tests.test_github import cassette_model, repo_fixture, tree_fixture
 
 DATASETS = Path(__file__).parent / "fixtures" / "hub_datasets"
@@ -182,5 +182,5 @@ def test_hub_visible_detectors_on_cassettes(model_id, component, path_start):
      "(https://huggingface.co/datasets/openai/gsm8k)", []),
 ])
 def test_training_dataset_ids(card_data, tags, body, expected) -> None:
-    from motcrawl import datasets as ds
+    from motcrawl.analysis import datasets as ds
     assert ds.training_ids(card_data, tags, body) == expected

@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcrawl.followups import license_file_to_fetch, needs_refs
+from motcrawl.analysis.followups import license_file_to_fetch, needs_refs
 from tests.evidence_helpers import info_payload
 
 

@@ -1,4 +1,4 @@
-"""motcrawl.github: candidates, scoring, REST answers and tree components (no network)."""
+"""motcrawl.analysis.github: candidates, scoring, REST answers and tree components (no network)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from motcrawl import github as gh
+from motcrawl.analysis import github as gh
 from tests.fakes.hub import CASSETTE_DIR, cassette_name, load_cassettes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github"
@@ -101,7 +101,7 @@ def test_score_candidate(owner, name, model_id, source, context, low, high):
 ])
 def test_candidates_on_cassette_cards(model_id, best):
     info, readme = cassette_model(model_id)
-    from motcrawl.hf import parse_card
+    from motcrawl.web.hf import parse_card
     card = parse_card(readme)
     cands = gh.candidates(model_id, card.body, card.data or info.get("cardData") or {})
     tries = gh.to_try(cands, remaining=None)
@@ -111,7 +111,7 @@ def test_candidates_on_cassette_cards(model_id, best):
 
 def test_generic_links_are_never_tried():
     info, readme = cassette_model("TheBloke/Llama-2-7B-Chat-GGUF")
-    from motcrawl.hf import parse_card
+    from motcrawl.web.hf import parse_card
     card = parse_card(readme)
     cands = gh.candidates("TheBloke/Llama-2-7B-Chat-GGUF", card.body, card.data)
     assert "ggerganov/llama.cpp" in {c.key for c in cands}

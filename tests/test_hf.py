@@ -1,8 +1,8 @@
-"""Model ids, URLs and Hub response parsing (motcrawl.hf)."""
+"""Model ids, URLs and Hub response parsing (motcrawl.web.hf)."""
 
 import pytest
 
-from motcrawl import hf
+from motcrawl.web import hf
 
 
 @pytest.mark.parametrize(("text", "expected"), [

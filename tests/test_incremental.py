@@ -1,4 +1,4 @@
-"""motcrawl.incremental: the extension's handlers, driven by hand (no crawl)."""
+"""motcrawl.components.incremental: the extension's handlers, driven by hand (no crawl)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from scrapy import Spider
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from motcrawl import state
-from motcrawl.incremental import IncrementalRuns
-from motcrawl.state import CHANGED, NEW, STATE_FILE, UNCHANGED
+from motcrawl.components.incremental import IncrementalRuns
+from motcrawl.outputs import state
+from motcrawl.outputs.state import CHANGED, NEW, STATE_FILE, UNCHANGED
 
 
 def _run(tmp_path: Path, crawl_id: str, **settings: Any) -> tuple[IncrementalRuns, Spider]:
@@ -103,7 +103,7 @@ def test_a_save_that_fails_is_one_log_line(tmp_path, monkeypatch, caplog):
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another node is writing: reads go on
     try:
-        with caplog.at_level(logging.INFO, logger="motcrawl.incremental"):
+        with caplog.at_level(logging.INFO, logger="motcrawl.components.incremental"):
             ext.spider_closed(spider, "finished")
     finally:
         other.execute("ROLLBACK")
@@ -120,7 +120,7 @@ def test_a_corrupt_state_file_starts_afresh(tmp_path, caplog):
     drafts = tmp_path / "drafts"
     drafts.mkdir()
     (drafts / STATE_FILE).write_text("not a database")
-    with caplog.at_level(logging.WARNING, logger="motcrawl.incremental"):
+    with caplog.at_level(logging.WARNING, logger="motcrawl.components.incremental"):
         ext, spider = _run(tmp_path, "r1")
     assert any("starting afresh" in r.getMessage() for r in caplog.records)
     assert (drafts / f"{STATE_FILE}.corrupt").read_text() == "not a database"

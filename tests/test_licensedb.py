@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcrawl.licensedb import License, LicenseDB, load_facts
+from motcrawl.mof.license_facts import License, LicenseDB, load_facts
 from tests.conftest import MOT, needs_mot
 
 ROOT = Path(__file__).resolve().parents[1]

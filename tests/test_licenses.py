@@ -1,8 +1,8 @@
-"""License normalization and detection (motcrawl.licenses)."""
+"""License normalization and detection (motcrawl.analysis.licenses)."""
 
 import pytest
 
-from motcrawl.licenses import (
+from motcrawl.analysis.licenses import (
     UNLICENSED,
     detect_license,
     identify_license_text,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from motcrawl.hf import model_id_or_none
+from motcrawl.web.hf import model_id_or_none
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
 from tests.fakes.server import Response

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from motcrawl.validation import load_schema, validate_document
+from motcrawl.mof.schema import load_schema, validate_document
 from tests.conftest import PROJECT_ROOT, SHARED_MOT, run_scrapy
 from tests.fakes.hub import FakeHub
 

@@ -1,4 +1,4 @@
-"""motcrawl.outputs: where relative output paths land (never scrapyd's working directory)."""
+"""motcrawl.outputs.paths: where relative output paths land (never scrapyd's working directory)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from motcrawl.args import parse_model_args
-from motcrawl.outputs import (
+from motcrawl.outputs.paths import (
     OUTPUT_BASE_ARG,
     START_TIME_ARG,
     default_feed_uri,

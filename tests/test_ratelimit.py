@@ -1,8 +1,8 @@
-"""motcrawl.ratelimit: header parsing and the pacing rule, with a fake clock."""
+"""motcrawl.web.ratelimit: header parsing and the pacing rule, with a fake clock."""
 
 import pytest
 
-from motcrawl.ratelimit import (
+from motcrawl.web.ratelimit import (
     Limit,
     RateLimiter,
     backoff_delay,

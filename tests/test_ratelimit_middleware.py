@@ -14,8 +14,8 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError
 
-import motcrawl.middlewares as mws
-from motcrawl.middlewares import (
+import motcrawl.components.middlewares as mws
+from motcrawl.components.middlewares import (
     HttpCacheMiddleware,
     OfflineCacheMiss,
     RateLimitMiddleware,

@@ -1,6 +1,6 @@
 """The rate-limit block of the end-of-crawl summary and the progress line, from dicts."""
 
-from motcrawl.summary import progress_line, ratelimit_lines
+from motcrawl.outputs.crawl_summary import progress_line, ratelimit_lines
 
 
 def test_no_requests_no_block():

@@ -1,8 +1,8 @@
-"""Release fields (motcrawl.release)."""
+"""Release fields (motcrawl.analysis.release)."""
 
 import pytest
 
-from motcrawl import release
+from motcrawl.analysis import release
 from tests.evidence_helpers import evidence
 
 

@@ -1,4 +1,4 @@
-"""motcrawl.report: aggregates, the Markdown text and the streamed ids file."""
+"""motcrawl.outputs.gap_report: aggregates, the Markdown text and the streamed ids file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from motcrawl.args import read_ids_file
-from motcrawl.catalog import CatalogWarning
-from motcrawl.report import GapReport, IdsFile, bucket_counts, ids_path_for, render
+from motcrawl.mof.catalog import CatalogWarning
+from motcrawl.outputs.gap_report import GapReport, IdsFile, bucket_counts, ids_path_for, render
 
 
 def _item(model_id: str, downloads: int, status: str = "missing", **extra):

@@ -1,4 +1,4 @@
-"""motcrawl.state: incremental decisions, changes since the previous run, the state file."""
+"""motcrawl.outputs.state: incremental decisions, changes since the previous run, the state file."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from motcrawl import state
-from motcrawl.state import (
+from motcrawl.outputs import state
+from motcrawl.outputs.state import (
     CHANGED,
     DRAFT_GONE,
     FULL,
@@ -26,7 +26,7 @@ from motcrawl.state import (
     draft_revision,
     revision_differs,
 )
-from motcrawl.yamlfile import render_draft
+from motcrawl.outputs.yamlfile import render_draft
 
 
 @pytest.mark.parametrize(

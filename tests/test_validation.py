@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from motcrawl.validation import (
+from motcrawl.mof.schema import (
     ModelFileError,
     ValidationProblem,
     load_schema,

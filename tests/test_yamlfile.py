@@ -1,11 +1,17 @@
-"""Draft files: YAML round-trips, safe names, atomic no-clobber writes (motcrawl.yamlfile)."""
+"""Draft files: YAML round-trips, safe names, atomic no-clobber writes (outputs.yamlfile)."""
 
 from pathlib import Path
 
 import pytest
 import yaml
 
-from motcrawl.yamlfile import DraftStore, atomic_write, draft_owner, render_draft, safe_file_stem
+from motcrawl.outputs.yamlfile import (
+    DraftStore,
+    atomic_write,
+    draft_owner,
+    render_draft,
+    safe_file_stem,
+)
 
 SRC_A = "https://huggingface.co/org-a/Model"
 SRC_B = "https://huggingface.co/org-b/Model"

@@ -11,9 +11,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from motcrawl.commands._output import quiet_on_closed_pipe
-from motcrawl.evaluator import evaluate
-from motcrawl.licensedb import LicenseDB, load_license_db
-from motcrawl.validation import ModelFileError, load_yaml_file
+from motcrawl.mof.evaluator import evaluate
+from motcrawl.mof.license_facts import LicenseDB, load_license_db
+from motcrawl.mof.schema import ModelFileError, load_yaml_file
 
 
 class Command(ScrapyCommand):

@@ -18,10 +18,10 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from motcrawl.addons import settings_error
 from motcrawl.args import ArgumentError
-from motcrawl.outputs import inject
-from motcrawl.validation import load_schema
+from motcrawl.components.addons import settings_error
+from motcrawl.mof.schema import load_schema
+from motcrawl.outputs.paths import inject
 
 
 def _fail(message: str) -> NoReturn:
@@ -51,7 +51,7 @@ class Command(ScrapyCrawlCommand):
                 load_schema(str(Path(schema).expanduser().resolve()))
             except (OSError, ValueError) as exc:
                 _fail(f"MOF_SCHEMA {schema}: {exc}")
-        # Relative output paths resolve under one base folder (motcrawl.outputs).
+        # Relative output paths resolve under one base folder (motcrawl.outputs.paths).
         inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:

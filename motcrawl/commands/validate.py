@@ -9,7 +9,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from motcrawl.commands._output import quiet_on_closed_pipe
-from motcrawl.validation import ModelFileError, load_schema, load_yaml_file, validate_document
+from motcrawl.mof.schema import ModelFileError, load_schema, load_yaml_file, validate_document
 
 
 class Command(ScrapyCommand):

@@ -23,15 +23,15 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from motcrawl import hf
+from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
-from motcrawl.auth import same_origin
-from motcrawl.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import ModelItem
-from motcrawl.priority import listing_facts
-from motcrawl.shared import NODE_LOCAL
-from motcrawl.spiders.details import ModelDetailsMixin, _error_reason
-from motcrawl.state import UNCHANGED
+from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.outputs.state import UNCHANGED
+from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
+from motcrawl.web import hf
+from motcrawl.web.tokens import same_origin
 
 MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
@@ -197,7 +197,7 @@ class MissingSpider(ModelDetailsMixin):
             item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
             yield item
             return
-        runstate = getattr(self, "runstate", None)  # motcrawl.incremental (state file)
+        runstate = getattr(self, "runstate", None)  # motcrawl.components.incremental (state file)
         if runstate is not None:
             item["incremental"] = runstate.decide(model_id, entry)
             if item["incremental"] == UNCHANGED:

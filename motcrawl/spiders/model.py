@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
-from motcrawl.resume import resuming, skip_on_start
-from motcrawl.spiders.details import ModelDetailsMixin
+from motcrawl.components.resume import resuming, skip_on_start
+from motcrawl.spiders.model_details import ModelDetailsMixin
 
 
 class ModelSpider(ModelDetailsMixin):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from motcrawl.yamlfile import HEADER_MARK
+from motcrawl.outputs.yamlfile import HEADER_MARK
 from tests.fakes.hostile import CardServer, HostileHub
 
 ROOT = Path(__file__).resolve().parents[2]

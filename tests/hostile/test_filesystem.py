@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from motcrawl.args import ArgumentError, output_dir
-from motcrawl.yamlfile import HEADER_MARK, DraftStore, draft_owner
+from motcrawl.outputs.yamlfile import HEADER_MARK, DraftStore, draft_owner
 from tests.fakes.hostile import HostileHub
 from tests.hostile.conftest import drafts_of, failures_of, run_crawl
 

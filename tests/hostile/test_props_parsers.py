@@ -14,18 +14,18 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from motcrawl import cardtext
-from motcrawl.detect import detect_components
-from motcrawl.evidence import build_evidence
-from motcrawl.hf import Card, ModelRefError, model_id_or_none, parse_card, parse_model_ref
-from motcrawl.licenses import (
+from motcrawl.analysis import cardtext
+from motcrawl.analysis.detect import detect_components
+from motcrawl.analysis.evidence import build_evidence
+from motcrawl.analysis.licenses import (
     HUB_LICENSE_NAMES,
     LicenseFinding,
     detect_license,
     identify_license_text,
     normalize_license,
 )
-from motcrawl.release import fields_as_dict, release_fields
+from motcrawl.analysis.release import fields_as_dict, release_fields
+from motcrawl.web.hf import Card, ModelRefError, model_id_or_none, parse_card, parse_model_ref
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

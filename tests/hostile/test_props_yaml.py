@@ -15,7 +15,13 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from motcrawl.yamlfile import HEADER_MARK, comment_line, draft_owner, render_draft, safe_file_stem
+from motcrawl.outputs.yamlfile import (
+    HEADER_MARK,
+    comment_line,
+    draft_owner,
+    render_draft,
+    safe_file_stem,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

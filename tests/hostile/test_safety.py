@@ -12,9 +12,13 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from motcrawl.extensions import CrawlSummary
+from motcrawl.components.extensions import CrawlSummary
+from motcrawl.components.safety import (
+    CallbackErrorsToFailures,
+    PipelineErrorsToFailures,
+    internal_reason,
+)
 from motcrawl.items import ModelItem
-from motcrawl.safety import CallbackErrorsToFailures, PipelineErrorsToFailures, internal_reason
 from motcrawl.spiders.model import ModelSpider
 
 

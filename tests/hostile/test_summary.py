@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from motcrawl.summary import reason_group, summary_lines
+from motcrawl.outputs.crawl_summary import reason_group, summary_lines
 from tests.fakes.hostile import HostileHub
 from tests.hostile.conftest import drafts_of, failures_of, run_crawl
 

@@ -19,7 +19,7 @@ from scrapy import Request, Spider
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
-from motcrawl.shared import NODE_LOCAL
+from motcrawl.components.shared_crawl import NODE_LOCAL
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from huggingface_hub import ModelInfo
 
-from motcrawl.hf import Card, parse_card, parse_model_info, sibling_names
+from motcrawl.web.hf import Card, parse_card, parse_model_info, sibling_names
 
 
 def str_list(value: Any) -> list[str]:
@@ -32,7 +32,7 @@ class ModelEvidence:
     files: list[str] = field(default_factory=list)
     refs: list[str] | None = None         # branch names; None when not fetched
     license_text: str | None = None       # LICENSE file text, when it was needed
-    github: dict[str, Any] | None = None  # repository evidence (see motcrawl.github)
+    github: dict[str, Any] | None = None  # repository evidence (see motcrawl.analysis.github)
     datasets: dict[str, Any] = field(default_factory=dict)  # dataset id -> info
     endpoint: str = "https://huggingface.co"
 

@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from motcrawl import cardtext
-from motcrawl.evidence import ModelEvidence, str_list
-from motcrawl.hf import model_url
+from motcrawl.analysis import cardtext
+from motcrawl.analysis.evidence import ModelEvidence, str_list
+from motcrawl.web.hf import model_url
 
 
 @dataclass

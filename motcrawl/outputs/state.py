@@ -21,7 +21,7 @@ Robustness:
   starts as a first run: the no-clobber draft store keeps existing drafts;
 - the JSON state of earlier versions (``motcrawl-state.json``) is imported once.
 
-No Scrapy import: the extension in motcrawl.incremental is the adapter.
+No Scrapy import: the extension in motcrawl.components.incremental is the adapter.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from motcrawl.yamlfile import HEADER_MARK
+from motcrawl.outputs.yamlfile import HEADER_MARK
 
 STATE_VERSION = 2  # the SQLite schema below
 STATE_FILE = "motcrawl-state.sqlite3"

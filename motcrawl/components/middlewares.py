@@ -1,4 +1,4 @@
-"""Downloader middlewares: thin adapters over motcrawl.auth, motcrawl.ratelimit and the cache."""
+"""Downloader middlewares: thin adapters over motcrawl.web (tokens, rate limits) and the cache."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ from scrapy.utils.asyncio import sleep
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError
 
-from motcrawl.auth import github_token, hf_token, same_origin
-from motcrawl.buckets import bucket_for
-from motcrawl.ratelimit import (
+from motcrawl.web.buckets import bucket_for
+from motcrawl.web.ratelimit import (
     RateLimiter,
     backoff_delay,
     estimate_demand,
     parse_limit,
     refusal_wait,
 )
+from motcrawl.web.tokens import github_token, hf_token, same_origin
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from motcrawl.auth import same_origin
+from motcrawl.web.tokens import same_origin
 
 BUCKETS: tuple[str, ...] = ("api", "resolvers", "pages", "github")
 

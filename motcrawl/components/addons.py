@@ -8,7 +8,7 @@
   several crawler processes (scrapyd nodes) work one crawl. Keys carry
   ``MOTCRAWL_CRAWL_ID``, which every node of one crawl is given; a node that
   finishes leaves the shared keys alone (``SCHEDULER_PERSIST``) and
-  motcrawl.shared.SharedCrawl gives them a time to live.
+  motcrawl.components.shared_crawl.SharedCrawl gives them a time to live.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from motcrawl.outputs import OUTPUT_BASE_ARG, default_feed_uri, output_base
-from motcrawl.shared import REDIS_SCHEDULER
+from motcrawl.components.shared_crawl import REDIS_SCHEDULER
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG, default_feed_uri, output_base
 
 logger = logging.getLogger(__name__)
 
@@ -104,4 +104,4 @@ class RedisAddon:
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         for name, value in redis_keys(crawl_id).items():
             settings.set(name, value, priority="addon")
-        settings["EXTENSIONS"]["motcrawl.shared.SharedCrawl"] = 530
+        settings["EXTENSIONS"]["motcrawl.components.shared_crawl.SharedCrawl"] = 530

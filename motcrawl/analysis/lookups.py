@@ -1,6 +1,6 @@
 """Evidence from outside the model repository: the lookups one model needs, in order.
 
-Plain objects, no Scrapy; the spider (``motcrawl.spiders.external``) only routes:
+Plain objects, no Scrapy; the spider (``motcrawl.spiders.lookup_requests``) only routes:
 
 - :class:`OnceCache` - per crawl, each repository or dataset is looked up once;
   models asking while the first lookup is in flight wait for its answer.
@@ -16,9 +16,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from motcrawl import datasets as ds
-from motcrawl import github as gh
-from motcrawl.hf import Card, parse_card
+from motcrawl.analysis import datasets as ds
+from motcrawl.analysis import github as gh
+from motcrawl.web.hf import Card, parse_card
 
 W = TypeVar("W")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcrawl.detect import INCLUDE_THRESHOLD
-from motcrawl.yamlfile import SOURCE_PREFIX
+from motcrawl.analysis.detect import INCLUDE_THRESHOLD
+from motcrawl.outputs.yamlfile import SOURCE_PREFIX
 
 
 def draft_header(

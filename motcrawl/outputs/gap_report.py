@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from motcrawl.buckets import BUCKETS
-from motcrawl.catalog import CatalogWarning
-from motcrawl.priority import PRIORITIES
-from motcrawl.yamlfile import atomic_write
+from motcrawl.analysis.listing_facts import PRIORITIES
+from motcrawl.mof.catalog import CatalogWarning
+from motcrawl.outputs.yamlfile import atomic_write
+from motcrawl.web.buckets import BUCKETS
 
 DEFAULT_MAX_ROWS = 200
 MAX_COMMAND_IDS = 20   # ids in the ready-made "draft the top ones" command
@@ -187,7 +187,7 @@ def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
               f"Listing pages: {_n(stats.get('motcrawl/listing/pages', 0))}; "
               f"MOT API pages: {_n(stats.get('motcrawl/mot_api/pages', 0))}.", ""]
 
-    lines += list(changes or [])  # motcrawl.state.changes_markdown: since the previous run
+    lines += list(changes or [])  # motcrawl.outputs.state.changes_markdown: since the previous run
     lines += ["## Missing per type", ""]
     types = sorted({t for t, _ in report.missing_by_type},
                    key=lambda t: -sum(report.missing_by_type[(t, p)] for p in PRIORITIES))

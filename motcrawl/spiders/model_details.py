@@ -2,7 +2,7 @@
 
 Per model: the info JSON (unless the listing already carried it, with the
 same ``expand[]`` fields) and the card through ``/resolve/``; refs and the
-LICENSE file only when motcrawl.followups says a detector needs them.
+LICENSE file only when motcrawl.analysis.followups says a detector needs them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from motcrawl import hf
-from motcrawl.followups import license_file_to_fetch, needs_refs
+from motcrawl.analysis.followups import license_file_to_fetch, needs_refs
+from motcrawl.components.middlewares import OfflineCacheMiss
 from motcrawl.items import ModelItem
-from motcrawl.middlewares import OfflineCacheMiss
-from motcrawl.outputs import inject
-from motcrawl.spiders.external import ExternalEvidenceMixin
+from motcrawl.outputs.paths import inject
+from motcrawl.spiders.lookup_requests import ExternalEvidenceMixin
+from motcrawl.web import hf
 
 
 def _error_reason(failure: Failure) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcrawl.evidence import build_evidence
-from motcrawl.licenses import detect_license
-from motcrawl.release import release_type
+from motcrawl.analysis.evidence import build_evidence
+from motcrawl.analysis.licenses import detect_license
+from motcrawl.analysis.release import release_type
 
 HIGH = 100_000
 MEDIUM = 10_000

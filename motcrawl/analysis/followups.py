@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from motcrawl import hf
-from motcrawl.licenses import detect_license, license_files
+from motcrawl.analysis.licenses import detect_license, license_files
+from motcrawl.web import hf
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from motcrawl.detect import Detection, included
-from motcrawl.licenses import LicenseFinding
-from motcrawl.mof import BY_NAME, FRAMEWORK
-from motcrawl.release import Field
+from motcrawl.analysis.detect import Detection, included
+from motcrawl.analysis.licenses import LicenseFinding
+from motcrawl.analysis.release import Field
+from motcrawl.mof.framework import BY_NAME, FRAMEWORK
 
 RELEASE_ORDER = ("name", "version", "date", "license", "type", "architecture", "treatment",
                  "origin", "producer", "contact", "repository", "huggingface", "components")

@@ -19,8 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from motcrawl.failures import FailureLog
 from motcrawl.items import ModelItem
+from motcrawl.outputs.failures import FailureLog
 
 logger = logging.getLogger(__name__)
 

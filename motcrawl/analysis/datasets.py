@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from motcrawl import cardtext
-from motcrawl.licenses import normalize_license
+from motcrawl.analysis import cardtext
+from motcrawl.analysis.licenses import normalize_license
 
 # A model naming more datasets than this gets the first ones looked up only.
 MAX_LOOKUPS = 8

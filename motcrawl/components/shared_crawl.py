@@ -1,7 +1,7 @@
 """Shared (scrapy-redis) crawls: what stays on one node, and when a node may stop.
 
 No scrapy-redis import here, so spiders can mark requests without the package
-installed; the scheduler that honours the mark is motcrawl.redisqueue.
+installed; the scheduler that honours the mark is motcrawl.components.redis_queue.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 # made it. The MOT catalog pages fill that node's catalog; the listing walk keeps that
 # node's counts. Everything else - the per-model requests - goes to the shared queue.
 NODE_LOCAL = "motcrawl_node_local"
-REDIS_SCHEDULER = "motcrawl.redisqueue.NodeLocalScheduler"
+REDIS_SCHEDULER = "motcrawl.components.redis_queue.NodeLocalScheduler"
 
 
 class SharedCrawl:

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
-from motcrawl import cardtext
-from motcrawl.licenses import normalize_license
+from motcrawl.analysis import cardtext
+from motcrawl.analysis.licenses import normalize_license
 
 # Verify candidates at or above this score; accept a verified one at or above ACCEPT.
 MIN_TRY_SCORE = 0.5

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from motcrawl.detect import Detection, included
-from motcrawl.licenses import LicenseFinding
-from motcrawl.release import Field
+from motcrawl.analysis.detect import Detection, included
+from motcrawl.analysis.licenses import LicenseFinding
+from motcrawl.analysis.release import Field
 
 # How much each release field matters to a reviewer; name/license/producer are
 # required by MOF's schema, type/architecture drive MOT's listing filters.

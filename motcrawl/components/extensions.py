@@ -15,9 +15,14 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
-from motcrawl.buckets import bucket_for
-from motcrawl.safety import internal_reason
-from motcrawl.summary import progress_line, ratelimit_lines, reason_group, summary_lines
+from motcrawl.components.safety import internal_reason
+from motcrawl.outputs.crawl_summary import (
+    progress_line,
+    ratelimit_lines,
+    reason_group,
+    summary_lines,
+)
+from motcrawl.web.buckets import bucket_for
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ class CrawlSummary:
             self.failures[reason_group(failure.get("stage", ""), failure.get("reason", ""))] += 1
 
     def item_error(self, item: object, failure: Failure) -> None:
-        """A pipeline raised: motcrawl.safety records the model; count it here."""
+        """A pipeline raised: motcrawl.components.safety records the model; count it here."""
         self.failures[reason_group("pipeline", internal_reason(failure.value))] += 1
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -56,7 +61,7 @@ class CrawlSummary:
 
 
 class BucketStats:
-    """Counts every downloaded response per rate-limit bucket and status (motcrawl.buckets).
+    """Counts every downloaded response per rate-limit bucket and status (motcrawl.web.buckets).
 
     ``motcrawl/requests/<bucket>`` and ``motcrawl/requests/<bucket>/status/<code>``;
     requests outside the Hub and GitHub (MOT's API) count as ``other``.
@@ -80,7 +85,7 @@ class BucketStats:
 
 def _rate_limit_middleware(crawler: Crawler) -> Any:
     """The crawl's RateLimitMiddleware instance (its budgets), if it is enabled."""
-    from motcrawl.middlewares import RateLimitMiddleware
+    from motcrawl.components.middlewares import RateLimitMiddleware
 
     engine = getattr(crawler, "engine", None)
     manager = getattr(getattr(engine, "downloader", None), "middleware", None)

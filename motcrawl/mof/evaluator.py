@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from motcrawl.licensedb import LicenseDB
-from motcrawl.mof import BY_NAME, COMPONENTS, Component
+from motcrawl.mof.framework import BY_NAME, COMPONENTS, Component
+from motcrawl.mof.license_facts import LicenseDB
 
 LABELS: dict[int, str] = {
     0: "Unclassified",

@@ -1,11 +1,11 @@
-"""Incremental runs, the Scrapy side: a thin extension over motcrawl.state.
+"""Incremental runs, the Scrapy side: a thin extension over motcrawl.outputs.state.
 
 On ``spider_opened`` it opens the state file and hands the spider a
 ``RunState`` (``spider.runstate``) that answers "draft this model?" before any
 per-model request is made (one indexed lookup in the file per model). On
 every scraped item it records what was seen and drafted; the records touched
 since the last save are written in one transaction every few seconds (sooner
-once motcrawl.state.MAX_PENDING are buffered) and when the spider closes, so
+once motcrawl.outputs.state.MAX_PENDING are buffered) and when the spider closes, so
 an interrupted run loses at most a few seconds of records (and the no-clobber
 draft store keeps the drafts themselves). The changes since the previous run
 are read back from the file with a cursor at the end: memory does not grow
@@ -36,8 +36,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from motcrawl.outputs import OUTPUT_BASE_ARG, resolve
-from motcrawl.state import (
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG, resolve
+from motcrawl.outputs.state import (
     STATE_FILE,
     UNCHANGED,
     Changes,
@@ -77,7 +77,7 @@ class RunState:
         return record
 
     def decide(self, model_id: str, info: Mapping[str, Any] | None) -> str:
-        """One of motcrawl.state.REASONS; ``unchanged`` means: do not draft, fetch nothing."""
+        """One of motcrawl.outputs.state.REASONS; ``unchanged``: do not draft, fetch nothing."""
         info = info or {}
         reason = decide(self.record(model_id), info.get("sha"),
                         info.get("lastModified"), self.output_dir, full=self.full)

@@ -1,7 +1,7 @@
 """The MOT catalog as a set of Hugging Face ids, built from model files or MOT's API.
 
 A catalog entry is known to the crawl by its ``release.huggingface`` value,
-normalized with ``motcrawl.hf.model_id_or_none`` (scheme/host variants, ``www.``,
+normalized with ``motcrawl.web.hf.model_id_or_none`` (scheme/host variants, ``www.``,
 trailing slash, ``/tree/...``, ``/blob/...``, ``/resolve/...``, query strings)
 and compared case-insensitively, as the Hub itself resolves ids.
 
@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from motcrawl.hf import model_id_or_none
+from motcrawl.web.hf import model_id_or_none
 
 try:  # libyaml is ten times faster on 273 files; the pure-Python loader is the fallback
     _Loader: Any = yaml.CSafeLoader

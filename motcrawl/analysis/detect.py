@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcrawl import cardtext
-from motcrawl import datasets as ds
-from motcrawl.evidence import ModelEvidence, str_list
-from motcrawl.hf import blob_url, model_url
-from motcrawl.mof import BY_NAME, NAMES
+from motcrawl.analysis import cardtext
+from motcrawl.analysis import datasets as ds
+from motcrawl.analysis.evidence import ModelEvidence, str_list
+from motcrawl.mof.framework import BY_NAME, NAMES
+from motcrawl.web.hf import blob_url, model_url
 
 # A component enters the draft at this confidence; weaker findings are listed
 # in the draft's header for the reviewer but not claimed.

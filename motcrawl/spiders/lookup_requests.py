@@ -1,7 +1,7 @@
 """Routing of the outside lookups (Hub datasets, GitHub) once a model's Hub requests are done.
 
-The logic lives in ``motcrawl.external`` (plan, per-crawl cache, budget) and
-``motcrawl.github`` / ``motcrawl.datasets`` (URLs, parsing, scoring); this
+The logic lives in ``motcrawl.analysis.lookups`` (plan, per-crawl cache, budget) and
+``motcrawl.analysis.github`` / ``motcrawl.analysis.datasets`` (URLs, parsing, scoring); this
 mixin only builds requests and hands answers over. Requests:
 
 - ``GET {HF_ENDPOINT}/api/datasets/{id}`` per named dataset;
@@ -28,11 +28,11 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from motcrawl import datasets as ds
-from motcrawl import github as gh
-from motcrawl.external import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
+from motcrawl.analysis import datasets as ds
+from motcrawl.analysis import github as gh
+from motcrawl.analysis.lookups import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
+from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import ModelItem
-from motcrawl.shared import NODE_LOCAL
 
 _API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 _STATUSES = [401, 403, 404, 410, 429, 451]

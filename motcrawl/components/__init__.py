@@ -1,0 +1,1 @@
+"""Scrapy components other than the item pipelines: middlewares, extensions, add-ons."""

@@ -1,0 +1,1 @@
+"""What a crawl writes: drafts, the gap report, run state, failures, summaries."""

@@ -1,0 +1,1 @@
+"""HTTP-facing pure helpers: Hub ids and URLs, tokens, rate-limit buckets and budgets."""
