@@ -1,7 +1,6 @@
 """The validate and classify commands, run for real as ``python -m scrapy`` subprocesses."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 import yaml
 
 from tests.conftest import MOT, needs_mot
+from tests.crawl_support import crawl_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def scrapy(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    env = crawl_env()  # the project and the network guard on PYTHONPATH, no tokens
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *map(str, args)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
