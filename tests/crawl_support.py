@@ -6,17 +6,20 @@
   :func:`install_reactor` installs once per test session. It returns a
   ``CompletedProcess`` like a subprocess would: ``returncode`` as ``scrapy``
   would exit, ``stderr`` the log lines Scrapy would print (same format, same
-  level) plus what the command wrote to stderr.
+  level) plus what the command wrote to stderr. :func:`run_scrapy_in_process`
+  does the same for the other commands (validate, classify).
 - :func:`run_crawl_subprocess` / :func:`crawl_command` + :func:`crawl_env` run
-  ``python -m scrapy crawl`` as a child process, for the tests whose point is the
-  process itself (exit codes before Scrapy starts, signals, scrapyd, Redis).
+  ``python -m scrapy crawl`` as a child process (:func:`run_scrapy`: any command),
+  for the few tests whose point is the process itself (an exit code and nothing
+  else on stderr, signals, scrapyd, Redis).
 
 Both give the crawl the same environment (:func:`crawl_env`): no token, no stored
 token, no cache of the caller's; every base URL (``BASE_URLS``) on 127.0.0.1 (a
 dead port unless the test names its fake); the network guard of
 ``tests/netguard`` in every child process; and ``QUICK`` settings (no retry
 backoff, no AutoThrottle start delay) before the test's own ``-s`` options,
-which win.
+which win. In this process a refused connection is also reported at once
+(:func:`_quick_connection_failures`).
 """
 
 from __future__ import annotations
@@ -115,7 +118,16 @@ def run_crawl(args: Sequence[str], *, env: Mapping[str, str] | None = None,
               cwd: Path = ROOT, timeout: float = 120,
               quick: bool = True) -> subprocess.CompletedProcess[str]:
     """``scrapy crawl ARGS`` in this process; the result reads like the subprocess's."""
-    argv = ["crawl", *(QUICK if quick else ()), *args]
+    return run_scrapy_in_process(["crawl", *(QUICK if quick else ()), *args], env=env,
+                                 cwd=cwd, timeout=timeout)
+
+
+def run_scrapy_in_process(args: Sequence[str], *, env: Mapping[str, str] | None = None,
+                          cwd: Path = ROOT,
+                          timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``scrapy ARGS`` (any project command) in this process, with :func:`crawl_env` as
+    the environment meanwhile and ``cwd`` as the working directory."""
+    argv = list(args)
     stdout, stderr = io.StringIO(), io.StringIO()
     with tempfile.TemporaryDirectory(prefix="motcrawl-home-") as home, \
             _environment(crawl_env(home, env)), _working_directory(cwd), \
@@ -194,15 +206,25 @@ def _project_settings() -> Any:
 
 
 def _execute(argv: list[str], stderr: io.StringIO, timeout: float) -> int:
-    """scrapy.cmdline.execute for the crawl command, with an in-process crawler_process."""
-    from scrapy.cmdline import ScrapyArgumentParser, ScrapyHelpFormatter, _run_print_help
-
-    from motcrawl.commands.crawl import Command
+    """scrapy.cmdline.execute, returning the exit code, with an in-process
+    ``crawler_process`` for the commands that need one (``crawl``)."""
+    from scrapy.cmdline import (
+        ScrapyArgumentParser,
+        ScrapyHelpFormatter,
+        _get_commands_dict,
+        _print_unknown_command,
+        _run_print_help,
+    )
+    from scrapy.utils.project import inside_project
 
     settings = _project_settings()
-    cmd = Command()
+    commands = _get_commands_dict(settings, inside_project())
+    if argv[0] not in commands:
+        _print_unknown_command(settings, argv[0], inside_project())
+        return 2
+    cmd = commands[argv[0]]
     parser = ScrapyArgumentParser(formatter_class=ScrapyHelpFormatter,
-                                  usage=f"scrapy crawl {cmd.syntax()}",
+                                  usage=f"scrapy {argv[0]} {cmd.syntax()}",
                                   conflict_handler="resolve", description=cmd.long_desc())
     settings.setdict(cmd.default_settings, priority="command")
     cmd.settings = settings
@@ -210,7 +232,8 @@ def _execute(argv: list[str], stderr: io.StringIO, timeout: float) -> int:
     try:
         opts, args = parser.parse_known_args(args=argv[1:])
         _run_print_help(parser, cmd.process_options, args, opts)
-        cmd.crawler_process = _InProcessCrawls(settings, stderr, timeout)
+        if cmd.requires_crawler_process:
+            cmd.crawler_process = _InProcessCrawls(settings, stderr, timeout)
         _run_print_help(parser, cmd.run, args, opts)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -243,7 +266,7 @@ class _InProcessCrawls(AsyncCrawlerRunner):
                 await self.stop()
                 raise
 
-        with _log_handler(self.settings, self._stream):
+        with _log_handler(self.settings, self._stream), _quick_connection_failures():
             _loop().run_until_complete(crawl_all())
 
 
@@ -292,6 +315,22 @@ def _log_handler(settings: Any, stream: io.StringIO) -> Iterator[None]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
+
+
+@contextlib.contextmanager
+def _quick_connection_failures() -> Iterator[None]:
+    """Twisted's HostnameEndpoint (Scrapy's HTTP client) reports a refused connection
+    only when its next attempt is due, 0.3 s later (happy eyeballs, for hosts with
+    several addresses; the fakes have one). In a test that is a wait like a retry
+    backoff, paid on every request to a dead port: report it within 10 ms."""
+    from twisted.internet.endpoints import HostnameEndpoint
+
+    before = HostnameEndpoint._DEFAULT_ATTEMPT_DELAY
+    HostnameEndpoint._DEFAULT_ATTEMPT_DELAY = 0.01
+    try:
+        yield
+    finally:
+        HostnameEndpoint._DEFAULT_ATTEMPT_DELAY = before
 
 
 @contextlib.contextmanager

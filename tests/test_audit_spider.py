@@ -5,8 +5,8 @@ files (skipped when ../shared/mot is absent), where the fake Hub serves every
 repository the catalog names: the recorded cassettes where we have them (real Hub
 answers), a plain model otherwise. The budget is counted in the fake's request log.
 
-Crawls run in this process (tests/crawl_support.run_crawl); the argument errors,
-whose point is the exit code of `scrapy`, in a child process.
+Crawls run in this process (tests/crawl_support.run_crawl), the argument errors too
+(the crawl command exits 2 before Scrapy starts).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import yaml
 from motcrawl.audit.entries import read_dir
 from motcrawl.audit.findings import KINDS
 from tests.conftest import MOT, needs_mot
-from tests.crawl_support import run_crawl, run_crawl_subprocess
+from tests.crawl_support import run_crawl
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
 
@@ -228,7 +228,7 @@ def test_catalog_from_mot_api(tmp_path: Path) -> None:
 def test_bad_arguments_one_line_exit_2(planted: Path, args: list[str], message: str) -> None:
     if "report=" in args[1]:
         args = ["-a", f"models_dir={planted}", *args]
-    proc = run_crawl_subprocess(["audit", *args], env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD,
-                                                       "MOT_MODELS_DIR": ""})
+    proc = run_crawl(["audit", *args], env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD,
+                                            "MOT_MODELS_DIR": ""})
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [message]

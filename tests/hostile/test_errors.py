@@ -1,6 +1,8 @@
 """Bad input gives exactly one line on stderr and exit code 2, before any request.
 
-The exit code is the point: each crawl is a `scrapy` child process.
+The crawl command decides both before Scrapy starts: the cases run it in this process
+(tests/crawl_support.run_crawl); one runs `scrapy` as a child process, where nothing
+else may reach stderr either.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl_support import run_crawl_subprocess
+from tests.crawl_support import run_crawl, run_crawl_subprocess
 
 
 @pytest.mark.parametrize("args, line", [
@@ -30,7 +32,7 @@ from tests.crawl_support import run_crawl_subprocess
      "'/nonexistent/schema.json'"),
 ])
 def test_one_line_error_and_exit_2(tmp_path: Path, args: list[str], line: str) -> None:
-    proc = run_crawl_subprocess([*args, "-a", f"output_dir={tmp_path}"])  # the Hub: a dead port
+    proc = run_crawl([*args, "-a", f"output_dir={tmp_path}"])  # the Hub: a dead port
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [line]
     assert proc.stdout == ""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from motcrawl.outputs.crawl_summary import reason_group, summary_lines
-from tests.crawl_support import run_crawl, run_crawl_subprocess
+from tests.crawl_support import run_crawl
 from tests.fakes.hostile import HostileHub
 from tests.hostile.conftest import drafts_of, failures_of
 
@@ -96,11 +96,8 @@ def test_failures_file_lists_only_this_crawls_failures(tmp_path: Path) -> None:
 
 def test_all_failed_exits_1_with_a_summary(tmp_path: Path) -> None:
     with HostileHub(enforce=False) as hub:
-        # The exit code is the point: a `scrapy` child process.
-        proc = run_crawl_subprocess(["model", "-a",
-                                     "model_id=hostile/invalid-json,hostile/html-info",
-                                     "-a", f"output_dir={tmp_path}"],
-                                    env={"HF_ENDPOINT": hub.url})
+        proc = run_crawl(["model", "-a", "model_id=hostile/invalid-json,hostile/html-info",
+                          "-a", f"output_dir={tmp_path}"], env={"HF_ENDPOINT": hub.url})
     assert proc.returncode == 1
     assert "drafted 0 (new 0, overwritten 0), kept existing 0, skipped (known to MOT) 0, " \
            "failed 2" in proc.stderr
