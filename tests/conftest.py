@@ -113,6 +113,15 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def project_egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The egg scrapyd-client builds from this checkout, built once per session (read-only:
+    test_egg opens it, test_scrapyd uploads it)."""
+    from tests.deploy_helpers import build_egg
+
+    return build_egg(tmp_path_factory.mktemp("egg"))
+
+
+@pytest.fixture(scope="session")
 def shared_mot() -> Path:
     if not (SHARED_MOT / "models").is_dir():
         pytest.skip(f"MOT reference data not found at {SHARED_MOT} (only on the workplace machine)")

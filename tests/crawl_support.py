@@ -126,11 +126,13 @@ def run_scrapy_in_process(args: Sequence[str], *, env: Mapping[str, str] | None 
                           cwd: Path = ROOT,
                           timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """``scrapy ARGS`` (any project command) in this process, with :func:`crawl_env` as
-    the environment meanwhile and ``cwd`` as the working directory."""
+    the environment meanwhile and ``cwd`` as the working directory (in the project
+    wherever that is: SCRAPY_SETTINGS_MODULE names motcrawl's settings)."""
     argv = list(args)
     stdout, stderr = io.StringIO(), io.StringIO()
     with tempfile.TemporaryDirectory(prefix="motcrawl-home-") as home, \
-            _environment(crawl_env(home, env)), _working_directory(cwd), \
+            _environment({"SCRAPY_SETTINGS_MODULE": "motcrawl.settings",
+                          **crawl_env(home, env)}), _working_directory(cwd), \
             contextlib.redirect_stdout(_ThisThread(stdout, sys.stdout)), \
             contextlib.redirect_stderr(_ThisThread(stderr, sys.stderr)):
         returncode = _execute(argv, stderr, timeout)
