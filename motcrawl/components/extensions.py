@@ -131,7 +131,10 @@ class CrawlProgress:
             self.seen.add(model_id)
 
     def item_scraped(self, item: object) -> None:
-        self.finished += 1
+        # Models the total counts: not the report-only rows of ``missing`` (known to MOT,
+        # beyond max_drafts, unchanged since the last run), which make no request.
+        if not hasattr(item, "get") or item.get("draft_requested") is not False:
+            self.finished += 1
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
