@@ -127,6 +127,7 @@ class ModelArgs:
     output_dir: Path
     overwrite: bool
     failures: Path
+    models_dir: Path | None = None  # MOT's catalog, to say which drafts MOT already has
 
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
@@ -134,7 +135,8 @@ def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
     failures = failures_file(
         path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model"), out)
-    return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)
+    return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures,
+                     _catalog_dir(kwargs))
 
 
 # -- scrapy crawl missing -----------------------------------------------------

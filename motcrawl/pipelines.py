@@ -244,7 +244,7 @@ class DraftWriterPipeline(_Pipeline):
             sha=info.get("sha"), last_modified=info.get("lastModified"),
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
-            evaluation=adapter.get("evaluation"),
+            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
             notes=list(adapter["license_finding"].get("notes", []))
             + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
@@ -286,7 +286,11 @@ class CatalogDiffPipeline(_Pipeline):
         found = catalog.match(model_id)
         if found:
             adapter["status"], adapter["catalog_file"] = "known", found
-            self.stats.inc_value("motcrawl/catalog/known")
+            if adapter.get("draft_requested"):
+                # Asked for by name (``model``): drafted all the same, and the draft says so.
+                self.stats.inc_value("motcrawl/catalog/already_in_mot")
+            else:
+                self.stats.inc_value("motcrawl/catalog/known")
             return item
         adapter["status"] = "missing"
         self.stats.inc_value("motcrawl/catalog/missing")
@@ -327,9 +331,12 @@ class GapReportPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         self.report.add(adapter)
         if adapter.get("status") == "missing":
+            downloads = adapter.get("downloads")
+            downloads = downloads if isinstance(downloads, int) else 0
             self.ids.add(adapter["model_id"],
-                         f"{adapter.get('downloads') or 0:,} downloads, "
-                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}")
+                         f"{downloads:,} downloads, "
+                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}",
+                         downloads)
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:

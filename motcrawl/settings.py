@@ -152,7 +152,8 @@ REMOTE_CONTROL_ENABLED = False
 # Base folder for every relative output path (drafts, report, failures, state, feeds).
 # Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
 MOTCRAWL_OUTPUT_DIR = os.environ.get("MOTCRAWL_OUTPUT_DIR") or None
-# Folder of motcrawl-state.sqlite3, the incremental state (default: the drafts folder).
+# Folder of motcrawl-state.sqlite3, the incremental state (default: one file per drafts
+# folder under Scrapy's project data folder, .scrapy/motcrawl-state/; never in drafts/).
 MOTCRAWL_STATE_DIR = os.environ.get("MOTCRAWL_STATE_DIR") or None
 # One id per crawl, the same on every node of a shared (Redis) crawl.
 MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None

@@ -94,3 +94,19 @@ def test_ids_file_is_streamed_and_readable(tmp_path: Path):
     empty.close()                                       # an empty run clears the old list
     assert read_ids_file(str(path)) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["missing.ids.txt"]
+
+
+def test_ids_file_lists_the_most_downloaded_first(tmp_path: Path):
+    # Drafted models arrive after their detail requests, out of listing order: gpt2 came on
+    # line 9 of a real run, after smaller models.
+    path = ids_path_for(tmp_path / "missing.md")
+    ids = IdsFile(path)
+    for model_id, downloads in [("org/big", 900_000), ("org/mid", 50_000), ("org/tie-1", 50_000),
+                                ("openai-community/gpt2", 12_000_000), ("org/tie-2", 50_000),
+                                ("org/drafted", 70_000), ("org/small", 10_000)]:
+        ids.add(model_id, f"{downloads:,} downloads", downloads)
+    ids.close()
+    assert read_ids_file(str(path)) == ["openai-community/gpt2", "org/big", "org/drafted",
+                                        "org/mid", "org/tie-1", "org/tie-2", "org/small"]
+    assert "most downloaded first" in path.read_text().splitlines()[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["missing.ids.txt"]

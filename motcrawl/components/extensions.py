@@ -34,6 +34,7 @@ class CrawlSummary:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.failures: Counter[str] = Counter()
+        self.already_in_mot: list[tuple[str, str]] = []
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -46,6 +47,8 @@ class CrawlSummary:
         failure = item.get("failure") if hasattr(item, "get") else None
         if failure:
             self.failures[reason_group(failure.get("stage", ""), failure.get("reason", ""))] += 1
+        elif hasattr(item, "get") and item.get("draft_requested") and item.get("catalog_file"):
+            self.already_in_mot.append((str(item.get("model_id")), str(item["catalog_file"])))
 
     def item_error(self, item: object, failure: Failure) -> None:
         """A pipeline raised: motcrawl.components.safety records the model; count it here."""
@@ -55,7 +58,8 @@ class CrawlSummary:
         stats = self.crawler.stats.get_stats()
         args = getattr(spider, "args", None)
         failures_path = str(getattr(args, "failures", "")) if args else ""
-        for line in summary_lines(stats, self.failures, failures_path, reason):
+        for line in summary_lines(stats, self.failures, failures_path, reason,
+                                  self.already_in_mot):
             logger.info(line)
         for line in ratelimit_lines(stats):
             logger.info(line)

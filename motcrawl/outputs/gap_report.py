@@ -9,10 +9,11 @@ Both files are written atomically: a reader never sees half a report.
 
 from __future__ import annotations
 
+import heapq
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -43,37 +44,75 @@ def ids_path_for(report: Path) -> Path:
 
 
 class IdsFile:
-    """Missing ids, one per line with a ``#`` comment, streamed to a temp file, moved at close."""
+    """Missing ids, most downloaded first, one per line with a ``#`` comment.
+
+    The listing arrives sorted by downloads, except the drafted models (they come after
+    their detail requests) and whatever a listing that shifted between pages puts out of
+    place. Lines in order are streamed to a temp file; the others (about ``max_drafts``)
+    are kept, sorted and merged in when the file is moved into place: memory stays
+    bounded by the out-of-order lines, not by the listing.
+    """
+
+    HEADER = ("# Hub models the MOT catalog lacks, most downloaded first.\n"
+              "# Draft them: scrapy crawl model -a ids_file={path}\n")
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
         self._tmp: str | None = None
         self._fh: IO[str] | None = None
+        self._last: int | None = None              # downloads of the last streamed line
+        self._held: list[tuple[int, int, str]] = []  # (-downloads, arrival, line)
 
     def _open(self) -> IO[str]:
         if self._fh is None:
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                              dir=self.path.parent)
-            self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-            self._fh.write("# Hub models the MOT catalog lacks (listing order; drafted ones "
-                           "come last).\n"
-                           f"# Draft them: scrapy crawl model -a ids_file={self.path}\n")
+            self._fh = os.fdopen(fd, "w+", encoding="utf-8", newline="\n")
         return self._fh
 
-    def add(self, model_id: str, comment: str) -> None:
-        self._open().write(f"{model_id}  # {comment}\n")
+    def add(self, model_id: str, comment: str, downloads: int = 0) -> None:
+        line = f"{model_id}  # {comment}\n"
+        if self._last is None or downloads <= self._last:
+            self._open().write(f"{downloads}\t{line}")
+            self._last = downloads
+        else:
+            self._held.append((-downloads, self.count, line))
         self.count += 1
 
+    @staticmethod
+    def _lines(fh: IO[str]) -> Iterator[tuple[int, int, str]]:
+        for raw in fh:
+            downloads, _, line = raw.partition("\t")
+            yield -int(downloads), 0, line
+
     def close(self) -> None:
-        """Move the file into place (even empty: an older run's list must not linger)."""
-        self._open()
-        assert self._fh is not None and self._tmp is not None
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self.path)
-        self._fh = self._tmp = None
+        """Move the sorted file into place (even empty: an older run's list must not linger)."""
+        streamed = self._open()
+        assert self._tmp is not None
+        streamed.flush()
+        streamed.seek(0)
+        fd, final = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                     dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(self.HEADER.format(path=self.path))
+                # On equal downloads: streamed (listing) order first, then arrival order.
+                for _, _, line in heapq.merge(self._lines(streamed), sorted(self._held),
+                                              key=lambda entry: entry[0]):
+                    out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(final, self.path)
+        except BaseException:
+            if os.path.exists(final):
+                os.unlink(final)
+            raise
+        finally:
+            streamed.close()
+            os.unlink(self._tmp)
+            self._fh = self._tmp = None
+            self._held = []
 
     def discard(self) -> None:
         if self._fh is not None:

@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.shared_crawl import NODE_LOCAL
-from motcrawl.items import ModelItem
+from motcrawl.items import REVIEW_FIELDS, ModelItem
 from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
@@ -37,11 +37,7 @@ MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
 
 # The feed gets the report's columns only: never the raw info, card or evidence.
-FEED_FIELDS = [
-    "model_id", "url", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
-    "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
-    "draft_path", "draft_status",
-]
+FEED_FIELDS = REVIEW_FIELDS
 
 
 class MissingSpider(ModelDetailsMixin):
