@@ -56,3 +56,18 @@ REVIEW_FIELDS = [
     "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
     "draft_path", "draft_status",
 ]
+
+
+class AuditFinding(scrapy.Item):
+    """One finding of ``scrapy crawl audit`` (motcrawl.audit.findings.Finding, as an item)."""
+
+    # The feed's columns.
+    catalog_file = scrapy.Field()
+    model_id = scrapy.Field()
+    kind = scrapy.Field()
+    detail = scrapy.Field()
+    evidence = scrapy.Field()
+    suggestion = scrapy.Field()
+    # For the report only (not exported).
+    diff = scrapy.Field()
+    downloads = scrapy.Field()
