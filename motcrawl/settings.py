@@ -123,7 +123,13 @@ EXTENSIONS = {
     "motcrawl.components.extensions.CrawlProgress": 515,
     "motcrawl.components.incremental.IncrementalRuns": 520,
     "motcrawl.components.safety.PipelineErrorsToFailures": 530,
+    "motcrawl.components.extensions.RunSummary": 540,
 }
+# A JSON run summary per crawl beside the output folder (runs/<spider>-<UTC time>.json and
+# last-run.json: close reason, exit code, counts, requests per bucket, paths written), for
+# schedulers: exit codes are invisible under scrapyd (docs/scheduling.md).
+MOTCRAWL_RUN_SUMMARY = os.environ.get("MOTCRAWL_RUN_SUMMARY", "1").lower() not in (
+    "0", "false", "no")
 ITEM_PIPELINES = {
     "motcrawl.components.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
