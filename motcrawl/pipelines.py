@@ -39,6 +39,7 @@ from motcrawl.outputs.gap_report import (
     IdsFile,
     ids_path_for,
     render,
+    what_changed,
     write_report,
 )
 from motcrawl.outputs.state import REDRAFT, changes_markdown
@@ -305,6 +306,15 @@ class CatalogDiffPipeline(_Pipeline):
         return item
 
 
+def _what_changed(runstate: Any) -> list[str]:
+    if runstate is None:
+        return what_changed(None, None, False)
+    changes = runstate.changes()
+    previous = changes.previous_run or {}
+    return what_changed(changes.counts(), previous.get("finished") or previous.get("started"),
+                        changes.first_run)
+
+
 class GapReportPipeline(_Pipeline):
     """Feeds motcrawl.outputs.gap_report with every item; writes the report when the spider closes.
 
@@ -360,7 +370,8 @@ class GapReportPipeline(_Pipeline):
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
                 output_dir=str(args.output_dir), generated=today(), reason=reason,
-                changes=changes_markdown(runstate.changes()) if runstate else None)
+                changes=changes_markdown(runstate.changes()) if runstate else None,
+                changed=_what_changed(runstate))
             write_report(self.path, text)
         except OSError as exc:
             self.ids.discard()

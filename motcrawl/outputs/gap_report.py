@@ -187,11 +187,84 @@ def bucket_outcomes(stats: Mapping[str, Any], bucket: str) -> str:
     return ", ".join(f"{code}: {count:,}" for code, count in parts)
 
 
+MAX_CHART_TYPES = 10
+# Back to front: all priorities, high + medium, high: drawn over each other the bars stack.
+CHART_COLORS = "#c9d3df, #f2a541, #d1495b"
+
+
+def _label(text: str) -> str:
+    """An x-axis label Mermaid accepts: no quotes, brackets or commas."""
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_./+" else " " for ch in text)
+    return " ".join(cleaned.split())[:30] or "unknown"
+
+
+def missing_chart(report: GapReport) -> list[str]:
+    """A Mermaid bar chart (GitHub renders it) of missing models by MOF type and priority.
+
+    Mermaid's xychart has no stacked bars: three bars per type are drawn over each other,
+    all priorities at the back, then high + medium, then high, so they read as a stack.
+    """
+    totals: Counter[str] = Counter()
+    for (mof_type, _priority), count in report.missing_by_type.items():
+        totals[mof_type or "unknown"] += count
+    if not totals:
+        return []
+    shown = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    other = shown[MAX_CHART_TYPES - 1:] if len(shown) > MAX_CHART_TYPES else []
+    shown = shown[:MAX_CHART_TYPES - 1] if other else shown
+
+    def count(types: list[str], priorities: tuple[str, ...]) -> int:
+        return sum(report.missing_by_type[(t, p)] for t in types for p in priorities)
+
+    groups = [[t] for t in shown] + ([other] if other else [])
+    labels = [_label(t) for t in shown] + ([f"{len(other)} other types"] if other else [])
+    series = [[count(g, prios) for g in groups]
+              for prios in (("high", "medium", "low"), ("high", "medium"), ("high",))]
+    top = max(series[0])
+    return [
+        "```mermaid",
+        "---",
+        "config:",
+        "  themeVariables:",
+        "    xyChart:",
+        f'      plotColorPalette: "{CHART_COLORS}"',
+        "---",
+        "xychart-beta",
+        '  title "Missing models by MOF type and priority"',
+        "  x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
+        f'  y-axis "models" 0 --> {max(1, top)}',
+        *(f"  bar [{', '.join(str(v) for v in values)}]" for values in series),
+        "```",
+        "",
+        "Bars stack by priority: high (front), medium, low (back); table under "
+        "[Missing per type](#missing-per-type).",
+        "",
+    ]
+
+
+def what_changed(counts: Mapping[str, int] | None, previous: str | None,
+                 first_run: bool) -> list[str]:
+    """The short 'What changed since the last run' section (details further down)."""
+    lines = ["## What changed since the last run", ""]
+    if counts is None:
+        return lines + ["Not known: incremental state is off for this run.", ""]
+    if first_run:
+        return lines + ["First run: every missing model is new.", ""]
+    lines.append(
+        f"Since {previous or 'the previous run'}: **{counts.get('new_missing', 0):,} newly "
+        f"missing**, {counts.get('changed', 0):,} changed on the Hub (redrafted), "
+        f"{counts.get('became_known', 0):,} now in the MOT catalog. Lists: "
+        "[Changes since the previous run](#changes-since-the-previous-run).")
+    return lines + [""]
+
+
 def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
            catalog_models: int, warnings: list[CatalogWarning], stats: Mapping[str, Any],
            params: Mapping[str, Any], ids_file: Path | None, output_dir: str,
-           generated: str, reason: str = "finished", changes: list[str] | None = None) -> str:
-    """The Markdown report."""
+           generated: str, reason: str = "finished", changes: list[str] | None = None,
+           changed: list[str] | None = None) -> str:
+    """The Markdown report. ``changes``: the detailed section; ``changed``: the short one
+    at the top (``what_changed``)."""
     shown = ", ".join(f"`{k}={v}`" for k, v in params.items() if v not in (None, ""))
     lines = [
         "# Popular Hugging Face models the MOT catalog lacks", "",
@@ -199,6 +272,8 @@ def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
         f"Catalog: {_md(catalog_source)}.", "",
         *([f"**The crawl did not finish normally ({_md(reason)}): the counts below are "
            "partial.**", ""] if reason != "finished" else []),
+        *missing_chart(report),
+        *(changed or []),
         "## Summary", "",
         "| | count |", "| --- | ---: |",
         f"| catalog entries | {_n(catalog_entries)} ({_n(catalog_models)} distinct Hub models) |",
