@@ -106,6 +106,15 @@ class MissingSpider(ModelDetailsMixin):
         if self._mot_pending == 0:
             self.catalog.finish()
             self._catalog_ready()
+            if self.catalog.entries == 0 and not self.args.allow_empty_catalog:
+                # MOT has hundreds of models: an empty answer is a broken API, and drafting
+                # against it would draft models MOT has.
+                self._inc("mot_api/empty")
+                reason = f"mot_api_empty: {self.mot_api_url} listed 0 models"
+                self.logger.error("MOT catalog unavailable, stopping before the listing (%s; "
+                                  "-a allow_empty_catalog=true if that is right)", reason)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+                return
             yield self.listing_request()
 
     def on_mot_error(self, failure: Failure) -> None:
