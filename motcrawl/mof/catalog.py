@@ -46,6 +46,8 @@ MAX_FILE_BYTES = 1024 * 1024
 # hundred bytes can alias its way to billions of nodes, which PyYAML builds as shared
 # objects but any walk over them (the matching, str()) would expand.
 MAX_EXPANDED_NODES = 100_000
+# Warning kinds of files refused before use.
+REFUSED_FILES = frozenset({"too_large", "too_many_aliases"})
 
 
 class CatalogFileError(ValueError):

@@ -27,7 +27,7 @@ from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import ModelItem
-from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
 from motcrawl.web import hf
@@ -135,6 +135,9 @@ class MissingSpider(ModelDetailsMixin):
         self.logger.info("catalog %s: %d entries, %d Hub models, %d warnings",
                          self.catalog.source, self.catalog.entries, self.catalog.model_count,
                          len(self.catalog.warnings))
+        for warning in self.catalog.warnings:
+            if warning.kind in REFUSED_FILES:  # hostile or broken: say which file, go on
+                self.logger.warning("catalog file %s: %s", warning.source, warning.detail)
 
     # -- the listing ------------------------------------------------------------
     def listing_request(self, url: str | None = None) -> Request:
