@@ -44,7 +44,7 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
                 assert time.monotonic() < deadline, "no draft written"
                 time.sleep(0.05)
             first.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy's graceful stop
-            assert first.wait(timeout=60) == 0
+            assert first.wait(timeout=60) == 3  # interrupted: partial (README "Exit codes")
         finally:
             if first.poll() is None:
                 first.kill()
