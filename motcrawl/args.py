@@ -41,6 +41,7 @@ MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "fail
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
                           "report", "full", "output_dir", "overwrite", "failures", "hf_token",
                           "state_dir", "allow_empty_catalog"})
+AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token"})
 
 
 def check_known(kwargs: dict[str, Any], known: frozenset[str]) -> None:
@@ -256,3 +257,17 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
     assert min_downloads is not None and max_drafts is not None
     return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
                        overwrite, failures, report, full, allow_empty)
+
+
+# -- scrapy crawl audit -------------------------------------------------------
+@dataclass
+class AuditArgs:
+    models_dir: Path | None      # None: the catalog comes from MOT's API
+    report: Path | None
+
+
+def parse_audit_args(kwargs: dict[str, Any]) -> AuditArgs:
+    """``models_dir`` (else MOT_MODELS_DIR, ../models, MOT's API) and ``report``, as for
+    ``missing``."""
+    check_known(kwargs, AUDIT_KEYS)
+    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs))
