@@ -61,7 +61,9 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
         listing = Counter(r.raw_path for r in hub.requests if r.path == "/api/models")
         cards = Counter(r.path for r in hub.requests if r.path.endswith("/README.md"))
 
-    items = read_jsonl(tmp_path / "first.jsonl") + read_jsonl(tmp_path / "second.jsonl")
+    # The interrupted run is partial: its feed went beside the -O path (README "What survives
+    # what").
+    items = read_jsonl(tmp_path / "first.partial.jsonl") + read_jsonl(tmp_path / "second.jsonl")
     assert max(listing.values()) == 1
     assert not [c for c, n in cards.items() if n > 1]
     assert drafted_first and drafted_first < set(drafts.glob("*.yml"))
