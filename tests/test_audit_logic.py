@@ -10,7 +10,14 @@ import yaml
 
 from motcrawl.audit import edits
 from motcrawl.audit.entries import entry_from, from_api, read_dir
-from motcrawl.audit.findings import KINDS, Finding, HubAnswer, catalog_findings, hub_findings
+from motcrawl.audit.findings import (
+    KINDS,
+    Finding,
+    HubAnswer,
+    catalog_findings,
+    hub_findings,
+    settle_guess,
+)
 from motcrawl.audit.licenses import differs, entry_license, license_key
 from motcrawl.audit.names import check_names, family_matches, sizes, versions
 from motcrawl.outputs.audit_report import AuditSummary, render
@@ -295,6 +302,24 @@ def test_catalog_kinds_on_planted_entries() -> None:
     titled = next(f for f in found if f.catalog_file == "Titled.yml")
     assert "+  huggingface: 'https://huggingface.co/org/titled'" in titled.diff
     assert wrong == {"Demo-2B.yml", "Demo-7B-copy.yml"}
+
+
+@pytest.mark.parametrize(("exists", "suggestion", "url_in_diff"), [
+    (True, "point it at the model the file describes: https://huggingface.co/org/demo-2b "
+     "(on the Hub)", "'https://huggingface.co/org/demo-2b'"),
+    (False, "point it at the model the file describes (org/demo-2b, the id with the entry's "
+     "size, is not on the Hub); until then empty it", "''"),
+    (None, "point it at the model the file describes, probably "
+     "https://huggingface.co/org/demo-2b (check it)", "'https://huggingface.co/org/demo-2b'"),
+])
+def test_guessed_id_settled_by_the_hub(exists: bool | None, suggestion: str,
+                                       url_in_diff: str) -> None:
+    e = entry("Demo-2B", "https://huggingface.co/org/demo-7b")
+    [finding] = [f for f in catalog_findings([e])[0] if f.kind == "url_names_other_model"]
+    assert finding.guess == "org/demo-2b"
+    settle_guess(finding, e, exists)
+    assert finding.suggestion == suggestion and finding.guess == ""
+    assert f"+  huggingface: {url_in_diff}" in finding.diff
 
 
 def test_api_entries_have_text_for_diffs() -> None:

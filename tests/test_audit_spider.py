@@ -139,8 +139,12 @@ def test_planted_faults_of_every_kind(run_scrapy, project_root: Path, tmp_path: 
     gpt2 = by[("GPT-2.yml", "component_evidence")]
     assert any(e.startswith("Model parameters (Final) (0.95): weight files:")
                for e in gpt2["evidence"])
-    assert by[("Pythia-1B.yml", "url_names_other_model")]["suggestion"].endswith(
-        "probably https://huggingface.co/EleutherAI/pythia-1b (check it)")
+    # The guessed right id (the name's size in the id) is asked once: not on this Hub.
+    pythia = by[("Pythia-1B.yml", "url_names_other_model")]
+    assert pythia["suggestion"].startswith("point it at the model the file describes "
+                                           "(EleutherAI/pythia-1b, the id with the entry's "
+                                           "size, is not on the Hub)")
+    assert pythia["evidence"][-1] == "GET /api/models/EleutherAI/pythia-1b: not found"
     # The report: counts per kind, a chart, tables, diffs; the catalog untouched.
     for kind in KINDS:
         assert re.search(rf"^\| `{kind}` \| [1-9]\d* \|$", report, re.M), kind
@@ -171,6 +175,8 @@ def test_mot_catalog_real_faults_and_budget(run_scrapy, project_root: Path,
         for model_id in sorted({e.model_id for e in entries if e.model_id}):
             if model_id not in hub.models and model_id != "nobody/does-not-exist":
                 hub.add_model(model_id, readme=f"# {model_id}\n")
+        for size in ("220m", "770m", "2b", "6b"):  # on the real Hub beside codet5p-16b
+            hub.add_model(f"Salesforce/codet5p-{size}", readme="# CodeT5+\n")
         proc, rows, report = audit(run_scrapy, project_root, tmp_path, hub,
                                    "-a", f"models_dir={models}")
         requests = hub.requests
@@ -181,6 +187,12 @@ def test_mot_catalog_real_faults_and_budget(run_scrapy, project_root: Path,
             "CodeT5+-220M.yml", "CodeT5+-2B.yml", "CodeT5+-6B.yml", "CodeT5+-770M.yml",
             "Hawk.yml", "XVERSE.yml", "dbrx-instruct.yml"}
     assert real <= wrong_model and len(wrong_model - real) <= 1
+    by = {(r["catalog_file"], r["kind"]): r for r in rows}
+    assert by[("CodeT5+-220M.yml", "url_names_other_model")]["suggestion"] == (
+        "point it at the model the file describes: "
+        "https://huggingface.co/Salesforce/codet5p-220m (on the Hub)")
+    assert "google/codegemma-2b (on the Hub)" in by[("CodeGemma-2B.yml",
+                                                     "url_names_other_model")]["suggestion"]
     assert {("DeepSeek-V3-test.yml", "duplicate_url"), ("Llama-3-8B-Instruct.yml",
             "duplicate_url"), ("Qwen-72B.yml", "not_a_model_url"),
             ("XGLM.yml", "not_a_model_url")} <= got
@@ -207,3 +219,18 @@ def test_catalog_from_mot_api(run_scrapy, project_root: Path, tmp_path: Path) ->
     assert [(r["catalog_file"], r["kind"]) for r in rows] == [
         (f"{api}/model/1", "url_names_other_model")]
     assert "| catalog entries | 2 |" in report
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-a", "models_dir=/nonexistent/models"], "error: models_dir /nonexistent/models does not "
+                                               "exist"),
+    (["-a", "report=/nonexistent/audit.md"], "error: report folder /nonexistent does not exist"),
+])
+def test_bad_arguments_one_line_exit_2(run_scrapy, project_root: Path, planted: Path,
+                                       args: list[str], message: str) -> None:
+    if "report=" in args[1]:
+        args = ["-a", f"models_dir={planted}", *args]
+    proc = run_scrapy(["crawl", "audit", *args], cwd=project_root,
+                      env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD, "MOT_MODELS_DIR": ""})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [message]

@@ -45,6 +45,7 @@ class Finding:
     suggestion: str = ""
     diff: str = ""                    # unified diff of the suggested edit ('' when none)
     downloads: int | None = None
+    guess: str = ""                   # a guessed right id the Hub has yet to confirm
 
     def feed(self) -> dict[str, Any]:
         """The feed item's columns."""
@@ -139,7 +140,24 @@ def url_names_other_model(entry: Entry, check: NameCheck) -> Finding | None:
                    [f"file: {entry.catalog_file}", f"release.name: {entry.release.get('name')!r}",
                     f"release.version: {entry.release.get('version')!r}",
                     f"release.huggingface: {entry.hf_value!r}"],
-                   suggestion, _set_url(entry, url))
+                   suggestion, _set_url(entry, url), guess=check.suggested_id or "")
+
+
+def settle_guess(finding: Finding, entry: Entry, exists: bool | None) -> None:
+    """What the Hub said about a finding's guessed id: there (the suggestion stands,
+    confirmed), not there (the edit empties the URL instead), or unknown (unchanged)."""
+    guess, finding.guess = finding.guess, ""
+    if not guess or exists is None:
+        return
+    url = HF_URL + guess
+    if exists:
+        finding.suggestion = f"point it at the model the file describes: {url} (on the Hub)"
+        finding.evidence.append(f"GET /api/models/{guess}: 200")
+        return
+    finding.suggestion = (f"point it at the model the file describes ({guess}, the id with "
+                          "the entry's size, is not on the Hub); until then empty it")
+    finding.evidence.append(f"GET /api/models/{guess}: not found")
+    finding.diff = _set_url(entry, "")
 
 
 def _keeper(group: list[Entry], checks: dict[str, NameCheck]) -> Entry:
@@ -171,9 +189,11 @@ def duplicate_urls(entries: list[Entry], checks: dict[str, NameCheck]) -> list[F
             if entry is keeper:
                 continue
             check = checks[entry.catalog_file]
+            guess = ""
             if check:
                 other = url_names_other_model(entry, check)
-                suggestion, diff = (other.suggestion, other.diff) if other else ("", "")
+                suggestion, diff, guess = (other.suggestion, other.diff, other.guess) \
+                    if other else ("", "", "")
             else:
                 suggestion = (f"remove this file: {owner} describes the same "
                               "model (or point this one at its own repository)")
@@ -182,7 +202,7 @@ def duplicate_urls(entries: list[Entry], checks: dict[str, NameCheck]) -> list[F
                 entry.catalog_file, entry.model_id or "", "duplicate_url",
                 f"{len(group)} files name {entry.model_id}: {files}; it belongs to {owner}",
                 [f"{e.catalog_file}: {e.hf_value!r}" for e in group],
-                suggestion, diff))
+                suggestion, diff, guess=guess))
     return found
 
 
@@ -241,9 +261,11 @@ def gated(entry: Entry, answer: HubAnswer) -> Finding | None:
         evidence.append(f"info: gated: {value!r}")
     if answer.card_status == "gated":
         evidence.append(f"README.md: {answer.card_error or 'refused'}")
-    how = f"{value} approval" if isinstance(value, str) else "approval"
+    how = {"auto": "accepting the producer's terms (approved automatically)",
+           "manual": "the producer's approval of each request"}.get(
+        str(value), "logging in and accepting the producer's terms")
     return Finding(entry.catalog_file, answer.final_id or answer.requested_id, "gated",
-                   f"downloads need {how}: the weights are not openly downloadable",
+                   f"downloads need {how}",
                    evidence,
                    "no file change needed; make sure the license named for 'Model parameters "
                    "(Final)' is the one people accept to download them",

@@ -31,7 +31,13 @@ from twisted.python.failure import Failure
 
 from motcrawl.args import AuditArgs, parse_audit_args
 from motcrawl.audit.entries import Entry, from_api, read_dir
-from motcrawl.audit.findings import Finding, HubAnswer, catalog_findings, hub_findings
+from motcrawl.audit.findings import (
+    Finding,
+    HubAnswer,
+    catalog_findings,
+    hub_findings,
+    settle_guess,
+)
 from motcrawl.items import AuditFinding
 from motcrawl.mof.catalog import api_models
 from motcrawl.outputs.paths import inject
@@ -84,8 +90,13 @@ class AuditSpider(Spider):
         self.entries: list[Entry] = []
         self.api_models: list[dict[str, Any]] = []
         self.names_other_model: set[str] = set()
-        # Catalog findings of entries that name a model wait for its Hub answer (downloads).
+        # Catalog findings of entries that name a model wait for its Hub answer (downloads)
+        # and for the answer about a guessed right id: file -> findings, answers awaited.
         self.pending: dict[str, list[Finding]] = {}
+        self.waiting: dict[str, int] = {}
+        self.guesses: dict[str, list[str]] = {}   # guessed id (lower case) -> files
+        self.guess_ids: dict[str, str] = {}       # guessed id (lower case) -> as written
+        self.by_file: dict[str, Entry] = {}
         # What the report's summary counts.
         self.with_hub_url = 0
         self.audited = 0
@@ -152,21 +163,63 @@ class AuditSpider(Spider):
         found, self.names_other_model = catalog_findings(self.entries)
         self.logger.info("catalog %s: %d entries, %d catalog findings", self.catalog_source,
                          len(self.entries), len(found))
-        with_id = {e.catalog_file for e in self.entries if e.model_id}
-        for finding in found:
-            if finding.catalog_file in with_id:
-                self.pending.setdefault(finding.catalog_file, []).append(finding)
-            else:
-                yield self.item(finding)
+        self.by_file = {e.catalog_file: e for e in self.entries}
         by_id: dict[str, list[Entry]] = {}
         for entry in self.entries:
             if entry.model_id:
                 by_id.setdefault(entry.model_id.lower(), []).append(entry)
+                self.waiting[entry.catalog_file] = 1  # its own info answer
+        for finding in found:
+            if finding.catalog_file not in self.waiting:
+                yield self.item(finding)  # no Hub id: nothing to wait for
+                continue
+            self.pending.setdefault(finding.catalog_file, []).append(finding)
+            if finding.guess:
+                self.guess_ids.setdefault(finding.guess.lower(), finding.guess)
+                files = self.guesses.setdefault(finding.guess.lower(), [])
+                if finding.catalog_file not in files:
+                    files.append(finding.catalog_file)
+                    self.waiting[finding.catalog_file] += 1
         self.with_hub_url = sum(len(group) for group in by_id.values())
         stats.set_value("motcrawl/catalog/models", len(by_id))
         stats.set_value("motcrawl/models/total", len(by_id))
         for group in by_id.values():
             yield self.info_request(group)
+        # A guessed id the catalog names anyway is settled by that entry's answer.
+        for guess in sorted(set(self.guesses) - set(by_id)):
+            yield self.guess_request(guess)
+
+    def guess_request(self, guess: str) -> Request:
+        """Is the id a finding suggests on the Hub? One small info request (issue 16's
+        budget: at most 2.2 per entry; there are a handful of guesses)."""
+        model_id = self.guess_ids[guess]
+        self.hf_requests += 1
+        return Request(hf.model_info_url(self.hf_endpoint, model_id, expand=("downloads",)),
+                       callback=self.parse_guess, errback=self.on_guess_error,
+                       cb_kwargs={"guess": guess}, dont_filter=True,
+                       meta={"model_id": model_id, "stage": "guess",
+                             "handle_httpstatus_list": INFO_STATUSES})
+
+    def parse_guess(self, response: Response, guess: str) -> Iterator[AuditFinding]:
+        self.hf_requests += len(response.meta.get("redirect_urls") or [])
+        yield from self.settle(guess, response.status == 200)
+
+    def on_guess_error(self, failure: Failure) -> Iterator[AuditFinding]:
+        yield from self.settle(failure.request.cb_kwargs["guess"], None)
+
+    def settle(self, guess: str, exists: bool | None) -> Iterator[AuditFinding]:
+        for catalog_file in self.guesses.pop(guess, []):
+            for finding in self.pending.get(catalog_file, []):
+                if finding.guess.lower() == guess:
+                    settle_guess(finding, self.by_file[catalog_file], exists)
+            yield from self.answered(catalog_file)
+
+    def answered(self, catalog_file: str) -> Iterator[AuditFinding]:
+        """One answer an entry waited for came; with the last, its catalog findings go."""
+        self.waiting[catalog_file] -= 1
+        if self.waiting[catalog_file] <= 0:
+            for finding in self.pending.pop(catalog_file, []):
+                yield self.item(finding)
 
     def info_request(self, group: list[Entry]) -> Request:
         model_id = str(group[0].model_id)
@@ -241,13 +294,22 @@ class AuditSpider(Spider):
     def findings(self, group: list[Entry], answer: HubAnswer) -> Iterator[AuditFinding]:
         for entry in group:
             self.audited += 1
-            for finding in self.pending.pop(entry.catalog_file, []):
+            for finding in self.pending.get(entry.catalog_file, []):
                 finding.downloads = answer.downloads
-                yield self.item(finding)
             wrong = entry.catalog_file in self.names_other_model
-            for finding in hub_findings(entry, answer, names_other_model=wrong,
-                                        endpoint=self.hf_endpoint):
+            try:
+                found = hub_findings(entry, answer, names_other_model=wrong,
+                                     endpoint=self.hf_endpoint)
+            except Exception:  # a bug hit by one entry's data must not lose the others
+                self.failed += 1
+                self._inc("internal_errors")
+                self.logger.exception("%s: Hub findings not computed", entry.catalog_file)
+                found = []
+            for finding in found:
                 yield self.item(finding)
+            yield from self.answered(entry.catalog_file)
+        yield from self.settle(answer.requested_id.lower(), answer.status == 200
+                               if answer.status in (200, 401, 404, 410) else None)
 
     def on_error(self, failure: Failure) -> Iterator[AuditFinding]:
         group = failure.request.cb_kwargs["group"]
@@ -259,5 +321,5 @@ class AuditSpider(Spider):
         self._inc("failed", len(group))
         self.logger.warning("%s: not checked on the Hub (%s)", group[0].model_id, reason)
         for entry in group:
-            for finding in self.pending.pop(entry.catalog_file, []):
-                yield self.item(finding)
+            yield from self.answered(entry.catalog_file)
+        yield from self.settle(str(group[0].model_id).lower(), None)
