@@ -24,7 +24,7 @@ from motcrawl.outputs.crawl_summary import (
     reason_group,
     summary_lines,
 )
-from motcrawl.outputs.gap_report import ids_path_for
+from motcrawl.outputs.gap_report import ids_path_for, partial_path
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG
 from motcrawl.outputs.run_summary import (
     build_summary,
@@ -225,10 +225,14 @@ class RunSummary:
         if failures and Path(failures).exists():
             paths["failures"] = str(failures)
         report = getattr(args, "report", None)
-        if report and stats.get("motcrawl/report_written"):
-            paths["report"] = str(report)
-            if ids_path_for(Path(report)).exists():
-                paths["ids"] = str(ids_path_for(Path(report)))
+        if report and (stats.get("motcrawl/report_written") or stats.get(
+                "motcrawl/report_partial")):
+            # A partial run writes beside the last complete report (missing.partial.md).
+            written = Path(report) if stats.get("motcrawl/report_written") else partial_path(
+                Path(report))
+            paths["report"] = str(written)
+            if ids_path_for(written).exists():
+                paths["ids"] = str(ids_path_for(written))
         runstate = getattr(spider, "runstate", None)
         store = getattr(runstate, "store", None)
         if store is not None and getattr(store, "path", None):
