@@ -36,7 +36,7 @@ class ArgumentError(ValueError):
 SCRAPYD_KEYS = frozenset({"_job", "_version", "project", "spider", "setting", "jobid",
                           "priority"})
 INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG})
-MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures",
+MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures", "models_dir",
                         "hf_token", "state_dir"})
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
                           "report", "full", "output_dir", "overwrite", "failures", "hf_token",
