@@ -120,7 +120,7 @@ def test_a_failed_model_stays_pending_and_earlier_failures_are_kept(tmp_path: Pa
     drafts = tmp_path / "drafts"
     args = ["missing", "-a", f"models_dir={models}", "-a", "min_downloads=0",
             "-a", "max_drafts=1000", "-a", f"output_dir={drafts}", "-s", "RETRY_TIMES=0",
-            "-s", "GITHUB_LOOKUPS=0", "-s", "DATASET_LOOKUPS=0", "-s", "MOTCRAWL_RATELIMIT_ENABLED=0",
+            "-s", "GITHUB_LOOKUPS=0", "-s", "DATASET_LOOKUPS=0",
             "-O", str(tmp_path / "feed.jsonl")]
     with HostileHub(names=NAMES, hostile=False, enforce=False, fault=card_fails) as hub:
         env = crawl_env(tmp_path, hub=hub.url)
