@@ -424,7 +424,10 @@ class AuditReportPipeline(_Pipeline):
             catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
             with_hub_url=spider.with_hub_url, audited=spider.audited,
             hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed)
+            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                            for e in spider.entries if e.problem_kind in
+                                            ("unreadable", "invalid_yaml", "too_large",
+                                             "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:
