@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motcrawl.analysis.release import PIPELINE_TYPES
+from motcrawl.analysis.modelkind import PIPELINE_TYPES
 from motcrawl.outputs.paths import base_of, path_arg, resolve, under_scrapyd
 from motcrawl.web.hf import ModelRefError, parse_model_ref
 

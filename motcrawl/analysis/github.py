@@ -21,8 +21,10 @@ matches its organization is the model's own; a generic tool is not.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -63,17 +65,12 @@ GENERIC_REPOS = {
     "lmstudio-ai/lmstudio-bug-tracker", "jmorganca/ollama", "google/sentencepiece",
     "ukplab/sentence-transformers", "huggingface/sentence-transformers",
 }
-# HF organizations whose GitHub account has another name.
+# HF organizations whose GitHub account has another name (motcrawl/data/github_orgs.json,
+# each entry with its source).
 GITHUB_ORGS: dict[str, tuple[str, ...]] = {
-    "stabilityai": ("Stability-AI",), "qwen": ("QwenLM",), "google": ("google-deepmind",
-                                                                     "google-research"),
-    "facebook": ("facebookresearch",), "meta-llama": ("meta-llama",),
-    "mistralai": ("mistralai",), "tiiuae": ("tiiuae",), "bigscience": ("bigscience-workshop",),
-    "bigcode": ("bigcode-project",), "thudm": ("THUDM", "zai-org"), "zai-org": ("zai-org",),
-    "openai-community": ("openai",), "salesforce": ("salesforce",),
-    "ibm-granite": ("ibm-granite",), "microsoft": ("microsoft",), "nvidia": ("NVIDIA",),
-    "apple": ("apple",), "cohereforai": ("cohere-ai",), "internlm": ("InternLM",),
-}
+    org: tuple(entry["accounts"])
+    for org, entry in json.loads(resources.files("motcrawl").joinpath(
+        "data/github_orgs.json").read_text("utf-8"))["github_orgs"].items()}
 # Words in a link's text or line that say "this is the code".
 _CODE_CONTEXT_RE = re.compile(
     r"\b(code|repo(sitory)?|github|source|training|train(ing)? code|pre-?train\w*|"
