@@ -57,9 +57,9 @@ from motcrawl.analysis import github as gh  # noqa: E402
 from motcrawl.analysis.detect import detect_components, included  # noqa: E402
 from motcrawl.analysis.evidence import build_evidence  # noqa: E402
 from motcrawl.analysis.followups import license_file_to_fetch, needs_refs  # noqa: E402
-from motcrawl.analysis.licenses import detect_license, normalize_license  # noqa: E402
+from motcrawl.analysis.licenses import normalize_license  # noqa: E402
 from motcrawl.analysis.lookups import RepoResult, plan_for  # noqa: E402
-from motcrawl.analysis.release import release_fields  # noqa: E402
+from motcrawl.analysis.release import release_fields, release_license  # noqa: E402
 from motcrawl.mof.framework import NAMES  # noqa: E402
 from motcrawl.web.hf import model_id_or_none  # noqa: E402
 from tests.fakes.hub import CASSETTE_DIR, load_cassettes  # noqa: E402
@@ -248,7 +248,7 @@ def draft(case: Case) -> dict[str, Any]:
                         datasets=plan.datasets)
     comps = {d.name for d in included(detect_components(ev))}
     fields = release_fields(ev)
-    lic = detect_license(ev.card_data, ev.tags, ev.files, license_text=ev.license_text)
+    lic = release_license(ev)
     return {"components": comps, "unknown": unknown - comps, "name": fields["name"].value,
             "type": fields["type"].value, "architecture": fields["architecture"].value,
             "producer": fields["producer"].value, "license": lic.name,
