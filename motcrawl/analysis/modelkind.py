@@ -252,6 +252,18 @@ def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
     return (best[1], best[2]) if best else None
 
 
+# A description that names another kind of model this early is about that kind.
+KIND_WORDS_CHARS = 1500
+
+
+def type_in_words(description: str) -> tuple[str, str] | None:
+    """The kind of model the description states: any kind other than language named in its
+    opening (a "chatbot trained on multimodal data" is multimodal), else language."""
+    other = earliest(tuple(t for t in TYPE_WORDS if t[1] != "language"),
+                     description[:KIND_WORDS_CHARS])
+    return other or earliest(tuple(t for t in TYPE_WORDS if t[1] == "language"), description)
+
+
 def says_code_model(name: str, description: str) -> str | None:
     """Why this is a code model (its name, or its description's opening), or None."""
     if CODE_NAME.search(name):

@@ -69,14 +69,30 @@ def release_name(ev: ModelEvidence) -> Field:
     title = cardtext.title(ev.card.body)
     title = _clean_title(" ".join(title.split())) if title else ""
     if title and _name_key(title) == _name_key(repo):
-        if title == repo or repo != repo.lower():
-            # The owners already cased the repository name ("OLMo-7B"): it is their spelling.
+        if title == repo:
             return Field(repo, 0.9, "repository name, which the card title repeats")
-        return Field(title, 0.85, "card title: the repository name as its authors spell it")
+        if repo == repo.lower():
+            return Field(title, 0.85, "card title: the repository name as its authors spell it")
+        # Cased already ("OLMo-7B", "xglm-7.5B"): the repository's separators, the title's case.
+        return Field(_recase(repo, title), 0.85,
+                     "repository name, cased as the card title spells it")
     spelled = _card_spelling(ev, repo)
     if spelled != repo:
         return Field(spelled, 0.8, "repository name as the card writes it")
     return Field(repo, 0.75, "repository name")
+
+
+def _recase(repo: str, title: str) -> str:
+    """The repository name with each letter in the title's case (same letters, in order)."""
+    letters = iter(c for c in title if c.isalnum())
+    out = []
+    for c in repo:
+        if c.isalnum():
+            t = next(letters, c)
+            out.append(t if t.lower() == c.lower() else c)
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _name_key(name: str) -> str:
@@ -173,7 +189,7 @@ def _kind_type(ev: ModelEvidence) -> tuple[str, float, str] | None:
         kind = mk.type_of_class(cls)
         if kind:
             return kind, 0.7, f"card code loads {cls}"
-    said = mk.earliest(mk.TYPE_WORDS, _description(ev))
+    said = mk.type_in_words(_description(ev))
     if said:
         return said[0], 0.65, f"card: {said[1]!r}"
     if any(f.endswith(".gguf") for f in ev.files):
@@ -188,7 +204,8 @@ def release_type(ev: ModelEvidence) -> Field:
     language model trained for code is ``code`` (docs/release-fields.md)."""
     found = _kind_type(ev)
     if found is None:
-        return Field("", 0.0, "not evident")
+        code = mk.says_code_model(_repo_name(ev.model_id), _description(ev))
+        return Field("code", 0.6, code) if code else Field("", 0.0, "not evident")
     kind, confidence, source = found
     if kind == "language":
         code = mk.says_code_model(_repo_name(ev.model_id), _description(ev))
