@@ -225,12 +225,14 @@ def lookup_dataset(dataset_id: str) -> dict[str, Any] | None:
 def draft(case: Case) -> dict[str, Any]:
     plan = plan_for(case.model_id, case.info, case.card, budget=None)
     unknown: set[str] = set()
+    unanswered: list[str] = []
     while (step := plan.next_step()) is not None:
         kind, key = step
         if kind == "dataset":
             answer = lookup_dataset(key)
             if answer is None:
                 unknown |= DATASET_COMPONENTS
+                unanswered.append(key)
                 answer = ds.missing("no fixture (unknown)")
             plan.record_dataset(key, answer)
         else:
@@ -242,6 +244,9 @@ def draft(case: Case) -> dict[str, Any]:
         unknown |= FILE_COMPONENTS
     if not case.refs_known:
         unknown |= REFS_COMPONENTS
+    for key in unanswered:
+        # Unknown, not "not on the Hub": the detectors see it as never looked up.
+        plan.datasets.pop(key, None)
     github = plan.github_evidence(WEB)
     ev = build_evidence(case.model_id, case.info, case.card, case.card_status, refs=case.refs,
                         license_text=case.license_text, github=github,
