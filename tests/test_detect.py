@@ -217,10 +217,36 @@ def test_a_github_link_in_a_data_section_is_not_the_data() -> None:
     ("- [Metrics](https://github.com/LLM360/Analysis360)", "Evaluation code"),
     ("evaluated using the [LM Evaluation\nHarness](https://github.com/EleutherAI/"
      "lm-evaluation-harness)", "Evaluation code"),
+    # The link's text names it the model's code (LLM360/Amber, fairseq's TTS card, BLOOM).
+    ("- [Training Code](https://github.com/LLM360/amber-train)", "Training code"),
+    ("[Transformer](https://arxiv.org/abs/1809.08895) text-to-speech model from fairseq S^2 "
+     "([paper](https://arxiv.org/abs/2109.06912)/[code](https://github.com/pytorch/fairseq/"
+     "tree/main/examples/speech_synthesis)):", "Training code"),
+    # Evaluation words in the link or its sentence (Zephyr 141B, Cerebras-GPT).
+    ("The scores reported below were obtained using the [LightEval](https://github.com/"
+     "huggingface/lighteval) evaluation suite", "Evaluation code"),
+    ("We performed downstream evaluations of text generation accuracy on standardized tasks "
+     "using the [Eleuther lm-evaluation-harness](https://github.com/EleutherAI/"
+     "lm-evaluation-harness).", "Evaluation code"),
 ])
 def test_linked_code_by_its_words(line: str, component: str) -> None:
     found = names(evidence(f"# M\n\n{line}\n"))
     assert found.get(component, 0) >= detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize("line", [
+    # A paragraph about training is no label for every link in it (Cerebras-GPT, phi-1).
+    "These models were trained on the Andromeda AI supercomputer. Cerebras systems for "
+    "pre-training and fine tuning are available in the cloud. Cerebras CS-2 compatible "
+    "checkpoints are available in [Cerebras Model Zoo](https://github.com/Cerebras/modelzoo).",
+    "Its training involved a variety of data sources, including subsets of Python codes from "
+    "[The Stack v1.2](https://huggingface.co/datasets/bigcode/the-stack), competition code "
+    "from [code_contests](https://github.com/deepmind/code_contests), and synthetic Python "
+    "textbooks",
+])
+def test_a_link_in_a_training_paragraph_is_not_training_code(line: str) -> None:
+    found = names(evidence(f"# M\n\n{line}\n"))
+    assert found.get("Training code", 0) < detect.INCLUDE_THRESHOLD
 
 
 @pytest.mark.parametrize(("section", "claimed"), [

@@ -40,6 +40,7 @@ class Link:
     url: str
     text: str
     line: str  # the card line the link stands on, for evidence
+    around: str = ""  # the sentence around the link (see near)
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,21 @@ def code_classes(body: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+NEAR_CHARS = 90
+
+
+def _around(body: str, start: int, end: int) -> str:
+    """The link's own sentence within its line, at most NEAR_CHARS characters either side."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    before = body[max(line_start, start - NEAR_CHARS):start]
+    after = body[end:min(line_end, end + NEAR_CHARS)]
+    before = re.split(r"(?<=[.!?;])\s+", before)[-1]
+    after = re.split(r"(?<=[.!?;])\s+", after)[0]
+    return " ".join(f"{before}{body[start:end]}{after}".split())
+
+
 def _line_of(body: str, pos: int) -> str:
     start = body.rfind("\n", 0, pos) + 1
     end = body.find("\n", pos)
@@ -187,15 +203,23 @@ def _links(body: str) -> tuple[Link, ...]:
     found: dict[tuple[str, str], Link] = {}
     for m in _MD_LINK_RE.finditer(body):
         url, line = m.group(2).rstrip(".,;"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line))
+        found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line,
+                                           _around(body, m.start(), m.end())))
     for m in _HTML_LINK_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;"), _line_of(body, m.start())
         text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
-        found.setdefault((url, line), Link(url, text, line))
+        found.setdefault((url, line), Link(url, text, line, _TAG_RE.sub(
+            " ", _around(body, m.start(), m.end()))))
     for m in _BARE_URL_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;:"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, "", line))
+        found.setdefault((url, line), Link(url, "", line, _around(body, m.start(), m.end())))
     return tuple(sorted(found.values(), key=lambda lk: body.find(lk.line)))
+
+
+def near(link: Link) -> str:
+    """The words around a link: the sentence it stands in, at most NEAR_CHARS characters
+    either side ("[BLOOM Megatron code](...)" in "Modified from Megatron-LM")."""
+    return link.around or link.line
 
 
 def code_blocks(body: str) -> list[str]:

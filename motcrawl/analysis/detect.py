@@ -97,7 +97,10 @@ def _github_links(ev: ModelEvidence) -> list[cardtext.Link]:
 
 
 def _context(link: cardtext.Link) -> str:
-    return f"{link.text} {link.line} {link.url}".lower()
+    """What the card says about one link: its text, its URL and the clause it stands in
+    (not the whole paragraph: a paragraph that mentions training does not make every
+    link in it training code)."""
+    return f"{link.text} {cardtext.near(link)} {link.url}".lower()
 
 
 def detect_final_parameters(ev: ModelEvidence) -> Detection | None:
@@ -397,8 +400,8 @@ def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words:
     """A GitHub link the card labels as this code (claimed), else a mere mention (not)."""
     hits = _code_links(ev, link_words)
     if hits:
-        return Detection(name, link_confidence, [f"card links {what}: {hits[0].line[:120]}"],
-                         hits[0].url)
+        return Detection(name, link_confidence,
+                         [f"card links {what}: {cardtext.near(hits[0])[:120]}"], hits[0].url)
     body = cardtext.clip(ev.card.body)
     m = re.search(mention_words, body, re.I)
     if m:
@@ -407,19 +410,33 @@ def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words:
     return None
 
 
+# A link the card names as the model's code ("[BLOOM Megatron code](...)", "paper / [code]").
+_CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementation)$", re.I)
+
+
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    return _linked_or_mentioned(
+    found = _linked_or_mentioned(
         ev, "Training code", "training code",
-        link_words=r"train|pretrain|fine-?tun|recipe|reproduc|megatron\S* code",
+        link_words=r"train|pretrain|fine-?tun|recipe|reproduc",
         link_confidence=0.65,
         mention_words=r"training code|training scripts?|training framework",
         mention_confidence=0.3)
+    if found is not None and found.confidence >= INCLUDE_THRESHOLD:
+        return found
+    # COMPONENT_RULES: training code "released or linked as the model's training codebase";
+    # a repository the card calls the model's code is that codebase.
+    named = [lk for lk in _github_links(ev) if _CODE_LINK_TEXT_RE.search(lk.text.strip())]
+    if named:
+        return Detection("Training code", 0.55,
+                         [f"card links the model's code: {cardtext.near(named[0])[:120]}"],
+                         named[0].url)
+    return found
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
     return _linked_or_mentioned(
         ev, "Evaluation code", "evaluation code",
-        link_words=r"eval|harness|benchmark|\bmetrics\b", link_confidence=0.6,
+        link_words=r"eval|harness|benchmark|\bmetrics?\b", link_confidence=0.6,
         mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
         mention_confidence=0.35)
 
@@ -427,7 +444,7 @@ def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
     # "the same tokenizer as [CodeGen](...)" names a tokenizer, not data-processing code.
     hits = _code_links(ev, r"preprocess|data pipeline|data processing|data prep|dedup|"
-                           r"tokeni[sz]\w* (code|scripts?|pipeline)|dolma")
+                           r"tokeni[sz]\w* (code|scripts?|pipeline)")
     if hits:
         return Detection("Data preprocessing code", 0.6,
                          [f"card links data processing code: {hits[0].line[:120]}"], hits[0].url)
@@ -435,7 +452,7 @@ def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"library|toolkit|framework|tools?\b|megatron|deepspeed|neox")
+    hits = _code_links(ev, r"library|toolkit|framework|tools?\b")
     if hits:
         return Detection("Supporting libraries and tools", 0.55,
                          [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)
