@@ -165,7 +165,14 @@ def test_results_table_in_html_under_a_bold_heading() -> None:
     res = detect.detect_evaluation_results(ev)
     assert res.confidence >= detect.INCLUDE_THRESHOLD and "Evaluation Results" in res.evidence[0]
     data = detect.detect_evaluation_data(ev)
-    assert data.confidence >= detect.INCLUDE_THRESHOLD and "mmlu" in data.evidence[0]
+    # COMPONENT_RULES (Evaluation data): naming benchmarks in a table does not count; the
+    # names stay in the draft's findings for the reviewer.
+    assert data.confidence < detect.INCLUDE_THRESHOLD and "mmlu" in data.evidence[0]
+    linked = evidence(GRANITE_STYLE + "\nEvaluated with the [LM Evaluation Harness]"
+                                      "(https://github.com/EleutherAI/lm-evaluation-harness).\n")
+    data = detect.detect_evaluation_data(linked)
+    assert data.confidence >= detect.INCLUDE_THRESHOLD
+    assert data.component_path == "https://github.com/EleutherAI/lm-evaluation-harness"
 
 
 @pytest.mark.parametrize(("card", "claimed"), [
@@ -259,3 +266,30 @@ def test_a_link_in_a_training_paragraph_is_not_training_code(line: str) -> None:
 def test_software_section_names_the_supporting_tools(section: str, claimed: bool) -> None:
     det = detect.detect_supporting_tools(evidence(f"# M\n\n{section}", library_name=None))
     assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
+
+
+@pytest.mark.parametrize(("code", "claimed"), [
+    # Baichuan-7B, XGen-7B-8K-Inst: the usage runs modelling code shipped with the model.
+    ('tokenizer = AutoTokenizer.from_pretrained("baichuan-inc/Baichuan-7B", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained('
+     '"baichuan-inc/Baichuan-7B", device_map="auto", trust_remote_code=True)', True),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-inst", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained('
+     '"Salesforce/xgen-7b-8k-inst", torch_dtype=torch.bfloat16)', True),
+    # RedPajama-INCITE, Cerebras-GPT: transformers' own implementation only.
+    ('model = AutoModelForCausalLM.from_pretrained("togethercomputer/RedPajama-INCITE-7B-Base",'
+     ' torch_dtype=torch.float16)', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("cerebras/Cerebras-GPT-13B")\n'
+     'model = AutoModelForCausalLM.from_pretrained("cerebras/Cerebras-GPT-13B")', False),
+])
+def test_usage_code_is_inference_code_when_it_runs_the_models_own_code(code: str,
+                                                                       claimed: bool) -> None:
+    det = detect.detect_inference_code(evidence(f"# M\n\n```python\n{code}\n```\n"))
+    assert det is not None
+    assert (det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
+
+
+def test_usage_code_with_modelling_files_in_the_repository_is_inference_code() -> None:
+    card = "# M\n\n```python\nmodel = AutoModel.from_pretrained('org/m')\n```\n"
+    det = detect.detect_inference_code(evidence(card, files=["modeling_m.py", "config.json"]))
+    assert det is not None and det.confidence >= detect.INCLUDE_THRESHOLD

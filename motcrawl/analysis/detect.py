@@ -174,11 +174,26 @@ def detect_architecture(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_inference_code(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Inference code): the card's usage counts when it runs modelling code
+    shipped in the HF repository (``trust_remote_code=True``, ``.py`` files, an ``auto_map``);
+    a snippet that only calls a library's built-in implementation is a finding, not a claim.
+    """
+    custom = [f for f in ev.files if f.endswith(".py")]
+    auto_map = isinstance(ev.config.get("auto_map"), dict) and bool(ev.config.get("auto_map"))
     for block in cardtext.code_blocks(ev.card.body):
         m = _USAGE_CODE_RE.search(block)
-        if m:
-            line = next((ln.strip() for ln in block.splitlines() if m.group(0) in ln), "")
-            return Detection("Inference code", 0.6, [f"usage code in card: {line[:120]}"])
+        if not m:
+            continue
+        line = next((ln.strip() for ln in block.splitlines() if m.group(0) in ln), "")
+        remote = re.search(r"trust_remote_code\s*=\s*True", block)
+        if remote or custom or auto_map:
+            why = ("trust_remote_code=True" if remote else
+                   f"runs {custom[0]}" if custom else "config auto_map")
+            return Detection("Inference code", 0.65,
+                             [f"usage code in card: {line[:120]}",
+                              f"runs modelling code shipped with the model ({why})"])
+        return Detection("Inference code", 0.45,
+                         [f"usage code in card: {line[:120]} (a library's own implementation)"])
     return None
 
 
@@ -334,8 +349,17 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
     bench = list(dict.fromkeys(bench))
     if len(bench) >= 2:
-        return Detection("Evaluation data", 0.6,
-                         [f"benchmarks in evaluation table: {', '.join(bench[:6])}"])
+        # COMPONENT_RULES: naming benchmarks does not release them; a linked harness that
+        # produced the results makes them reachable.
+        harness = _code_links(ev, _EVAL_LINK_WORDS)
+        if harness:
+            return Detection("Evaluation data", 0.6,
+                             [f"benchmarks in evaluation table: {', '.join(bench[:6])}",
+                              f"reachable through the linked harness {harness[0].url}"],
+                             harness[0].url)
+        return Detection("Evaluation data", 0.4,
+                         [f"benchmarks in evaluation table: {', '.join(bench[:6])} "
+                          "(named, not linked)"])
     return None
 
 
@@ -410,6 +434,7 @@ def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words:
     return None
 
 
+_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # A link the card names as the model's code ("[BLOOM Megatron code](...)", "paper / [code]").
 _CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementation)$", re.I)
 
@@ -436,7 +461,7 @@ def detect_training_code(ev: ModelEvidence) -> Detection | None:
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
     return _linked_or_mentioned(
         ev, "Evaluation code", "evaluation code",
-        link_words=r"eval|harness|benchmark|\bmetrics?\b", link_confidence=0.6,
+        link_words=_EVAL_LINK_WORDS, link_confidence=0.6,
         mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
         mention_confidence=0.35)
 
