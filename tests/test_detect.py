@@ -293,3 +293,14 @@ def test_usage_code_with_modelling_files_in_the_repository_is_inference_code() -
     card = "# M\n\n```python\nmodel = AutoModel.from_pretrained('org/m')\n```\n"
     det = detect.detect_inference_code(evidence(card, files=["modeling_m.py", "config.json"]))
     assert det is not None and det.confidence >= detect.INCLUDE_THRESHOLD
+
+
+def test_a_license_pdf_is_not_a_technical_report() -> None:
+    # Baichuan-7B links its license as a PDF; a report PDF still counts.
+    card = ("# M\n\n- **License:** [Baichuan-7B License](https://huggingface.co/baichuan-inc/"
+            "Baichuan-7B/blob/main/baichuan-7B%20license.pdf)\n")
+    det = detect.detect_technical_report(evidence(card))
+    assert det is None or det.confidence < detect.INCLUDE_THRESHOLD
+    report = detect.detect_technical_report(evidence(card + "\nSee [our report](https://x.org/"
+                                                            "m.pdf).\n"))
+    assert report is not None and report.confidence >= detect.INCLUDE_THRESHOLD

@@ -380,9 +380,15 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+# A document that is a license or policy, not a report ("[Baichuan-7B License](....pdf)").
+_NOT_REPORT_RE = re.compile(r"licen[cs]e|terms|agreement|policy|privacy|acceptable use", re.I)
+
+
 def detect_technical_report(ev: ModelEvidence) -> Detection | None:
     for lk in cardtext.links(ev.card.body):
         ctx = _context(lk)
+        if _NOT_REPORT_RE.search(lk.text) and not _TECH_REPORT_RE.search(lk.text):
+            continue
         if _TECH_REPORT_RE.search(ctx) or (lk.url.lower().endswith(".pdf")
                                            and "arxiv" not in lk.url.lower()):
             return Detection("Technical report", 0.8, [f"report link: {lk.line[:120]}"], lk.url)
