@@ -304,3 +304,17 @@ def test_a_license_pdf_is_not_a_technical_report() -> None:
     report = detect.detect_technical_report(evidence(card + "\nSee [our report](https://x.org/"
                                                             "m.pdf).\n"))
     assert report is not None and report.confidence >= detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize(("section", "claimed"), [
+    # mamba-2.8b-hf: a fine-tuning recipe names its output folder; no outputs are shown.
+    ("## PEFT finetuning example\n\n```python\ntraining_args = TrainingArguments(\n"
+     "    output_dir=\"./results\",\n)\n```\n", False),
+    ("## Examples\n\n```python\noutputs = model.generate(**inputs)\n```\n", False),
+    # Outputs the card shows.
+    ("## Sample outputs\n\n**Prompt:** Tell me a joke.\n\n**Response:** Why did the chicken...\n",
+     True),
+])
+def test_sample_outputs_are_shown_outputs(section: str, claimed: bool) -> None:
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n{section}", cardData={}))
+    assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed

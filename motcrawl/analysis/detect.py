@@ -409,9 +409,11 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
 
 def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
     for sec in cardtext.sections(ev.card.body):
-        if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(r"usage|how to|code", sec.title,
-                                                                  re.I):
-            if re.search(r"!\[|<img|output|response|assistant|generated", sec.text, re.I):
+        if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
+                r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
+            # Outputs shown, not a variable that names them ("output_dir", "outputs = ...").
+            if re.search(r"!\[|<img|\boutputs?\b(?!\s*=)|\bresponses?\b(?!\s*=)|"
+                         r"\bassistant\b|\bgenerated\b", sec.text, re.I):
                 return Detection("Sample model outputs", 0.6,
                                  [f"card section {sec.title!r} shows outputs"])
     if ev.card_data.get("widget"):
