@@ -65,6 +65,23 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
     ("togethercomputer/RedPajama-INCITE-7B-Base", "- **Model type**: Language Model\n",
      {"config": {"model_type": "gpt_neox", "architectures": ["GPTNeoXForCausalLM"]}},
      "transformer decoder"),
+    # Hybrids: the card says so, and a hybrid is decoder-only too (tiiuae/Falcon-H1-*).
+    ("tiiuae/Falcon-H1-7B-Instruct", "# Model Details\n\n## Model Description\n\n- **Model "
+     "type:** Causal decoder-only\n- **Architecture:** Hybrid Transformers + Mamba "
+     "architecture\n", {}, "hybrid"),
+    ("tiiuae/Falcon-H1-7B-Instruct", "- **Model type:** Causal decoder-only\n- **Architecture:** "
+     "Hybrid Transformers + Mamba architecture\n", {"config": {"model_type": "falcon_h1"}},
+     "hybrid"),
+    # A family model_type covering dense and hybrid members: the card tells which
+    # (ibm-granite/granite-4.0-micro is dense; granite-4.0-h-micro-base names Mamba2).
+    ("ibm-granite/granite-4.0-micro", "**Model Architecture:**\nGranite-4.0-Micro is based on a "
+     "decoder-only dense transformer architecture. Core components of this architecture are: "
+     "GQA, RoPE, MLP with SwiGLU, RMSNorm, and shared input/output embeddings.\n",
+     {"config": {"model_type": "granitemoehybrid"}}, "transformer decoder"),
+    ("ibm-granite/granite-4.0-h-micro-base", "**Model Architecture:** \nGranite-4.0-H-Micro-Base "
+     "is based on a decoder-only dense transformer architecture. Core components of this "
+     "architecture are: GQA, Mamba2, MLP with SwiGLU, RMSNorm, and shared input/output "
+     "embeddings.\n", {"config": {"model_type": "granitemoehybrid"}}, "hybrid"),
     # A repository name naming the family, when nothing else speaks.
     ("google/mt5-large", "# Abstract\n", {}, "transformer encoder-decoder"),
 ])

@@ -241,7 +241,10 @@ def release_architecture(ev: ModelEvidence) -> Field:
         return Field(config_arch, 0.85, f"config model_type {model_type or '-'} / "
                                         f"{', '.join(archs[:2]) or '-'}")
     text = _description(ev)
-    said = mk.earliest(mk.ARCHITECTURE_WORDS, text)
+    # A hybrid is decoder-only too ("Causal decoder-only ... Hybrid Transformers + Mamba"):
+    # a card that calls it a hybrid is read first.
+    said = mk.earliest(mk.ARCHITECTURE_WORDS[:1], text) or mk.earliest(mk.ARCHITECTURE_WORDS,
+                                                                       text)
     if said:
         return Field(said[0], 0.75, f"card: {said[1]!r}")
     for cls in cardtext.code_classes(ev.card.body):
