@@ -40,6 +40,7 @@ from motcrawl.outputs.gap_report import (
     ids_path_for,
     partial_path,
     render,
+    what_changed,
     write_report,
 )
 from motcrawl.outputs.outcome import incomplete_reason
@@ -263,7 +264,7 @@ class DraftWriterPipeline(_Pipeline):
             sha=info.get("sha"), last_modified=info.get("lastModified"),
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
-            evaluation=adapter.get("evaluation"),
+            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
             notes=list(adapter["license_finding"].get("notes", []))
             + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
@@ -305,7 +306,11 @@ class CatalogDiffPipeline(_Pipeline):
         found = catalog.match(model_id)
         if found:
             adapter["status"], adapter["catalog_file"] = "known", found
-            self.stats.inc_value("motcrawl/catalog/known")
+            if adapter.get("draft_requested"):
+                # Asked for by name (``model``): drafted all the same, and the draft says so.
+                self.stats.inc_value("motcrawl/catalog/already_in_mot")
+            else:
+                self.stats.inc_value("motcrawl/catalog/known")
             return item
         adapter["status"] = "missing"
         self.stats.inc_value("motcrawl/catalog/missing")
@@ -315,6 +320,15 @@ class CatalogDiffPipeline(_Pipeline):
             adapter["possible_match"] = possible
             self.stats.inc_value("motcrawl/catalog/possible_match")
         return item
+
+
+def _what_changed(runstate: Any) -> list[str]:
+    if runstate is None:
+        return what_changed(None, None, False)
+    changes = runstate.changes()
+    previous = changes.previous_run or {}
+    return what_changed(changes.counts(), previous.get("finished") or previous.get("started"),
+                        changes.first_run)
 
 
 class GapReportPipeline(_Pipeline):
@@ -346,9 +360,12 @@ class GapReportPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         self.report.add(adapter)
         if adapter.get("status") == "missing":
+            downloads = adapter.get("downloads")
+            downloads = downloads if isinstance(downloads, int) else 0
             self.ids.add(adapter["model_id"],
-                         f"{adapter.get('downloads') or 0:,} downloads, "
-                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}")
+                         f"{downloads:,} downloads, "
+                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}",
+                         downloads)
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -375,7 +392,8 @@ class GapReportPipeline(_Pipeline):
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
                 output_dir=str(args.output_dir), generated=today(), reason=partial or reason,
-                changes=changes_markdown(runstate.changes()) if runstate else None)
+                changes=changes_markdown(runstate.changes()) if runstate else None,
+                changed=_what_changed(runstate))
             write_report(path, text)
         except OSError as exc:
             self.ids.discard()
@@ -421,7 +439,10 @@ class AuditReportPipeline(_Pipeline):
             catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
             with_hub_url=spider.with_hub_url, audited=spider.audited,
             hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed)
+            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                            for e in spider.entries if e.problem_kind in
+                                            ("unreadable", "invalid_yaml", "too_large",
+                                             "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:
