@@ -136,6 +136,9 @@ def test_type_as_cards_state_it(model_id: str, card: str, fields: dict, expected
     ("cyberagent/open-calm-7b", "# OpenCALM-7B\n", "OpenCALM-7B"),
     ("facebook/incoder-6B", "# InCoder 6B\n", "InCoder-6B"),
     ("baichuan-inc/Baichuan-7B", "# Baichuan-7B\n", "Baichuan-7B"),
+    # An underscore inside a name is no emphasis mark.
+    ("facebook/tts_transformer-en-ljspeech", "# tts_transformer-en-ljspeech\n",
+     "tts_transformer-en-ljspeech"),
     # A title that is a description, the family, or a section heading: the repository name.
     ("google/switch-c-2048", "# Model Card for Switch Transformers C - 2048 experts (1.6T "
      "parameters for 3.1 TB)\n", "switch-c-2048"),
