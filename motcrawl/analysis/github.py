@@ -49,22 +49,10 @@ _OWNER_REPO_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1
 _NOT_OWNERS = {"sponsors", "orgs", "features", "topics", "settings", "marketplace", "apps",
                "about", "pricing", "login", "join", "collections", "explore", "site",
                "security", "enterprise", "notifications", "new", "trending", "readme"}
-# Repositories many cards link that are never a model's own repository.
-GENERIC_REPOS = {
-    "huggingface/transformers", "huggingface/diffusers", "huggingface/peft",
-    "huggingface/trl", "huggingface/accelerate", "huggingface/text-generation-inference",
-    "huggingface/huggingface_hub", "huggingface/optimum", "ggerganov/llama.cpp",
-    "ggml-org/llama.cpp", "ggerganov/ggml", "oobabooga/text-generation-webui",
-    "marella/ctransformers", "abetlen/llama-cpp-python", "vllm-project/vllm",
-    "lm-sys/fastchat", "nomic-ai/gpt4all", "lostruins/koboldcpp", "ollama/ollama",
-    "mlc-ai/mlc-llm", "turboderp/exllamav2", "casper-hansen/autoawq",
-    "autogptq/autogptq", "pytorch/pytorch", "microsoft/deepspeed", "nvidia/megatron-lm",
-    "openai/clip", "mlfoundations/open_clip", "sgl-project/sglang", "ml-explore/mlx",
-    "unslothai/unsloth", "axolotl-ai-cloud/axolotl", "openaccess-ai-collective/axolotl",
-    "hiyouga/llama-factory", "comfyanonymous/comfyui", "automatic1111/stable-diffusion-webui",
-    "lmstudio-ai/lmstudio-bug-tracker", "jmorganca/ollama", "google/sentencepiece",
-    "ukplab/sentence-transformers", "huggingface/sentence-transformers",
-}
+# Repositories many cards link that are never a model's own repository
+# (motcrawl/data/generic_repos.json, each entry with why it is listed).
+GENERIC_REPOS: frozenset[str] = frozenset(json.loads(resources.files("motcrawl").joinpath(
+    "data/generic_repos.json").read_text("utf-8"))["generic_repos"])
 # HF organizations whose GitHub account has another name (motcrawl/data/github_orgs.json,
 # each entry with its source).
 GITHUB_ORGS: dict[str, tuple[str, ...]] = {
