@@ -125,6 +125,11 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      {"pipeline_tag": "fill-mask"}, "code"),
     ("ibm-granite/granite-3b-code-base-2k", "# Granite-3B-Code-Base-2K\n",
      {"pipeline_tag": "text-generation"}, "code"),
+    # The "coder" of an encoder is no code model (facebook's DPR encoders).
+    ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
+     {"pipeline_tag": "feature-extraction"}, "language"),
+    ("facebook/dpr-ctx_encoder-single-nq-base", "# `dpr-ctx_encoder-single-nq-base`\n",
+     {"pipeline_tag": "feature-extraction"}, "language"),
 ])
 def test_type_as_cards_state_it(model_id: str, card: str, fields: dict, expected: str) -> None:
     assert release.release_type(_ev(card, model_id, **fields)).value == expected

@@ -237,7 +237,9 @@ CODE_WORDS = _words(
     r"\bcode (generation|completion|synthesis|infilling|models?|LLMs?|language models?)|"
     r"\b(trained|pre-?trained|fine-?tuned)\b[^.\n]{0,40}\bon\b[^.\n]{0,20}\b(source )?code\b|"
     r"\bcode LLMs?\b|\bmodels? (for|of) code\b|\bcoding (assistant|model|tasks)")
-CODE_NAME = re.compile(r"code(?!c)|coder|codegen|codet5|santacoder|starcoder", re.I)
+# "coder", "code-", "codegen"... but not the "coder" of encoder/decoder nor "codec".
+CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|code(gen|t5|bert|llama|qwen)|"
+                       r"opencode", re.I)
 CODE_INTRO_CHARS = 700
 
 
