@@ -172,6 +172,8 @@ def test_name_is_the_repository_or_its_title_spelling(model_id: str, card: str,
      "card text"),
     ({}, "* **CodeGen2.5-7B-multi** (this repo): Trained on StarCoderData. Licensed under "
      "Apache-2.0.\n", "Apache-2.0", "card text"),
+    ({}, "## License\n\nThis repository is released under the Apache 2.0 license.\n",
+     "Apache-2.0", "card text"),
     # A license the tables cannot name: the card's words, for the reviewer.
     ({}, "- **License:** [Baichuan-7B License](https://huggingface.co/baichuan-inc/Baichuan-7B/"
      "blob/main/baichuan-7B.pdf)\n", "Baichuan-7B License", "card words (license not identified)"),
@@ -194,6 +196,12 @@ def test_unlicensed_only_when_nothing_declares_one() -> None:
                            "licensed code.\n")
     assert found.name == UNLICENSED
     assert not found.known
+
+
+def test_the_training_data_license_is_not_the_model_license() -> None:
+    found = detect_license({}, [], [], card_body="# M\n\n## Training data\n\nThe training "
+                           "data is released under ODC-By.\n")
+    assert found.name == UNLICENSED
 
 
 def test_the_code_license_is_not_the_model_license() -> None:

@@ -109,7 +109,9 @@ _UNDER_RE = re.compile(r"\b(?:licensed|released|distributed|available|published|
 _SECTION_RE = re.compile(r"^(model\s+)?licen[cs](e|es|ing)\b|\blicen[cs]e$|terms of use", re.I)
 # A sentence about the code rather than the model ("This code repository is MIT").
 _CODE_ONLY_RE = re.compile(r"\b(code|repository|codebase|source)\b", re.I)
-_MODEL_RE = re.compile(r"\b(model|weights|checkpoints?|parameters)\b", re.I)
+_MODEL_RE = re.compile(r"\b(models?|weights|checkpoints?|parameters)\b", re.I)
+# A sentence about the training data's license ("The dataset is released under ODC-By").
+_DATA_RE = re.compile(r"\b(data|datasets?|corpus|corpora)\b", re.I)
 
 
 def _plain(text: str) -> str:
@@ -142,7 +144,8 @@ def card_license(body: str) -> CardLicense | None:
             candidates += list(_sentences(sec.text[:3000]))
     named = [(s, names_in(_plain(s))) for s in candidates]
     about_model = [(s, n) for s, n in named if n and _MODEL_RE.search(s)]
-    not_code = [(s, n) for s, n in named if n and not _CODE_ONLY_RE.search(s)]
+    not_code = [(s, n) for s, n in named if n and not _CODE_ONLY_RE.search(s)
+                and not _DATA_RE.search(s)]
     for sentence, names in about_model or not_code:
         return CardLicense(names[0], _plain(sentence)[:160], True)
     # Only the code's license is named ("This code repository is MIT"; "the models are
@@ -151,7 +154,8 @@ def card_license(body: str) -> CardLicense | None:
                    and re.search(r"licen[cs]e|agreement", s, re.I)]
     if model_words:
         return CardLicense(_plain(model_words[0])[:120], _plain(model_words[0])[:160], False)
-    if named and any(n for _, n in named):
-        sentence, names = next((s, n) for s, n in named if n)
-        return CardLicense(names[0], _plain(sentence)[:160], True)
+    # "This repository is released under Apache 2.0": on the Hub the repository is the model.
+    for sentence, names in named:
+        if names and not _DATA_RE.search(sentence):
+            return CardLicense(names[0], _plain(sentence)[:160], True)
     return None
