@@ -217,9 +217,9 @@ ARCHITECTURE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # How cards state the kind of model (earliest mention wins).
 TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_words(r"vision[- ]language|multi-?modal|image[- ]text|visual question answering|"
-            r"image captioning|\bVLMs?\b|\bMLLMs?\b|(text|language) and (images?|vision)|"
-            r"images? and text"), "multimodal"),
+    (_words(r"vision[- ]language|multi-?modal(?! diffusion)|image[- ]text|"
+            r"visual question answering|image captioning|\bVLMs?\b|\bMLLMs?\b|"
+            r"(text|language) and (images?|vision)|images? and text"), "multimodal"),
     (_words(r"text-to-image|image generation|generat\w* (high-quality |realistic )?images|"
             r"image synthesis|text-to-image synthesis"), "image"),
     (_words(r"text-to-video|video generation|generat\w* videos"), "video"),
