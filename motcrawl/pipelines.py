@@ -19,10 +19,10 @@ from scrapy.exceptions import NotConfigured
 from motcrawl.analysis.confidence import score
 from motcrawl.analysis.detect import Detection, detect_components
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
-from motcrawl.analysis.licenses import LicenseFinding, detect_license
+from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
-from motcrawl.analysis.release import Field, fields_as_dict, release_fields
+from motcrawl.analysis.release import Field, fields_as_dict, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.mof.evaluator import evaluate
@@ -46,7 +46,6 @@ from motcrawl.outputs.gap_report import (
 from motcrawl.outputs.outcome import incomplete_reason
 from motcrawl.outputs.state import REDRAFT, changes_markdown
 from motcrawl.outputs.yamlfile import DraftStore, render_draft
-from motcrawl.web.hf import blob_url
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +105,7 @@ class LicenseDetectionPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         ev = evidence_of(adapter)
-        finding = detect_license(ev.card_data, ev.tags, ev.files,
-                                 file_url=lambda f: blob_url(ev.endpoint, ev.model_id, f),
-                                 license_text=ev.license_text)
+        finding = release_license(ev)
         adapter["license_finding"] = finding.__dict__
         adapter["license"] = finding.name
         if not finding.known:
@@ -442,7 +439,10 @@ class AuditReportPipeline(_Pipeline):
             catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
             with_hub_url=spider.with_hub_url, audited=spider.audited,
             hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed)
+            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                            for e in spider.entries if e.problem_kind in
+                                            ("unreadable", "invalid_yaml", "too_large",
+                                             "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:
