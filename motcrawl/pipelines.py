@@ -19,10 +19,10 @@ from scrapy.exceptions import NotConfigured
 from motcrawl.analysis.confidence import score
 from motcrawl.analysis.detect import Detection, detect_components
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
-from motcrawl.analysis.licenses import LicenseFinding, detect_license
+from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
-from motcrawl.analysis.release import Field, fields_as_dict, release_fields
+from motcrawl.analysis.release import Field, fields_as_dict, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.mof.evaluator import evaluate
@@ -38,12 +38,14 @@ from motcrawl.outputs.gap_report import (
     GapReport,
     IdsFile,
     ids_path_for,
+    partial_path,
     render,
+    what_changed,
     write_report,
 )
+from motcrawl.outputs.outcome import incomplete_reason
 from motcrawl.outputs.state import REDRAFT, changes_markdown
 from motcrawl.outputs.yamlfile import DraftStore, render_draft
-from motcrawl.web.hf import blob_url
 
 logger = logging.getLogger(__name__)
 
@@ -103,9 +105,7 @@ class LicenseDetectionPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         ev = evidence_of(adapter)
-        finding = detect_license(ev.card_data, ev.tags, ev.files,
-                                 file_url=lambda f: blob_url(ev.endpoint, ev.model_id, f),
-                                 license_text=ev.license_text)
+        finding = release_license(ev)
         adapter["license_finding"] = finding.__dict__
         adapter["license"] = finding.name
         if not finding.known:
@@ -220,10 +220,27 @@ class DraftWriterPipeline(_Pipeline):
         return self._store, self._failures
 
     def open_spider(self) -> None:
-        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own."""
+        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own.
+
+        An earlier crawl's file is moved aside (``failures.<time>.jsonl``), never deleted."""
         _, failures = self._setup()
         if not resuming(self.crawler.settings):
-            failures.reset()
+            try:
+                aside = failures.reset()
+            except OSError as exc:
+                logger.error("failures file %s not moved aside: %s", failures.path,
+                             exc.strerror or exc)
+            else:
+                if aside is not None:
+                    logger.info("failures of the previous crawl kept in %s", aside)
+
+    def _record(self, failures: FailureLog, model_id: str, stage: str, reason: str) -> None:
+        if failures.record(model_id, stage, reason):
+            self.stats.inc_value("motcrawl/failures/recorded")
+            return
+        self.stats.inc_value("motcrawl/failures/unrecorded")
+        logger.error("%s: failure not recorded in %s: %s", model_id, failures.path,
+                     failures.error)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -231,7 +248,7 @@ class DraftWriterPipeline(_Pipeline):
         adapter.pop("evidence", None)
         failure = adapter.get("failure")
         if failure:
-            failures.record(adapter["model_id"], failure["stage"], failure["reason"])
+            self._record(failures, adapter["model_id"], failure["stage"], failure["reason"])
             adapter.setdefault("draft_status", "failed")
             self.stats.inc_value("motcrawl/failed")
             self.stats.inc_value(f"motcrawl/failed/{failure['stage']}")
@@ -247,7 +264,7 @@ class DraftWriterPipeline(_Pipeline):
             sha=info.get("sha"), last_modified=info.get("lastModified"),
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
-            evaluation=adapter.get("evaluation"),
+            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
             notes=list(adapter["license_finding"].get("notes", []))
             + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
@@ -257,7 +274,7 @@ class DraftWriterPipeline(_Pipeline):
                                  overwrite=True if adapter.get("incremental") in REDRAFT else None)
         except OSError as exc:
             adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
-            failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])
+            self._record(failures, adapter["model_id"], "write", adapter["failure"]["reason"])
             adapter["draft_status"] = "failed"
             self.stats.inc_value("motcrawl/failed")
             logger.error("%s: draft not written: %s", adapter["model_id"], exc)
@@ -289,7 +306,11 @@ class CatalogDiffPipeline(_Pipeline):
         found = catalog.match(model_id)
         if found:
             adapter["status"], adapter["catalog_file"] = "known", found
-            self.stats.inc_value("motcrawl/catalog/known")
+            if adapter.get("draft_requested"):
+                # Asked for by name (``model``): drafted all the same, and the draft says so.
+                self.stats.inc_value("motcrawl/catalog/already_in_mot")
+            else:
+                self.stats.inc_value("motcrawl/catalog/known")
             return item
         adapter["status"] = "missing"
         self.stats.inc_value("motcrawl/catalog/missing")
@@ -299,6 +320,15 @@ class CatalogDiffPipeline(_Pipeline):
             adapter["possible_match"] = possible
             self.stats.inc_value("motcrawl/catalog/possible_match")
         return item
+
+
+def _what_changed(runstate: Any) -> list[str]:
+    if runstate is None:
+        return what_changed(None, None, False)
+    changes = runstate.changes()
+    previous = changes.previous_run or {}
+    return what_changed(changes.counts(), previous.get("finished") or previous.get("started"),
+                        changes.first_run)
 
 
 class GapReportPipeline(_Pipeline):
@@ -330,9 +360,12 @@ class GapReportPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         self.report.add(adapter)
         if adapter.get("status") == "missing":
+            downloads = adapter.get("downloads")
+            downloads = downloads if isinstance(downloads, int) else 0
             self.ids.add(adapter["model_id"],
-                         f"{adapter.get('downloads') or 0:,} downloads, "
-                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}")
+                         f"{downloads:,} downloads, "
+                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}",
+                         downloads)
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -344,6 +377,12 @@ class GapReportPipeline(_Pipeline):
         args = spider.args
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}
+        # A partial run (interrupted, catalog or listing failed) never replaces the last
+        # complete report: it goes beside it (missing.partial.md, missing.partial.ids.txt).
+        partial = incomplete_reason(self.stats.get_stats(), reason,
+                                    interrupted=not self.crawler.crawling)
+        path = partial_path(self.path) if partial else self.path
+        self.ids.path = ids_path_for(path)
         try:
             self.ids.close()
             text = render(
@@ -352,16 +391,22 @@ class GapReportPipeline(_Pipeline):
                 catalog_models=getattr(catalog, "model_count", 0),
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
-                output_dir=str(args.output_dir), generated=today(), reason=reason,
-                changes=changes_markdown(runstate.changes()) if runstate else None)
-            write_report(self.path, text)
+                output_dir=str(args.output_dir), generated=today(), reason=partial or reason,
+                changes=changes_markdown(runstate.changes()) if runstate else None,
+                changed=_what_changed(runstate))
+            write_report(path, text)
         except OSError as exc:
             self.ids.discard()
             self.stats.inc_value("motcrawl/report_failed")
-            logger.error("report %s not written: %s", self.path, exc.strerror or exc)
+            logger.error("report %s not written: %s", path, exc.strerror or exc)
+            return
+        if partial:
+            self.stats.set_value("motcrawl/report_partial", 1)
+            logger.warning("partial gap report (%s) written to %s; the last complete report "
+                           "%s is kept", partial, path, self.path)
             return
         self.stats.set_value("motcrawl/report_written", 1)
-        logger.info("gap report written to %s (%d missing, ids in %s)", self.path,
+        logger.info("gap report written to %s (%d missing, ids in %s)", path,
                     self.report.missing_total, self.ids.path)
 
 
@@ -394,7 +439,10 @@ class AuditReportPipeline(_Pipeline):
             catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
             with_hub_url=spider.with_hub_url, audited=spider.audited,
             hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed)
+            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                            for e in spider.entries if e.problem_kind in
+                                            ("unreadable", "invalid_yaml", "too_large",
+                                             "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:

@@ -103,7 +103,6 @@ HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 MOTCRAWL_OFFLINE = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "motcrawl.components.middlewares.TokenMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "motcrawl.components.middlewares.LoopSafeRedirectMiddleware": 600,
     # Replaces Scrapy's (same place): offline mode, no Authorization on disk.
@@ -112,6 +111,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download: waits happen after every other middleware
     # (cache hits never wait) and it sees 429s before RetryMiddleware.
     "motcrawl.components.middlewares.RateLimitMiddleware": 950,
+    # Closest to the download: the token is added last and removed first, so no
+    # request that goes back to the scheduler (retry, 429 re-send, redirect) and
+    # no persisted queue (JOBDIR, Redis) ever holds it.
+    "motcrawl.components.middlewares.TokenMiddleware": 990,
 }
 # A bug hit by one model's data records that model as failed instead of losing it.
 SPIDER_MIDDLEWARES = {
@@ -123,7 +126,13 @@ EXTENSIONS = {
     "motcrawl.components.extensions.CrawlProgress": 515,
     "motcrawl.components.incremental.IncrementalRuns": 520,
     "motcrawl.components.safety.PipelineErrorsToFailures": 530,
+    "motcrawl.components.extensions.RunSummary": 540,
 }
+# A JSON run summary per crawl beside the output folder (runs/<spider>-<UTC time>.json and
+# last-run.json: close reason, exit code, counts, requests per bucket, paths written), for
+# schedulers: exit codes are invisible under scrapyd (docs/scheduling.md).
+MOTCRAWL_RUN_SUMMARY = os.environ.get("MOTCRAWL_RUN_SUMMARY", "1").lower() not in (
+    "0", "false", "no")
 ITEM_PIPELINES = {
     "motcrawl.components.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
@@ -141,6 +150,11 @@ ITEM_PIPELINES = {
 MOTCRAWL_REPORT_ROWS = 200
 
 FEED_EXPORT_ENCODING = "utf-8"
+# -O FILE is replaced only by a complete crawl; a partial one goes beside it (FILE.partial.EXT).
+FEED_STORAGES = {
+    "": "motcrawl.components.feeds.CompleteFileFeedStorage",
+    "file": "motcrawl.components.feeds.CompleteFileFeedStorage",
+}
 LOG_LEVEL = os.environ.get("MOTCRAWL_LOG_LEVEL", "INFO")
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -152,7 +166,8 @@ REMOTE_CONTROL_ENABLED = False
 # Base folder for every relative output path (drafts, report, failures, state, feeds).
 # Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
 MOTCRAWL_OUTPUT_DIR = os.environ.get("MOTCRAWL_OUTPUT_DIR") or None
-# Folder of motcrawl-state.sqlite3, the incremental state (default: the drafts folder).
+# Folder of motcrawl-state.sqlite3, the incremental state (default: one file per drafts
+# folder under Scrapy's project data folder, .scrapy/motcrawl-state/; never in drafts/).
 MOTCRAWL_STATE_DIR = os.environ.get("MOTCRAWL_STATE_DIR") or None
 # One id per crawl, the same on every node of a shared (Redis) crawl.
 MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None
@@ -161,4 +176,5 @@ REDIS_URL = None
 ADDONS = {
     "motcrawl.components.addons.OutputAddon": 100,
     "motcrawl.components.addons.RedisAddon": 110,
+    "motcrawl.components.addons.ResumeAddon": 120,
 }

@@ -23,7 +23,9 @@ def crawl(tmp_path: Path, hub, gh_api: str, gh_web: str, ids: list[str],
     out = tmp_path / "out.jsonl"
     result = run_crawl(
         ["model", "-a", "model_id=" + ",".join(ids), "-a",
-         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO", *settings],
+         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO",
+         # These tests read the evidence itself, which the review feed leaves out.
+         "-s", "FEED_EXPORT_FIELDS=[]", *settings],
         env={"HF_ENDPOINT": hub.url, "GITHUB_API_URL": gh_api, "GITHUB_URL": gh_web,
              **(env or {})})
     assert result.returncode == 0, result.stderr[-3000:]

@@ -25,9 +25,10 @@ from twisted.python.failure import Failure
 
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
+from motcrawl.components.resume import earlier_run, job_journal
 from motcrawl.components.shared_crawl import NODE_LOCAL
-from motcrawl.items import ModelItem
-from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.items import REVIEW_FIELDS, ModelItem
+from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
 from motcrawl.web import hf
@@ -37,11 +38,7 @@ MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
 
 # The feed gets the report's columns only: never the raw info, card or evidence.
-FEED_FIELDS = [
-    "model_id", "url", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
-    "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
-    "draft_path", "draft_status",
-]
+FEED_FIELDS = REVIEW_FIELDS
 
 
 class MissingSpider(ModelDetailsMixin):
@@ -61,6 +58,7 @@ class MissingSpider(ModelDetailsMixin):
         self.listed = 0
         self.drafts_requested = 0
         self._mot_pending = 0
+        self._resumed: set[str] = set()  # models an earlier run of this JOBDIR job wanted
 
     @property
     def mot_api_url(self) -> str:
@@ -74,7 +72,8 @@ class MissingSpider(ModelDetailsMixin):
             # Reading the catalog is input, like ids_file; the spider writes nothing.
             self.catalog = load_dir(self.args.models_dir)
             self._catalog_ready()
-            yield self.listing_request()
+            for request in self.first_requests():
+                yield request
         else:
             self.catalog = Catalog(source=self.mot_api_url)
             yield self.mot_request(1)
@@ -106,7 +105,60 @@ class MissingSpider(ModelDetailsMixin):
         if self._mot_pending == 0:
             self.catalog.finish()
             self._catalog_ready()
+            if self.catalog.entries == 0 and not self.args.allow_empty_catalog:
+                # MOT has hundreds of models: an empty answer is a broken API, and drafting
+                # against it would draft models MOT has.
+                self._inc("mot_api/empty")
+                reason = f"mot_api_empty: {self.mot_api_url} listed 0 models"
+                self.logger.error("MOT catalog unavailable, stopping before the listing (%s; "
+                                  "-a allow_empty_catalog=true if that is right)", reason)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+                return
+            yield from self.first_requests()
+
+    # -- a resumed JOBDIR job (motcrawl.components.resume) -----------------------
+    def first_requests(self) -> Iterator[Request]:
+        """The listing from its start; in a resumed JOBDIR job, every model an earlier run
+        wanted drafted and did not finish (from its listing entry: no info request), then
+        the listing from where it stopped."""
+        earlier = earlier_run(self.crawler)
+        if earlier is None:
             yield self.listing_request()
+            return
+        self._resumed = set(earlier.wanted)
+        listing = earlier.listing or {}
+        self.listed = int(listing.get("listed") or 0)
+        self.drafts_requested = len(earlier.wanted)
+        unfinished = earlier.unfinished
+        self.logger.info("resuming: %d of %d models wanted by this job are finished, %d are "
+                         "requested again; listing %s", len(earlier.wanted) - len(unfinished),
+                         len(earlier.wanted), len(unfinished),
+                         "done" if listing and not listing.get("next") else "continues")
+        for want in unfinished:
+            yield from self.redraft(want)
+        if not listing:
+            yield self.listing_request(refetch=True)
+        elif listing.get("next"):
+            yield self.listing_request(listing["next"], refetch=True)
+
+    def redraft(self, want: dict[str, Any]) -> Iterator[Request]:
+        entry = want.get("entry")
+        model_id = want["m"]
+        if not isinstance(entry, dict):
+            yield self.info_request(model_id, refetch=True)
+            return
+        self._inc("resume/requested_again")
+        item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
+                         draft_requested=True, **listing_facts(entry))
+        item["base_models"] = _base_models(entry)
+        if want.get("why"):
+            item["incremental"] = want["why"]
+        yield from self.details_from_info(item, entry, listed=True, refetch=True)
+
+    def _journal_listing(self, next_url: str | None) -> None:
+        found = job_journal(self.crawler)
+        if found is not None:
+            found[0].listing(next_url, self.listed, self.drafts_requested)
 
     def on_mot_error(self, failure: Failure) -> None:
         # A partial catalog would report (and draft) models MOT already has: stop.
@@ -120,23 +172,31 @@ class MissingSpider(ModelDetailsMixin):
     def _catalog_ready(self) -> None:
         assert self.catalog is not None
         stats = self.crawler.stats
+        # The drafts to come, at most max_drafts: the rate limiter paces for that total
+        # (no quota saved for work that is not coming) and the progress line shows an ETA.
+        # The listing's end makes it exact (_stop).
+        stats.set_value("motcrawl/models/total", self.args.max_drafts)
         stats.set_value("motcrawl/catalog/entries", self.catalog.entries)
         stats.set_value("motcrawl/catalog/models", self.catalog.model_count)
         stats.set_value("motcrawl/catalog/warnings", len(self.catalog.warnings))
         self.logger.info("catalog %s: %d entries, %d Hub models, %d warnings",
                          self.catalog.source, self.catalog.entries, self.catalog.model_count,
                          len(self.catalog.warnings))
+        for warning in self.catalog.warnings:
+            if warning.kind in REFUSED_FILES:  # hostile or broken: say which file, go on
+                self.logger.warning("catalog file %s: %s", warning.source, warning.detail)
 
     # -- the listing ------------------------------------------------------------
-    def listing_request(self, url: str | None = None) -> Request:
+    def listing_request(self, url: str | None = None, *, refetch: bool = False) -> Request:
         if url is None:
             url = hf.listing_url(self.hf_endpoint, limit=LISTING_PAGE_SIZE,
                                  pipeline_tag=self.args.model_type)
         # Filtered, so that of several scrapy-redis nodes only one walks the listing (and a
         # JOBDIR resume never re-reads a page); node-local, so that node keeps the walk
         # and its counts (limit, max_drafts) while the per-model requests are shared.
+        # ``refetch``: a resumed JOBDIR job continues where the persisted filter saw it.
         return Request(url, callback=self.parse_listing, errback=self.on_listing_error,
-                       meta={"stage": "listing", NODE_LOCAL: True})
+                       meta={"stage": "listing", NODE_LOCAL: True}, dont_filter=refetch)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         try:
@@ -145,6 +205,7 @@ class MissingSpider(ModelDetailsMixin):
                 raise ValueError("not a list")
         except ValueError as exc:
             self._inc("listing/invalid")
+            self._listing_done()
             self.logger.error("listing page %s is not a JSON list (%s): listing stops",
                               response.url, exc)
             return
@@ -176,14 +237,22 @@ class MissingSpider(ModelDetailsMixin):
                               self.hf_endpoint, next_url)
             self._stop("foreign_link")
         else:
+            self._journal_listing(next_url)
             yield self.listing_request(next_url)
 
+    def _listing_done(self) -> None:
+        """No more drafts will be requested: the total is what was requested."""
+        self.crawler.stats.set_value("motcrawl/models/total", self.drafts_requested)
+
     def _stop(self, reason: str) -> None:
+        self._journal_listing(None)
+        self._listing_done()
         self._inc(f"listing/stopped/{reason}")
         self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
 
     def on_listing_error(self, failure: Failure) -> None:
         self._inc("listing/failed")
+        self._listing_done()
         self.logger.error("listing page %s failed (%s): listing stops after %d models",
                           failure.request.url, _error_reason(failure), self.listed)
 
@@ -191,6 +260,8 @@ class MissingSpider(ModelDetailsMixin):
         """The diff, before any request: known or beyond max_drafts -> one item, no request."""
         assert self.catalog is not None
         model_id = entry["id"]
+        if model_id in self._resumed:
+            return  # wanted by an earlier run of this job: finished, or requested again
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
                          draft_requested=False, **listing_facts(entry))
         if model_id in self.catalog or self.drafts_requested >= self.args.max_drafts:
@@ -210,6 +281,9 @@ class MissingSpider(ModelDetailsMixin):
         self._inc("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
+        found = job_journal(self.crawler)
+        if found is not None:  # JOBDIR: a resumed job finishes it even if this run does not
+            found[0].want(model_id, why=item.get("incremental"), entry=entry)
         yield from self.details_from_info(item, entry, listed=True)
 
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
 from motcrawl.components.resume import resuming, skip_on_start
+from motcrawl.items import REVIEW_FIELDS
+from motcrawl.mof.catalog import Catalog, load_dir
 from motcrawl.spiders.model_details import ModelDetailsMixin
 
 
 class ModelSpider(ModelDetailsMixin):
     name = "model"
+    custom_settings = {"FEED_EXPORT_FIELDS": REVIEW_FIELDS}
 
     @classmethod
     def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs:
@@ -22,8 +25,13 @@ class ModelSpider(ModelDetailsMixin):
         super().__init__(*args, **kwargs)
         self.args = self.parse_arguments(kwargs)
         self.hf_token = kwargs.get("hf_token")
+        # MOT's catalog, when one is at hand (-a models_dir, MOT_MODELS_DIR, ../models): a
+        # model it already has is drafted all the same, and the draft says so.
+        self.catalog: Catalog | None = None
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.args.models_dir is not None:
+            self.catalog = load_dir(self.args.models_dir)
         skip = skip_on_start(self)  # a resumed JOBDIR job: finished or queued models
         if skip:
             self.logger.info("resuming: %d of %d models finished or queued in this job",

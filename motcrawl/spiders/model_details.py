@@ -98,9 +98,10 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
         yield from self.details_from_info(item, payload)
 
     def details_from_info(self, item: ModelItem, payload: dict[str, Any], *,
-                          listed: bool = False) -> Iterator[Any]:
+                          listed: bool = False, refetch: bool = False) -> Iterator[Any]:
         """Continue from an info payload (fetched, or ``listed``: from a listing entry with
-        the same expand, whose card request is then the model's entry request)."""
+        the same expand, whose card request is then the model's entry request, unless
+        ``refetch``: a resumed job asks again for a model its earlier run wanted)."""
         try:
             info = hf.parse_model_info(payload)
         except hf.HubAnswerError as exc:
@@ -118,7 +119,8 @@ class ModelDetailsMixin(ExternalEvidenceMixin, Spider):
         names = hf.sibling_names(info)
         if "README.md" in names or not names:
             yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
-                                item, "card", errback=self.on_card_error, entry=listed)
+                                item, "card", errback=self.on_card_error,
+                                entry=listed and not refetch)
         else:
             item["card_text"], item["card_status"] = None, "missing"
             yield from self.after_card(item)
