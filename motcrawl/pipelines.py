@@ -24,6 +24,12 @@ from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
 from motcrawl.analysis.release import Field, fields_as_dict, release_fields
 from motcrawl.components.resume import resuming
+from motcrawl.components.spider_api import (
+    report_args,
+    spider_args,
+    spider_catalog,
+    spider_runstate,
+)
 from motcrawl.mof.evaluator import evaluate
 from motcrawl.mof.license_facts import load_license_db
 from motcrawl.mof.schema import load_schema, validate_document
@@ -211,7 +217,9 @@ class DraftWriterPipeline(_Pipeline):
 
     def _setup(self) -> tuple[DraftStore, FailureLog]:
         if self._store is None or self._failures is None:
-            args = self.crawler.spider.args
+            args = spider_args(self.crawler.spider)
+            if args is None:
+                raise RuntimeError("DraftWriterPipeline needs a motcrawl spider (its args)")
             self._store = DraftStore(Path(args.output_dir), overwrite=args.overwrite)
             self._failures = FailureLog(Path(args.failures))
         return self._store, self._failures
@@ -277,7 +285,7 @@ class CatalogDiffPipeline(_Pipeline):
     """
 
     def process_item(self, item: Any) -> Any:
-        catalog = getattr(self.crawler.spider, "catalog", None)
+        catalog = spider_catalog(self.crawler.spider)
         if catalog is None:
             return item
         adapter = ItemAdapter(item)
@@ -313,10 +321,9 @@ class GapReportPipeline(_Pipeline):
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def open_spider(self) -> None:
-        args = getattr(self.crawler.spider, "args", None)
-        path = getattr(args, "report", None)
-        if path:
-            self.path = Path(path)
+        args = report_args(self.crawler.spider)
+        if args is not None and args.report:
+            self.path = Path(args.report)
             self.report = GapReport(max_rows=self.crawler.settings.getint(
                 "MOTCRAWL_REPORT_ROWS", DEFAULT_MAX_ROWS))
             self.ids = IdsFile(ids_path_for(self.path))
@@ -336,9 +343,10 @@ class GapReportPipeline(_Pipeline):
         # Written on spider_closed (not close_spider): the close reason goes in the report.
         if self.report is None or self.ids is None or self.path is None:
             return
-        catalog = getattr(spider, "catalog", None)
-        runstate = getattr(spider, "runstate", None)  # motcrawl.components.incremental
-        args = spider.args
+        catalog = spider_catalog(spider)
+        runstate = spider_runstate(spider)  # motcrawl.components.incremental
+        args = report_args(spider)
+        assert args is not None  # open_spider found the report path there
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from huggingface_hub import ModelInfo
@@ -29,6 +29,7 @@ class ModelEvidence:
     info: ModelInfo
     card: Card
     card_status: str = "ok"               # ok | missing | gated | error
+    card_text: str | None = None          # the card as fetched (None: not read)
     files: list[str] = field(default_factory=list)
     refs: list[str] | None = None         # branch names; None when not fetched
     license_text: str | None = None       # LICENSE file text, when it was needed
@@ -54,6 +55,11 @@ class ModelEvidence:
     def config(self) -> dict[str, Any]:
         return self.info.config if isinstance(self.info.config, dict) else {}
 
+    def with_card(self, card_text: str | None, card_status: str) -> ModelEvidence:
+        """The same evidence with the model card read (None: none could be read)."""
+        return replace(self, card=parse_card(card_text if card_text is not None else ""),
+                       card_status=card_status, card_text=card_text)
+
 
 def build_evidence(
     model_id: str,
@@ -70,7 +76,7 @@ def build_evidence(
     info = parse_model_info(info_payload)
     card = parse_card(card_text) if card_text is not None else parse_card("")
     return ModelEvidence(
-        model_id=model_id, info=info, card=card, card_status=card_status,
+        model_id=model_id, info=info, card=card, card_status=card_status, card_text=card_text,
         files=sibling_names(info), refs=refs, license_text=license_text, github=github,
         datasets=datasets or {}, endpoint=endpoint,
     )

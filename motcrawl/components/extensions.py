@@ -16,6 +16,7 @@ from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
 from motcrawl.components.safety import internal_reason
+from motcrawl.components.spider_api import spider_args
 from motcrawl.outputs.crawl_summary import (
     progress_line,
     ratelimit_lines,
@@ -52,8 +53,8 @@ class CrawlSummary:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        args = getattr(spider, "args", None)
-        failures_path = str(getattr(args, "failures", "")) if args else ""
+        args = spider_args(spider)
+        failures_path = str(args.failures) if args else ""
         for line in summary_lines(stats, self.failures, failures_path, reason):
             logger.info(line)
         for line in ratelimit_lines(stats):

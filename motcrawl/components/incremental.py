@@ -36,6 +36,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from motcrawl.components.spider_api import spider_args, spider_state_dir
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG, resolve
 from motcrawl.outputs.state import (
     STATE_FILE,
@@ -144,15 +145,15 @@ class IncrementalRuns:
         return cls(crawler)
 
     def state_path(self, spider: Spider, output_dir: Path) -> Path:
-        given = getattr(spider, "state_dir", None) or self.state_dir
+        given = spider_state_dir(spider) or self.state_dir
         if not given:
             return output_dir / STATE_FILE
         return resolve(given, getattr(spider, OUTPUT_BASE_ARG, None), name=spider.name) \
             / STATE_FILE
 
     def spider_opened(self, spider: Spider) -> None:
-        args = getattr(spider, "args", None)
-        output_dir = getattr(args, "output_dir", None)
+        args = spider_args(spider)
+        output_dir = args.output_dir if args is not None else None
         if output_dir is None:
             return
         path = self.state_path(spider, Path(output_dir))
@@ -166,9 +167,9 @@ class IncrementalRuns:
         if store.warning:
             logger.warning("%s", store.warning)
         store.start_run({"started": now_iso(), "job": getattr(spider, "_job", None)})
-        full = bool(getattr(args, "full", False))
+        full = bool(getattr(args, "full", False))  # only the missing spider has it
         self.runstate = RunState(store, Path(output_dir), full=full, stats=self.crawler.stats)
-        spider.runstate = self.runstate  # type: ignore[attr-defined]
+        spider.runstate = self.runstate  # declared by motcrawl.spiders.base.DraftSpider
         previous = store.previous_run
         try:
             recorded = store.model_count()

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from motcrawl.components.spider_api import spider_args
 from motcrawl.items import ModelItem
 from motcrawl.outputs.failures import FailureLog
 
@@ -71,7 +72,8 @@ class PipelineErrorsToFailures:
                    failure: Failure) -> None:
         adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
         model_id = adapter.get("model_id") if adapter is not None else None
-        path = getattr(getattr(spider, "args", None), "failures", None)
+        args = spider_args(spider)
+        path = args.failures if args is not None else None
         if not model_id or not path:
             return
         reason = internal_reason(failure.value)

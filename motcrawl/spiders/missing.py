@@ -29,7 +29,7 @@ from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import ModelItem
 from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
-from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
+from motcrawl.spiders.base import DraftSpider, error_reason
 from motcrawl.web import hf
 from motcrawl.web.tokens import same_origin
 
@@ -44,9 +44,10 @@ FEED_FIELDS = [
 ]
 
 
-class MissingSpider(ModelDetailsMixin):
+class MissingSpider(DraftSpider):
     name = "missing"
     custom_settings = {"FEED_EXPORT_FIELDS": FEED_FIELDS}
+    args: MissingArgs
 
     @classmethod
     def parse_arguments(cls, kwargs: dict[str, Any]) -> MissingArgs:
@@ -55,9 +56,6 @@ class MissingSpider(ModelDetailsMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.args = self.parse_arguments(kwargs)
-        self.hf_token = kwargs.get("hf_token")
-        self.catalog: Catalog | None = None
         self.listed = 0
         self.drafts_requested = 0
         self._mot_pending = 0
@@ -65,9 +63,6 @@ class MissingSpider(ModelDetailsMixin):
     @property
     def mot_api_url(self) -> str:
         return str(self.settings.get("MOT_API_URL")).rstrip("/")
-
-    def _inc(self, key: str, count: int = 1) -> None:
-        self.crawler.stats.inc_value(f"motcrawl/{key}", count)
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:
@@ -93,10 +88,10 @@ class MissingSpider(ModelDetailsMixin):
         try:
             models, total_pages = api_models(json.loads(response.text))
         except ValueError as exc:
-            self._inc("mot_api/invalid")
+            self.inc_stat("mot_api/invalid")
             raise CloseSpider(f"mot_api_invalid: {response.url}: {exc}") from None
-        self._inc("mot_api/pages")
-        self._inc("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
+        self.inc_stat("mot_api/pages")
+        self.inc_stat("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
         if page == 1 and total_pages is not None:
             # The pager says how many pages there are: fetch the rest side by side.
             for number in range(2, total_pages + 1):
@@ -112,8 +107,8 @@ class MissingSpider(ModelDetailsMixin):
         # A partial catalog would report (and draft) models MOT already has: stop.
         # Closing through the engine, not by raising CloseSpider: an errback that raises
         # makes Scrapy log the download error again, with a traceback.
-        self._inc("mot_api/failed")
-        reason = f"mot_api_failed: {failure.request.url}: {_error_reason(failure)}"
+        self.inc_stat("mot_api/failed")
+        reason = f"mot_api_failed: {failure.request.url}: {error_reason(failure)}"
         self.logger.error("MOT catalog unavailable, stopping before the listing (%s)", reason)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
@@ -144,14 +139,14 @@ class MissingSpider(ModelDetailsMixin):
             if not isinstance(entries, list):
                 raise ValueError("not a list")
         except ValueError as exc:
-            self._inc("listing/invalid")
+            self.inc_stat("listing/invalid")
             self.logger.error("listing page %s is not a JSON list (%s): listing stops",
                               response.url, exc)
             return
-        self._inc("listing/pages")
+        self.inc_stat("listing/pages")
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                self._inc("listing/invalid_entries")
+                self.inc_stat("listing/invalid_entries")
                 continue
             downloads = entry.get("downloads")
             if not isinstance(downloads, int) or downloads < self.args.min_downloads:
@@ -162,7 +157,7 @@ class MissingSpider(ModelDetailsMixin):
                 self._stop("limit")
                 return
             self.listed += 1
-            self._inc("listing/models")
+            self.inc_stat("listing/models")
             yield from self.listed_model(entry)
         if self.args.limit is not None and self.listed >= self.args.limit:
             self._stop("limit")
@@ -179,13 +174,13 @@ class MissingSpider(ModelDetailsMixin):
             yield self.listing_request(next_url)
 
     def _stop(self, reason: str) -> None:
-        self._inc(f"listing/stopped/{reason}")
+        self.inc_stat(f"listing/stopped/{reason}")
         self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
 
     def on_listing_error(self, failure: Failure) -> None:
-        self._inc("listing/failed")
+        self.inc_stat("listing/failed")
         self.logger.error("listing page %s failed (%s): listing stops after %d models",
-                          failure.request.url, _error_reason(failure), self.listed)
+                          failure.request.url, error_reason(failure), self.listed)
 
     def listed_model(self, entry: dict[str, Any]) -> Iterator[Any]:
         """The diff, before any request: known or beyond max_drafts -> one item, no request."""
@@ -197,7 +192,7 @@ class MissingSpider(ModelDetailsMixin):
             item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
             yield item
             return
-        runstate = getattr(self, "runstate", None)  # motcrawl.components.incremental (state file)
+        runstate = self.runstate  # motcrawl.components.incremental (the state file)
         if runstate is not None:
             item["incremental"] = runstate.decide(model_id, entry)
             if item["incremental"] == UNCHANGED:
@@ -207,7 +202,7 @@ class MissingSpider(ModelDetailsMixin):
                 yield item
                 return
         self.drafts_requested += 1
-        self._inc("drafts/requested")
+        self.inc_stat("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
         yield from self.details_from_info(item, entry, listed=True)

@@ -7,21 +7,17 @@ from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
 from motcrawl.components.resume import resuming, skip_on_start
-from motcrawl.spiders.model_details import ModelDetailsMixin
+from motcrawl.spiders.base import DraftSpider
 
 
-class ModelSpider(ModelDetailsMixin):
+class ModelSpider(DraftSpider):
     name = "model"
+    args: ModelArgs
 
     @classmethod
     def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs:
         """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
         return parse_model_args(kwargs)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.args = self.parse_arguments(kwargs)
-        self.hf_token = kwargs.get("hf_token")
 
     async def start(self) -> AsyncIterator[Any]:
         skip = skip_on_start(self)  # a resumed JOBDIR job: finished or queued models
