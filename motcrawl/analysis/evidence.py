@@ -10,19 +10,6 @@ from huggingface_hub import ModelInfo
 from motcrawl.web.hf import Card, parse_card, parse_model_info, sibling_names
 
 
-def str_list(value: Any) -> list[str]:
-    """A metadata value that should be a string or a list of strings, as such a list.
-
-    Card front matter and config.json are written by hand: ``datasets: true`` or
-    ``architectures: {}`` happen, and must read as "nothing", not crash a detector.
-    """
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 @dataclass
 class ModelEvidence:
     model_id: str

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from motcrawl.analysis import cardtext
-from motcrawl.analysis.evidence import ModelEvidence, str_list
+from motcrawl.analysis.evidence import ModelEvidence
+from motcrawl.analysis.metadata import str_list
 from motcrawl.web.hf import model_url
 
 
