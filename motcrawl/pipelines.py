@@ -2,7 +2,10 @@
 
 Items that carry a ``failure`` or were not asked to be drafted pass through
 untouched until DraftWriterPipeline, which records every failure: no model is
-dropped silently.
+dropped silently. Between pipelines the item carries the analysis' dataclasses
+(the spider's ModelEvidence, Detections, LicenseFinding, Fields, Confidence,
+Evaluation); DraftWriterPipeline turns them into dicts for the draft header and
+the feed (motcrawl.outputs.feed).
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from scrapy.exceptions import NotConfigured
 from motcrawl.analysis.confidence import score
 from motcrawl.analysis.detect import Detection, detect_components
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
-from motcrawl.analysis.licenses import LicenseFinding, detect_license
+from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
-from motcrawl.analysis.release import Field, fields_as_dict, release_fields
+from motcrawl.analysis.release import Field, release_fields
 from motcrawl.components.resume import resuming
 from motcrawl.components.spider_api import (
     report_args,
@@ -36,6 +39,7 @@ from motcrawl.mof.schema import load_schema, validate_document
 from motcrawl.outputs.draft import build_document, today
 from motcrawl.outputs.draft_header import draft_header
 from motcrawl.outputs.failures import FailureLog
+from motcrawl.outputs.feed import to_feed
 from motcrawl.outputs.gap_report import (
     DEFAULT_MAX_ROWS,
     GapReport,
@@ -46,7 +50,6 @@ from motcrawl.outputs.gap_report import (
 )
 from motcrawl.outputs.state import REDRAFT, changes_markdown
 from motcrawl.outputs.yamlfile import DraftStore, render_draft
-from motcrawl.web.hf import blob_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,7 @@ def drafting(adapter: ItemAdapter) -> bool:
 
 
 def evidence_of(adapter: ItemAdapter) -> ModelEvidence:
+    """The spider's parsed evidence; built here only for an item made without it."""
     ev = adapter.get("evidence")
     if ev is None:
         ev = build_evidence(
@@ -65,10 +69,6 @@ def evidence_of(adapter: ItemAdapter) -> ModelEvidence:
             datasets=adapter.get("datasets"))
         adapter["evidence"] = ev
     return ev
-
-
-def _detections(adapter: ItemAdapter) -> list[Detection]:
-    return [Detection(**d) for d in adapter.get("components") or []]
 
 
 class _Pipeline:
@@ -95,7 +95,7 @@ class ComponentDetectionPipeline(_Pipeline):
             self.stats.inc_value("motcrawl/card_front_matter_broken")
             logger.warning("%s: %s", adapter["model_id"], ev.card.error)
         detections = detect_components(ev)
-        adapter["components"] = [d.as_dict() for d in detections]
+        adapter["components"] = detections
         self.stats.inc_value("motcrawl/components_detected", len(detections))
         return item
 
@@ -105,11 +105,8 @@ class LicenseDetectionPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         if not drafting(adapter):
             return item
-        ev = evidence_of(adapter)
-        finding = detect_license(ev.card_data, ev.tags, ev.files,
-                                 file_url=lambda f: blob_url(ev.endpoint, ev.model_id, f),
-                                 license_text=ev.license_text)
-        adapter["license_finding"] = finding.__dict__
+        finding = evidence_of(adapter).license
+        adapter["license_finding"] = finding
         adapter["license"] = finding.name
         if not finding.known:
             self.stats.inc_value("motcrawl/license_unknown")
@@ -122,7 +119,7 @@ class ReleaseFieldsPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         fields = release_fields(evidence_of(adapter))
-        adapter["release"] = fields_as_dict(fields)
+        adapter["release"] = fields
         adapter["mof_type"] = fields["type"].value
         return item
 
@@ -134,11 +131,10 @@ class ConfidenceScoringPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         if not drafting(adapter):
             return item
-        detections = _detections(adapter)
-        fields = {k: Field(**v) for k, v in adapter["release"].items()}
-        finding = LicenseFinding(**adapter["license_finding"])
-        confidence = score(detections, fields, finding)
-        adapter["confidence"] = confidence.as_dict()
+        detections: list[Detection] = adapter["components"]
+        fields: dict[str, Field] = adapter["release"]
+        finding: LicenseFinding = adapter["license_finding"]
+        adapter["confidence"] = score(detections, fields, finding)
         github = adapter.get("github") or {}
         code_license = None
         if github.get("license"):
@@ -168,13 +164,7 @@ class ClassificationPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         result = evaluate(adapter["document"], self.license_db)
-        adapter["evaluation"] = {
-            "class": result.mof_class, "label": result.label,
-            "progress": {str(k): v for k, v in result.progress.items()},
-            "missing_for_next": result.missing_for_next,
-            "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
-                               for i in result.license_issues],
-        }
+        adapter["evaluation"] = result
         adapter["mof_class"] = result.label
         self.stats.inc_value(f"motcrawl/mof_class/{result.mof_class}")
         return item
@@ -233,7 +223,7 @@ class DraftWriterPipeline(_Pipeline):
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         store, failures = self._setup()
-        adapter.pop("evidence", None)
+        to_feed(adapter)  # dicts from here on: the draft header and the feed
         failure = adapter.get("failure")
         if failure:
             failures.record(adapter["model_id"], failure["stage"], failure["reason"])

@@ -88,3 +88,48 @@ def test_a_model_item_with_its_evidence_survives_pickling() -> None:
     back = pickle.loads(pickle.dumps(item))
     assert back["evidence"].card.data == {"license": "mit"}
     assert back["evidence"].info.id == "org/model-7b"
+
+
+def test_one_model_is_parsed_once_from_its_id_to_its_draft(tmp_path, monkeypatch) -> None:
+    """Info JSON -> ModelInfo once, the card's front matter once, the license detected once,
+    across the spider's callbacks and every pipeline up to the schema check."""
+    import json
+
+    from scrapy.http import Response
+    from scrapy.utils.misc import build_from_crawler
+
+    from motcrawl import pipelines
+    from motcrawl.analysis import evidence as evidence_module
+    from tests.evidence_helpers import info_payload
+
+    calls: Counter[str] = Counter()
+
+    def spy(name: str, real):  # counts, then runs the real function
+        def wrapper(*args, **kwargs):
+            if name != "parse_card" or args[0]:
+                calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    for name in ("parse_model_info", "parse_card", "detect_license"):
+        monkeypatch.setattr(evidence_module, name, spy(name, getattr(evidence_module, name)))
+    crawler = get_crawler(ModelSpider, {"GITHUB_LOOKUPS": False, "DATASET_LOOKUPS": False,
+                                        "HF_ENDPOINT": "http://127.0.0.1:9"})
+    spider = ModelSpider.from_crawler(crawler, model_id="org/model-7b", output_dir=str(tmp_path))
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    info_req = spider.info_request("org/model-7b")
+    payload = info_payload(siblings=[{"rfilename": "README.md"},
+                                     {"rfilename": "model.safetensors"}])
+    card_req = next(spider.parse_info(
+        Response(info_req.url, body=json.dumps(payload).encode(), request=info_req),
+        **info_req.cb_kwargs))
+    card = "---\nlicense: apache-2.0\ndatasets: true\n---\n# Model 7B\nA causal LM.\n"
+    [item] = list(spider.parse_card(Response(card_req.url, body=card.encode(),
+                                             request=card_req), **card_req.cb_kwargs))
+    for cls in (pipelines.ComponentDetectionPipeline, pipelines.LicenseDetectionPipeline,
+                pipelines.ReleaseFieldsPipeline, pipelines.ConfidenceScoringPipeline,
+                pipelines.ClassificationPipeline, pipelines.SchemaValidationPipeline):
+        item = build_from_crawler(cls, crawler).process_item(item)
+    assert not item.get("failure") and item["license"] == "Apache-2.0"
+    assert calls == {"parse_model_info": 1, "parse_card": 1, "detect_license": 1}

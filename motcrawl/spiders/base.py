@@ -136,15 +136,18 @@ class DraftSpider(Spider):
             return
         yield from self.details_from_info(item, payload)
 
-    def details_from_info(self, item: ModelItem, payload: dict[str, Any], *,
+    def details_from_info(self, item: ModelItem, payload: dict[str, Any],
+                          evidence: ModelEvidence | None = None, *,
                           listed: bool = False) -> Iterator[Any]:
         """Continue from an info payload (fetched, or ``listed``: from a listing entry with
-        the same expand, whose card request is then the model's entry request)."""
-        try:
-            evidence = build_evidence(item["model_id"], payload, None, "missing")
-        except hf.HubAnswerError as exc:
-            yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
-            return
+        the same expand, whose card request is then the model's entry request).
+        ``evidence``: the payload already parsed (None: parse it here)."""
+        if evidence is None:
+            try:
+                evidence = build_evidence(item["model_id"], payload, None, "missing")
+            except hf.HubAnswerError as exc:
+                yield self.failed(item, "info", f"invalid info JSON: {str(exc)[:150]}")
+                return
         item["info"] = payload
         item["evidence"] = evidence
         for field, key in (("downloads", "downloads"), ("likes", "likes"),
@@ -214,7 +217,7 @@ class DraftSpider(Spider):
 
     def with_refs(self, item: ModelItem, refs: list[str]) -> Iterator[Any]:
         item["refs"] = refs
-        evidence_of(item).refs = refs
+        item["evidence"] = evidence_of(item).with_followups(refs=refs)
         yield from self.after_card(item)
 
     def parse_license_file(self, response: Response, item: ModelItem) -> Iterator[Any]:
@@ -223,7 +226,7 @@ class DraftSpider(Spider):
 
     def with_license_text(self, item: ModelItem, text: str) -> Iterator[Any]:
         item["license_text"] = text
-        evidence_of(item).license_text = text
+        item["evidence"] = evidence_of(item).with_followups(license_text=text)
         yield from self.after_card(item)
 
     def on_optional_error(self, failure: Failure) -> Iterator[Any]:
@@ -280,8 +283,8 @@ class DraftSpider(Spider):
             item["github"] = github
             self.inc_stat("github/repository_found" if github["repository"]
                        else "github/repository_none")
-        ev = evidence_of(item)
-        ev.github, ev.datasets = item.get("github"), item.get("datasets") or {}
+        item["evidence"] = evidence_of(item).with_lookups(item.get("github"),
+                                                          item.get("datasets"))
         return item
 
     # The lookups' callbacks are spider methods (JOBDIR pickles callbacks by name);
@@ -314,6 +317,14 @@ class DraftSpider(Spider):
 
 
 def evidence_of(item: ModelItem) -> ModelEvidence:
-    """The model's evidence, parsed once from its info when the item got it."""
-    ev: ModelEvidence = item["evidence"]
+    """The model's evidence, parsed once from its info when the item got it.
+
+    An item without one comes from a JOBDIR queue written before items carried it:
+    parse what it holds (once; it keeps the result)."""
+    ev: ModelEvidence | None = item.get("evidence")
+    if ev is None:
+        ev = build_evidence(item["model_id"], item["info"], item.get("card_text"),
+                            item.get("card_status") or "missing", refs=item.get("refs"),
+                            license_text=item.get("license_text"))
+        item["evidence"] = ev
     return ev

@@ -23,6 +23,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.shared_crawl import NODE_LOCAL
@@ -186,8 +187,12 @@ class MissingSpider(DraftSpider):
         """The diff, before any request: known or beyond max_drafts -> one item, no request."""
         assert self.catalog is not None
         model_id = entry["id"]
+        try:
+            evidence: ModelEvidence | None = build_evidence(model_id, entry, None, "missing")
+        except hf.HubAnswerError:
+            evidence = None  # a report row with blank type and license; no draft
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
-                         draft_requested=False, **listing_facts(entry))
+                         draft_requested=False, **listing_facts(entry, evidence))
         if model_id in self.catalog or self.drafts_requested >= self.args.max_drafts:
             item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
             yield item
@@ -205,7 +210,7 @@ class MissingSpider(DraftSpider):
         self.inc_stat("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
-        yield from self.details_from_info(item, entry, listed=True)
+        yield from self.details_from_info(item, entry, evidence, listed=True)
 
 
 def _base_models(entry: dict[str, Any]) -> list[str]:
