@@ -46,10 +46,6 @@ def dataset_api_url(endpoint: str, dataset_id: str) -> str:
     return f"{endpoint.rstrip('/')}/api/datasets/{quote_path(dataset_id)}"
 
 
-def dataset_url(endpoint: str, dataset_id: str) -> str:
-    return f"{endpoint.rstrip('/')}/datasets/{quote_path(dataset_id)}"
-
-
 def _licenses(payload: dict[str, Any]) -> list[str]:
     card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
     values = str_list(card.get("license")) or tag_values(payload.get("tags") or [], "license")

@@ -493,9 +493,3 @@ def detect_components(ev: ModelEvidence) -> list[Detection]:
 
 def included(detections: list[Detection]) -> list[Detection]:
     return [d for d in detections if d.confidence >= INCLUDE_THRESHOLD]
-
-
-def paper_arxiv_ids(ev: ModelEvidence) -> list[str]:
-    ids = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
-    ids += [m.group(1) for lk in _paper_links(ev) for m in [_ARXIV_ID_RE.search(lk.url)] if m]
-    return list(dict.fromkeys(ids))

@@ -264,8 +264,7 @@ _DATA_FIELDS = ("repository", "repo", "github", "code", "code_repository", "sour
                 "github_repo", "repo_url", "code_url")
 
 
-def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
-               *, base_models: list[str] | None = None) -> list[Candidate]:
+def candidates(model_id: str, card_body: str, card_data: dict[str, Any]) -> list[Candidate]:
     """Every repository that may be the model's own, best first (duplicates merged)."""
     found: dict[str, Candidate] = {}
     # Per repository: the folders the card links into ("" for a link to the whole repository).

@@ -168,9 +168,6 @@ class ExternalPlan:
                                       tree=result.tree, web=web, verified=result.verified,
                                       notes=notes, canonical=result.canonical)
 
-    def dataset_notes(self) -> list[str]:
-        return [n for n in self.notes if n.startswith("dataset ")]
-
 
 def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
              budget: GitHubBudget | None, github: bool = True,
@@ -233,7 +230,7 @@ class Lookups(Generic[W]):
     ``count`` receives counter names (``dataset/cache_hits``, ``repo/waited``).
     """
 
-    def __init__(self, count: Callable[[str], None] = lambda key: None) -> None:
+    def __init__(self, count: Callable[[str], None] = lambda _key: None) -> None:
         self.repos: OnceCache[ModelLookups[W]] = OnceCache()
         self.datasets: OnceCache[ModelLookups[W]] = OnceCache()
         self.budget = GitHubBudget()

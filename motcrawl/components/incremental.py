@@ -40,7 +40,6 @@ from motcrawl.components.spider_api import spider_args, spider_state_dir
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG, resolve
 from motcrawl.outputs.state import (
     STATE_FILE,
-    UNCHANGED,
     Changes,
     ModelRecord,
     StateStore,
@@ -85,9 +84,6 @@ class RunState:
         self.stats.inc_value(f"motcrawl/incremental/{reason}")
         return reason
 
-    def should_draft(self, model_id: str, info: Mapping[str, Any] | None) -> bool:
-        return self.decide(model_id, info) != UNCHANGED
-
     def draft_of(self, model_id: str) -> str | None:
         record = self.record(model_id)
         return record.draft if record else None
@@ -115,12 +111,12 @@ def run_id_for(spider: Spider, crawl_id: str | None) -> str:
         return crawl_id
     persisted = getattr(spider, "state", None)  # set by Scrapy's SpiderState when JOBDIR is
     if isinstance(persisted, dict):
-        return persisted.setdefault("motcrawl_run", _new_id(spider))
+        return persisted.setdefault("motcrawl_run", _new_id())
     job = getattr(spider, "_job", None)
-    return str(job) if job else _new_id(spider)
+    return str(job) if job else _new_id()
 
 
-def _new_id(spider: Spider) -> str:
+def _new_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
 
 
