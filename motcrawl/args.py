@@ -212,3 +212,16 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
     assert min_downloads is not None and max_drafts is not None
     return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
                        overwrite, failures, report, full)
+
+
+# -- scrapy crawl audit -------------------------------------------------------
+@dataclass
+class AuditArgs:
+    models_dir: Path | None      # None: the catalog comes from MOT's API
+    report: Path | None
+
+
+def parse_audit_args(kwargs: dict[str, Any]) -> AuditArgs:
+    """``models_dir`` (else MOT_MODELS_DIR, ../models, MOT's API) and ``report``, as for
+    ``missing``."""
+    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs))

@@ -47,3 +47,18 @@ class ModelItem(scrapy.Item):
     document = scrapy.Field()         # the MOT document
     validation_errors = scrapy.Field()
     failure = scrapy.Field()          # {"stage": ..., "reason": ...}
+
+
+class AuditFinding(scrapy.Item):
+    """One finding of ``scrapy crawl audit`` (motcrawl.audit.findings.Finding, as an item)."""
+
+    # The feed's columns.
+    catalog_file = scrapy.Field()
+    model_id = scrapy.Field()
+    kind = scrapy.Field()
+    detail = scrapy.Field()
+    evidence = scrapy.Field()
+    suggestion = scrapy.Field()
+    # For the report only (not exported).
+    diff = scrapy.Field()
+    downloads = scrapy.Field()

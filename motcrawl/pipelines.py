@@ -26,6 +26,7 @@ from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
 from motcrawl.analysis.release import Field, release_fields
+from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.components.spider_api import (
     report_args,
@@ -36,6 +37,8 @@ from motcrawl.components.spider_api import (
 from motcrawl.mof.evaluator import evaluate
 from motcrawl.mof.license_facts import load_license_db
 from motcrawl.mof.schema import load_schema, validate_document
+from motcrawl.outputs.audit_report import AuditSummary
+from motcrawl.outputs.audit_report import render as render_audit
 from motcrawl.outputs.draft import build_document, today
 from motcrawl.outputs.draft_header import draft_header
 from motcrawl.outputs.failures import FailureLog
@@ -358,3 +361,43 @@ class GapReportPipeline(_Pipeline):
         self.stats.set_value("motcrawl/report_written", 1)
         logger.info("gap report written to %s (%d missing, ids in %s)", self.path,
                     self.report.missing_total, self.ids.path)
+
+
+class AuditReportPipeline(_Pipeline):
+    """Collects ``scrapy crawl audit``'s findings; writes motcrawl.outputs.audit_report when
+    the spider closes. Active only with ``-a report=``; the only pipeline of that spider."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.path: Path | None = None
+        self.findings: list[Finding] = []
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    def open_spider(self) -> None:
+        path = getattr(getattr(self.crawler.spider, "args", None), "report", None)
+        self.path = Path(path) if path else None
+
+    def process_item(self, item: Any) -> Any:
+        if self.path is not None:
+            adapter = ItemAdapter(item)
+            self.findings.append(Finding(**{k: adapter.get(k) for k in (
+                "catalog_file", "model_id", "kind", "detail", "evidence", "suggestion",
+                "diff", "downloads")}))
+        return item
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.path is None:
+            return
+        summary = AuditSummary(
+            catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
+            with_hub_url=spider.with_hub_url, audited=spider.audited,
+            hf_requests=spider.hf_requests, generated=today(), reason=reason,
+            failed=spider.failed)
+        try:
+            write_report(self.path, render_audit(self.findings, summary))
+        except OSError as exc:
+            self.stats.inc_value("motcrawl/report_failed")
+            logger.error("report %s not written: %s", self.path, exc.strerror or exc)
+            return
+        self.stats.set_value("motcrawl/report_written", 1)
+        logger.info("audit report written to %s (%d findings)", self.path, len(self.findings))

@@ -27,10 +27,13 @@ def test_once_cache_fetches_once_and_wakes_waiters():
     assert cache.ask("qwenlm/qwen3", "x") == ("cached", 2)
 
 
+FUTURE = 4_102_444_800  # 2100-01-01: a reset still to come
+
+
 @pytest.mark.parametrize("updates, allows", [
     ([], True),
     ([gh.RateLimit(60, 59, 1, "core")], True),
-    ([gh.RateLimit(60, 0, 1, "core")], False),
+    ([gh.RateLimit(60, 0, FUTURE, "core")], False),
     ([gh.RateLimit(60, 5, 1, "core"), gh.RateLimit(None, None, None, None)], True),
 ])
 def test_budget(updates, allows):
@@ -38,6 +41,17 @@ def test_budget(updates, allows):
     for rate in updates:
         budget.update(rate)
     assert budget.allows_api() is allows
+
+
+def test_spent_budget_is_usable_again_after_githubs_reset():
+    budget = GitHubBudget()
+    budget.update(gh.RateLimit(60, 0, 1_000, "core"))
+    assert budget.allows_api(now=999.0) is False
+    assert budget.allows_api(now=1_000.0) is True       # the hour is over: ask the API again
+    budget.update(gh.RateLimit(60, 59, 4_600, "core"))
+    assert budget.allows_api(now=1_001.0) is True
+    budget.exhaust()                                    # a 403 without headers: no known reset
+    assert budget.allows_api(now=4_599.0) is False     # spent until the known reset
 
 
 def test_plan_datasets_first_then_candidates_until_one_is_found():

@@ -254,6 +254,34 @@ def test_token_goes_only_to_its_own_host(tokens, url, expected):
     assert (got.decode() if got else None) == expected
 
 
+@pytest.mark.parametrize("url, expected", [
+    ("https://mirror.example/api/models/a/b", "Bearer hf_secretHF"),
+    ("https://mirror.example/github-api/repos/a/b", "Bearer ghp_secretGH"),
+    ("https://mirror.example/github/a/b", None),
+    ("https://mirror.example/mot/api/v1/models", None),
+])
+def test_token_goes_only_to_its_own_endpoint_on_a_shared_host(tokens, url, expected):
+    crawler = get_crawler(Spider, {"HF_ENDPOINT": "https://mirror.example",
+                                   "GITHUB_API_URL": "https://mirror.example/github-api",
+                                   "GITHUB_URL": "https://mirror.example/github",
+                                   "MOT_API_URL": "https://mirror.example/mot/api/v1"})
+    crawler.spider = Spider("t")
+    mw = build_from_crawler(TokenMiddleware, crawler)
+    req = Request(url)
+    mw.process_request(req)
+    got = req.headers.get("Authorization")
+    assert (got.decode() if got else None) == expected
+
+
+def test_shared_host_requests_count_in_their_own_bucket(clock):
+    mw = make(clock, HF_ENDPOINT="https://mirror.example",
+              GITHUB_API_URL="https://mirror.example/github-api",
+              MOT_API_URL="https://mirror.example/mot/api/v1")
+    assert mw.key_for("https://mirror.example/github-api/repos/a/b")[1] == "github"
+    assert mw.key_for("https://mirror.example/mot/api/v1/models")[1] == "other"
+    assert mw.key_for("https://mirror.example/api/models/a/b")[1] == "api"
+
+
 # -- cache ---------------------------------------------------------------------------------
 def cache_mw(tmp_path: Path, **settings) -> HttpCacheMiddleware:
     crawler = get_crawler(Spider, {"HTTPCACHE_DIR": str(tmp_path / "cache"), **settings})

@@ -14,6 +14,7 @@ Plain objects, no Scrapy; the spider (``motcrawl.spiders.lookup_requests``) only
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -80,7 +81,13 @@ class GitHubBudget:
         self.spent = True
         self.remaining = 0
 
-    def allows_api(self) -> bool:
+    def allows_api(self, now: float | None = None) -> bool:
+        """False while the budget is spent; GitHub's window resets at ``reset`` (epoch s),
+        after which the API is tried again (its answer then tells the new budget)."""
+        if self.spent and self.reset is not None:
+            if (time.time() if now is None else now) >= self.reset:
+                self.spent = False
+                self.remaining = None
         return not self.spent and (self.remaining is None or self.remaining > 0)
 
 

@@ -23,7 +23,8 @@ from motcrawl.outputs.crawl_summary import (
     reason_group,
     summary_lines,
 )
-from motcrawl.web.buckets import bucket_for
+from motcrawl.web.buckets import bucket_in
+from motcrawl.web.endpoints import Endpoints
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,7 @@ class BucketStats:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.hf_endpoint = crawler.settings.get("HF_ENDPOINT")
-        self.github_api = crawler.settings.get("GITHUB_API_URL")
+        self.endpoints = Endpoints.from_settings(crawler.settings)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
 
     @classmethod
@@ -79,7 +79,7 @@ class BucketStats:
         return cls(crawler)
 
     def response_received(self, response: Response, request: Request) -> None:
-        bucket = bucket_for(request.url, self.hf_endpoint, self.github_api) or "other"
+        bucket = bucket_in(request.url, self.endpoints) or "other"
         self.stats.inc_value(f"motcrawl/requests/{bucket}")
         self.stats.inc_value(f"motcrawl/requests/{bucket}/status/{response.status}")
 

@@ -25,7 +25,8 @@ from twisted.internet.error import ConnectionRefusedError as TxConnectionRefused
 from twisted.internet.error import DNSLookupError
 
 from motcrawl.components.spider_api import spider_hf_token
-from motcrawl.web.buckets import bucket_for
+from motcrawl.web.buckets import bucket_in
+from motcrawl.web.endpoints import GITHUB_API, HF, Endpoints
 from motcrawl.web.ratelimit import (
     RateLimiter,
     backoff_delay,
@@ -33,7 +34,7 @@ from motcrawl.web.ratelimit import (
     parse_limit,
     refusal_wait,
 )
-from motcrawl.web.tokens import github_token, hf_token, same_origin
+from motcrawl.web.tokens import github_token, hf_token
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +51,7 @@ class TokenMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        settings = crawler.settings
-        self.hf_endpoint = settings.get("HF_ENDPOINT")
-        self.github_api = settings.get("GITHUB_API_URL")
+        self.endpoints = Endpoints.from_settings(crawler.settings)
         self._crawler = crawler
         self.github_token = github_token()
         self._hf_token: str | None = None
@@ -71,9 +70,10 @@ class TokenMiddleware:
         return self._hf_token
 
     def process_request(self, request: Request) -> None:
-        if same_origin(request.url, self.hf_endpoint):
+        service = self.endpoints.service_of(request.url)
+        if service == HF:
             token = self._token_for_hf()
-        elif same_origin(request.url, self.github_api):
+        elif service == GITHUB_API:
             token = self.github_token
         else:
             token = None
@@ -126,8 +126,7 @@ class RateLimitMiddleware:
             raise NotConfigured("MOTCRAWL_RATELIMIT_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.hf_endpoint = settings.get("HF_ENDPOINT")
-        self.github_api = settings.get("GITHUB_API_URL")
+        self.endpoints = Endpoints.from_settings(settings)
         self.max_refusals = settings.getint("MOTCRAWL_RATELIMIT_MAX_429", 3)
         self.max_wait = settings.getfloat("MOTCRAWL_RATELIMIT_MAX_WAIT", 600.0)
         self.backoff = settings.getfloat("MOTCRAWL_RETRY_BACKOFF", 1.0)
@@ -154,7 +153,7 @@ class RateLimitMiddleware:
         return cls(crawler)
 
     def key_for(self, url: str) -> tuple[str, str]:
-        bucket = bucket_for(url, self.hf_endpoint, self.github_api) or "other"
+        bucket = bucket_in(url, self.endpoints) or "other"
         parts = urlsplit(url)
         return (parts.netloc.lower(), bucket)
 

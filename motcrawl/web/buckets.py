@@ -3,26 +3,27 @@
 The Hub meters three buckets per 5-minute window: ``api`` (``/api/...``),
 ``resolvers`` (``/{repo}/resolve/...``, the generous one) and ``pages``
 (everything else on the Hub host: HTML, ``/raw/``; the strict one). GitHub's
-REST API is its own ``github`` bucket. Anything else (MOT's API, CDN
-redirects) is not rate-limited by these hosts: ``None``.
+REST API is its own ``github`` bucket. Anything else (MOT's API, github.com,
+CDN redirects) is not rate-limited by these services: ``None``.
+
+The service is found by endpoint prefix (motcrawl.web.endpoints), so a mirror
+that serves several services from one host still counts each in its own bucket.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from motcrawl.web.tokens import same_origin
+from motcrawl.web.endpoints import GITHUB_API, HF, Endpoints
 
 BUCKETS: tuple[str, ...] = ("api", "resolvers", "pages", "github")
 
 
-def bucket_for(url: str, hf_endpoint: str, github_api: str) -> str | None:
-    if same_origin(url, github_api):
+def bucket_in(url: str, endpoints: Endpoints) -> str | None:
+    service = endpoints.service_of(url)
+    if service == GITHUB_API:
         return "github"
-    if not same_origin(url, hf_endpoint):
+    if service != HF:
         return None
-    base = urlsplit(hf_endpoint).path.rstrip("/")
-    path = urlsplit(url).path[len(base):] if base else urlsplit(url).path
+    path = endpoints.path_within(url, HF)
     if path.startswith("/api/"):
         return "api"
     if path.startswith("/cdn-lfs/"):
@@ -30,3 +31,9 @@ def bucket_for(url: str, hf_endpoint: str, github_api: str) -> str | None:
     if "/resolve/" in path:
         return "resolvers"
     return "pages"
+
+
+def bucket_for(url: str, hf_endpoint: str, github_api: str, *, github_web: str = "",
+               mot_api: str = "") -> str | None:
+    return bucket_in(url, Endpoints(hf=hf_endpoint, github_api=github_api,
+                                    github_web=github_web, mot_api=mot_api))

@@ -417,7 +417,45 @@ class FakeHub(FakeService):
         for info, readme in generate_models(generated, seed, taken=set(self.models)):
             self.models[info["id"]] = info
             self.readmes[info["id"]] = readme
+        # Renamed repositories, old id -> new id: the Hub answers every path of the old
+        # id with a 307 to the same path under the new one (see `dispatch`).
+        self.renamed: dict[str, str] = {}
         self._register_routes()
+
+    def add_model(self, model_id: str, *, readme: str | None = None,
+                  **fields: Any) -> dict[str, Any]:
+        """A model the fake serves like a recorded one: info (any `expand[]`), README
+        through /resolve/ (when `readme` is given), listing entry. `fields` override the
+        info payload (`gated="manual"`, `cardData={...}`, `siblings=[...]`, ...)."""
+        sha = _fake_sha(model_id)
+        siblings = [".gitattributes", "config.json", "model.safetensors"]
+        if readme is not None:
+            siblings.insert(1, "README.md")
+        info: dict[str, Any] = {
+            "_id": _fake_sha("oid", model_id)[:24], "id": model_id,
+            "author": model_id.split("/")[0], "downloads": 0, "likes": 0, "gated": False,
+            "library_name": "transformers", "pipeline_tag": "text-generation",
+            "createdAt": "2024-05-01T00:00:00.000Z", "lastModified": "2024-05-02T00:00:00.000Z",
+            "sha": sha, "tags": ["transformers", "safetensors"], "cardData": {},
+            "siblings": [{"rfilename": f} for f in siblings],
+            **fields}
+        self.models[model_id] = info
+        if readme is not None:
+            self.readmes[model_id] = readme
+        return info
+
+    def dispatch(self, request: RecordedRequest) -> Response:
+        """A renamed repository: 307 to the new id, relative, as huggingface.co answers."""
+        for old, new in self.renamed.items():
+            for prefix in ("/api/models/", "/"):
+                path = prefix + old
+                if request.path == path or request.path.startswith(path + "/"):
+                    split = urlsplit(request.raw_path)
+                    target = quote(prefix + new + request.path[len(path):])
+                    location = target + (f"?{split.query}" if split.query else "")
+                    return Response(307, b"", [("Location", location),
+                                               ("X-Error-Message", "Repository moved")])
+        return super().dispatch(request)
 
     # -- plumbing --------------------------------------------------------------
     def _register_routes(self) -> None:
