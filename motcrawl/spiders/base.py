@@ -1,5 +1,9 @@
 """The base of motcrawl's spiders: arguments, and one model's requests from its id to its item.
 
+:class:`MotSpider` is every motcrawl spider (``audit`` too): validated arguments, the
+output base folder, the Hub token, the endpoints. :class:`DraftSpider` adds the requests
+that turn a model id into a ModelItem (``model``, ``missing``).
+
 Per model, in order (each step only when needed):
 
 1. the info JSON (unless a listing entry with the same ``expand[]`` fields carried it);
@@ -29,7 +33,7 @@ from twisted.python.failure import Failure
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.followups import license_file_to_fetch, needs_refs
 from motcrawl.analysis.lookups import Lookups, ModelLookups, plan_from
-from motcrawl.args import MissingArgs, ModelArgs
+from motcrawl.args import AuditArgs, MissingArgs, ModelArgs
 from motcrawl.components.incremental import RunState
 from motcrawl.components.middlewares import OfflineCacheMiss
 from motcrawl.items import ModelItem
@@ -59,29 +63,20 @@ def _status(failure: Failure) -> int | None:
     return failure.value.response.status if isinstance(failure.value, HttpError) else None
 
 
-class DraftSpider(Spider):
-    """A spider that turns model ids (or listing entries) into ModelItems.
-
-    Subclasses set ``name`` and ``parse_arguments`` and implement ``start()``.
-    """
+class MotSpider(Spider):
+    """Every motcrawl spider. Subclasses set ``name`` and ``parse_arguments`` and
+    implement ``start()``; ``scrapy crawl`` calls ``parse_arguments`` before the crawl
+    too (motcrawl.commands.crawl), so bad arguments stop it with one line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Spider.__init__ keeps every -a argument as an attribute too (Scrapy's contract).
         super().__init__(*args, **kwargs)
-        self.args: ModelArgs | MissingArgs = self.parse_arguments(kwargs)
+        self.args: ModelArgs | MissingArgs | AuditArgs = self.parse_arguments(kwargs)
         # -a hf_token: the Hub token for this crawl (else HF_TOKEN, motcrawl.web.tokens).
         self.hf_token: str | None = kwargs.get("hf_token") or None
-        # -a state_dir: folder of the incremental state (motcrawl.components.incremental).
-        self.state_dir: str | None = kwargs.get("state_dir") or None
-        # The MOT catalog the listing is compared with (the ``missing`` spider's).
-        self.catalog: Catalog | None = None
-        # Set by motcrawl.components.incremental.IncrementalRuns when the spider opens.
-        self.runstate: RunState | None = None
-        # The outside lookups: per-crawl caches, GitHub budget, the models waiting.
-        self.lookups: Lookups[ModelItem] = Lookups(self.inc_stat)
 
     @classmethod
-    def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs | MissingArgs:
+    def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs | MissingArgs | AuditArgs:
         """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
         raise NotImplementedError
 
@@ -98,6 +93,27 @@ class DraftSpider(Spider):
     @property
     def hf_endpoint(self) -> str:
         return str(self.settings.get("HF_ENDPOINT")).rstrip("/")
+
+    @property
+    def mot_api_url(self) -> str:
+        return str(self.settings.get("MOT_API_URL")).rstrip("/")
+
+
+class DraftSpider(MotSpider):
+    """A spider that turns model ids (or listing entries) into ModelItems."""
+
+    args: ModelArgs | MissingArgs
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # -a state_dir: folder of the incremental state (motcrawl.components.incremental).
+        self.state_dir: str | None = kwargs.get("state_dir") or None
+        # The MOT catalog the listing is compared with (the ``missing`` spider's).
+        self.catalog: Catalog | None = None
+        # Set by motcrawl.components.incremental.IncrementalRuns when the spider opens.
+        self.runstate: RunState | None = None
+        # The outside lookups: per-crawl caches, GitHub budget, the models waiting.
+        self.lookups: Lookups[ModelItem] = Lookups(self.inc_stat)
 
     def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
                  errback: Any = None, *, entry: bool = False) -> Request:

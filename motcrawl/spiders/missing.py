@@ -61,10 +61,6 @@ class MissingSpider(DraftSpider):
         self.drafts_requested = 0
         self._mot_pending = 0
 
-    @property
-    def mot_api_url(self) -> str:
-        return str(self.settings.get("MOT_API_URL")).rstrip("/")
-
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:
             # Reading the catalog is input, like ids_file; the spider writes nothing.
