@@ -16,7 +16,7 @@ from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
 from motcrawl.components.safety import internal_reason
-from motcrawl.components.spider_api import spider_args
+from motcrawl.components.spider_api import spider_failures
 from motcrawl.outputs.crawl_summary import (
     progress_line,
     ratelimit_lines,
@@ -54,8 +54,8 @@ class CrawlSummary:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        args = spider_args(spider)
-        failures_path = str(args.failures) if args else ""
+        failures = spider_failures(spider)
+        failures_path = str(failures) if failures else ""
         for line in summary_lines(stats, self.failures, failures_path, reason):
             logger.info(line)
         for line in ratelimit_lines(stats):

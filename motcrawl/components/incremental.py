@@ -36,7 +36,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from motcrawl.components.spider_api import spider_args, spider_state_dir
+from motcrawl.components.spider_api import spider_output_dir, spider_state_dir
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG, resolve
 from motcrawl.outputs.state import (
     STATE_FILE,
@@ -148,8 +148,7 @@ class IncrementalRuns:
             / STATE_FILE
 
     def spider_opened(self, spider: Spider) -> None:
-        args = spider_args(spider)
-        output_dir = args.output_dir if args is not None else None
+        output_dir = spider_output_dir(spider)
         if output_dir is None:
             return
         path = self.state_path(spider, Path(output_dir))
@@ -163,7 +162,7 @@ class IncrementalRuns:
         if store.warning:
             logger.warning("%s", store.warning)
         store.start_run({"started": now_iso(), "job": getattr(spider, "_job", None)})
-        full = bool(getattr(args, "full", False))  # only the missing spider has it
+        full = bool(getattr(spider.args, "full", False))  # only the missing spider has it
         self.runstate = RunState(store, Path(output_dir), full=full, stats=self.crawler.stats)
         spider.runstate = self.runstate  # declared by motcrawl.spiders.base.DraftSpider
         previous = store.previous_run

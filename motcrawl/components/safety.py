@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from motcrawl.components.spider_api import spider_args
+from motcrawl.components.spider_api import spider_failures
 from motcrawl.items import ModelItem
 from motcrawl.outputs.failures import FailureLog
 
@@ -72,8 +72,7 @@ class PipelineErrorsToFailures:
                    failure: Failure) -> None:
         adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
         model_id = adapter.get("model_id") if adapter is not None else None
-        args = spider_args(spider)
-        path = args.failures if args is not None else None
+        path = spider_failures(spider)
         if not model_id or not path:
             return
         reason = internal_reason(failure.value)

@@ -34,13 +34,31 @@ class ReportArgs(OutputArgs, Protocol):
     full: bool
 
 
+def _args_with(spider: Any, *names: str) -> Any:
+    args = getattr(spider, "args", None)
+    return args if all(hasattr(args, name) for name in names) else None
+
+
 def spider_args(spider: Any) -> OutputArgs | None:
-    return getattr(spider, "args", None)
+    """The arguments of a spider that writes drafts (not ``audit``'s)."""
+    return _args_with(spider, "output_dir", "overwrite", "failures")
+
+
+def spider_output_dir(spider: Any) -> Path | None:
+    args = _args_with(spider, "output_dir")
+    return Path(args.output_dir) if args is not None else None
+
+
+def spider_failures(spider: Any) -> Path | None:
+    """The failures file of a spider that has one."""
+    args = _args_with(spider, "failures")
+    return Path(args.failures) if args is not None and args.failures else None
 
 
 def report_args(spider: Any) -> ReportArgs | None:
-    args = getattr(spider, "args", None)
-    return args if getattr(args, "report", None) is not None else None
+    """The ``missing`` spider's arguments, when it was asked for a gap report."""
+    args = _args_with(spider, "report", "min_downloads", "max_drafts")
+    return args if args is not None and args.report is not None else None
 
 
 def spider_catalog(spider: Any) -> Catalog | None:
