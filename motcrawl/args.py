@@ -1,24 +1,57 @@
 """Spider arguments: parsed and validated before any request, with one-line errors.
 
-Unknown keys are ignored, not rejected: scrapyd passes ``_job`` and every
-schedule parameter as spider arguments.
+An unknown key is an error naming the closest known one (``-a min_download=5``
+would otherwise be ignored and the crawl run with the default). scrapyd passes
+``_job``, ``_version`` and every schedule parameter (``project``, ``spider``,
+``setting``, ``jobid``, ``priority``) as spider arguments: those are allowed.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from motcrawl.analysis.release import PIPELINE_TYPES
-from motcrawl.outputs.paths import base_of, path_arg, resolve, under_scrapyd
+from motcrawl.outputs.paths import (
+    OUTPUT_BASE_ARG,
+    START_TIME_ARG,
+    base_of,
+    path_arg,
+    resolve,
+    under_scrapyd,
+)
 from motcrawl.web.hf import ModelRefError, parse_model_ref
 
 
 class ArgumentError(ValueError):
     """A spider argument is missing or wrong; the message is one line for the user."""
+
+
+# What scrapyd adds to every job's spider arguments, and what motcrawl injects itself.
+SCRAPYD_KEYS = frozenset({"_job", "_version", "project", "spider", "setting", "jobid",
+                          "priority"})
+INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG})
+MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures",
+                        "hf_token", "state_dir"})
+MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
+                          "report", "full", "output_dir", "overwrite", "failures", "hf_token",
+                          "state_dir", "allow_empty_catalog"})
+AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token"})
+
+
+def check_known(kwargs: dict[str, Any], known: frozenset[str]) -> None:
+    """Raise ArgumentError for the first argument the spider does not know."""
+    for key in kwargs:
+        if key in known or key in SCRAPYD_KEYS or key in INTERNAL_KEYS:
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "known: " + ", ".join(sorted(known))
+        raise ArgumentError(f"unknown argument {key!r} ({hint})")
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -51,7 +84,10 @@ def parse_count(name: str, value: Any, default: int | None) -> int | None:
 
 
 def read_ids_file(path: str) -> list[str]:
-    """Model ids from a text file (one per line, ``#`` comments) or a failures JSONL file."""
+    """Model ids from a text file (one per line, ``#`` comments) or a failures JSONL file.
+
+    A failures file whose last line was torn (a crash or a full disk while writing
+    it) loses that line, with a warning on stderr; a bad line elsewhere is an error."""
     file = Path(path).expanduser()
     try:
         text = file.read_text(encoding="utf-8")
@@ -60,12 +96,17 @@ def read_ids_file(path: str) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ArgumentError(f"ids_file unreadable: {path}: {exc.__class__.__name__}") from None
     ids: list[str] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    for number, raw in enumerate(lines, 1):
         line = raw.strip()
         if line.startswith("{"):
             try:
                 line = str(json.loads(line).get("model_id", ""))
             except (ValueError, AttributeError):
+                if number == len(lines) and not text.endswith("\n"):
+                    print(f"warning: {path}:{number}: torn last line skipped (the file was "
+                          "cut while being written)", file=sys.stderr)
+                    break
                 raise ArgumentError(f"{path}:{number}: not a failures line") from None
         else:
             line = line.split("#", 1)[0].strip()
@@ -130,6 +171,7 @@ class ModelArgs:
 
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
+    check_known(kwargs, MODEL_KEYS)
     ids = parse_model_ids(kwargs.get("model_id"), kwargs.get("ids_file"))
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
     failures = failures_file(
@@ -158,6 +200,7 @@ class MissingArgs:
     failures: Path
     report: Path | None
     full: bool = False           # incremental runs: redraft every missing model
+    allow_empty_catalog: bool = False  # MOT's API answering 0 models is not a failure
 
 
 def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
@@ -193,6 +236,7 @@ def _report_path(value: Any, kwargs: dict[str, Any]) -> Path | None:
 
 
 def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
+    check_known(kwargs, MISSING_KEYS)
     min_downloads = parse_count("min_downloads", kwargs.get("min_downloads"), 10_000)
     limit = parse_count("limit", kwargs.get("limit"), None)
     if limit == 0:
@@ -204,6 +248,7 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
     max_drafts = parse_count("max_drafts", kwargs.get("max_drafts"), 20)
     overwrite = parse_bool("overwrite", kwargs.get("overwrite"))
     full = parse_bool("full", kwargs.get("full"))
+    allow_empty = parse_bool("allow_empty_catalog", kwargs.get("allow_empty_catalog"))
     models_dir = _catalog_dir(kwargs)
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
     report = _report_path(kwargs.get("report"), kwargs)
@@ -211,7 +256,7 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
         path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "missing"), out)
     assert min_downloads is not None and max_drafts is not None
     return MissingArgs(min_downloads, limit, model_type, models_dir, max_drafts, out,
-                       overwrite, failures, report, full)
+                       overwrite, failures, report, full, allow_empty)
 
 
 # -- scrapy crawl audit -------------------------------------------------------
@@ -224,4 +269,5 @@ class AuditArgs:
 def parse_audit_args(kwargs: dict[str, Any]) -> AuditArgs:
     """``models_dir`` (else MOT_MODELS_DIR, ../models, MOT's API) and ``report``, as for
     ``missing``."""
+    check_known(kwargs, AUDIT_KEYS)
     return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs))

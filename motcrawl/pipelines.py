@@ -48,9 +48,11 @@ from motcrawl.outputs.gap_report import (
     GapReport,
     IdsFile,
     ids_path_for,
+    partial_path,
     render,
     write_report,
 )
+from motcrawl.outputs.outcome import incomplete_reason
 from motcrawl.outputs.state import REDRAFT, changes_markdown
 from motcrawl.outputs.yamlfile import DraftStore, render_draft
 
@@ -218,10 +220,27 @@ class DraftWriterPipeline(_Pipeline):
         return self._store, self._failures
 
     def open_spider(self) -> None:
-        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own."""
+        """The failures file lists this crawl's failures; a resumed JOBDIR job keeps its own.
+
+        An earlier crawl's file is moved aside (``failures.<time>.jsonl``), never deleted."""
         _, failures = self._setup()
         if not resuming(self.crawler.settings):
-            failures.reset()
+            try:
+                aside = failures.reset()
+            except OSError as exc:
+                logger.error("failures file %s not moved aside: %s", failures.path,
+                             exc.strerror or exc)
+            else:
+                if aside is not None:
+                    logger.info("failures of the previous crawl kept in %s", aside)
+
+    def _record(self, failures: FailureLog, model_id: str, stage: str, reason: str) -> None:
+        if failures.record(model_id, stage, reason):
+            self.stats.inc_value("motcrawl/failures/recorded")
+            return
+        self.stats.inc_value("motcrawl/failures/unrecorded")
+        logger.error("%s: failure not recorded in %s: %s", model_id, failures.path,
+                     failures.error)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -229,7 +248,7 @@ class DraftWriterPipeline(_Pipeline):
         to_feed(adapter)  # dicts from here on: the draft header and the feed
         failure = adapter.get("failure")
         if failure:
-            failures.record(adapter["model_id"], failure["stage"], failure["reason"])
+            self._record(failures, adapter["model_id"], failure["stage"], failure["reason"])
             adapter.setdefault("draft_status", "failed")
             self.stats.inc_value("motcrawl/failed")
             self.stats.inc_value(f"motcrawl/failed/{failure['stage']}")
@@ -255,7 +274,7 @@ class DraftWriterPipeline(_Pipeline):
                                  overwrite=True if adapter.get("incremental") in REDRAFT else None)
         except OSError as exc:
             adapter["failure"] = {"stage": "write", "reason": f"{exc.strerror or exc}"}
-            failures.record(adapter["model_id"], "write", adapter["failure"]["reason"])
+            self._record(failures, adapter["model_id"], "write", adapter["failure"]["reason"])
             adapter["draft_status"] = "failed"
             self.stats.inc_value("motcrawl/failed")
             logger.error("%s: draft not written: %s", adapter["model_id"], exc)
@@ -342,6 +361,12 @@ class GapReportPipeline(_Pipeline):
         assert args is not None  # open_spider found the report path there
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}
+        # A partial run (interrupted, catalog or listing failed) never replaces the last
+        # complete report: it goes beside it (missing.partial.md, missing.partial.ids.txt).
+        partial = incomplete_reason(self.stats.get_stats(), reason,
+                                    interrupted=not self.crawler.crawling)
+        path = partial_path(self.path) if partial else self.path
+        self.ids.path = ids_path_for(path)
         try:
             self.ids.close()
             text = render(
@@ -350,16 +375,21 @@ class GapReportPipeline(_Pipeline):
                 catalog_models=getattr(catalog, "model_count", 0),
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
-                output_dir=str(args.output_dir), generated=today(), reason=reason,
+                output_dir=str(args.output_dir), generated=today(), reason=partial or reason,
                 changes=changes_markdown(runstate.changes()) if runstate else None)
-            write_report(self.path, text)
+            write_report(path, text)
         except OSError as exc:
             self.ids.discard()
             self.stats.inc_value("motcrawl/report_failed")
-            logger.error("report %s not written: %s", self.path, exc.strerror or exc)
+            logger.error("report %s not written: %s", path, exc.strerror or exc)
+            return
+        if partial:
+            self.stats.set_value("motcrawl/report_partial", 1)
+            logger.warning("partial gap report (%s) written to %s; the last complete report "
+                           "%s is kept", partial, path, self.path)
             return
         self.stats.set_value("motcrawl/report_written", 1)
-        logger.info("gap report written to %s (%d missing, ids in %s)", self.path,
+        logger.info("gap report written to %s (%d missing, ids in %s)", path,
                     self.report.missing_total, self.ids.path)
 
 

@@ -103,7 +103,6 @@ HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
 MOTCRAWL_OFFLINE = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "motcrawl.components.middlewares.TokenMiddleware": 560,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "motcrawl.components.middlewares.LoopSafeRedirectMiddleware": 600,
     # Replaces Scrapy's (same place): offline mode, no Authorization on disk.
@@ -112,6 +111,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download: waits happen after every other middleware
     # (cache hits never wait) and it sees 429s before RetryMiddleware.
     "motcrawl.components.middlewares.RateLimitMiddleware": 950,
+    # Closest to the download: the token is added last and removed first, so no
+    # request that goes back to the scheduler (retry, 429 re-send, redirect) and
+    # no persisted queue (JOBDIR, Redis) ever holds it.
+    "motcrawl.components.middlewares.TokenMiddleware": 990,
 }
 # A bug hit by one model's data records that model as failed instead of losing it.
 SPIDER_MIDDLEWARES = {
@@ -141,6 +144,11 @@ ITEM_PIPELINES = {
 MOTCRAWL_REPORT_ROWS = 200
 
 FEED_EXPORT_ENCODING = "utf-8"
+# -O FILE is replaced only by a complete crawl; a partial one goes beside it (FILE.partial.EXT).
+FEED_STORAGES = {
+    "": "motcrawl.components.feeds.CompleteFileFeedStorage",
+    "file": "motcrawl.components.feeds.CompleteFileFeedStorage",
+}
 LOG_LEVEL = os.environ.get("MOTCRAWL_LOG_LEVEL", "INFO")
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 

@@ -219,3 +219,18 @@ def test_catalog_from_mot_api(run_scrapy, project_root: Path, tmp_path: Path) ->
     assert [(r["catalog_file"], r["kind"]) for r in rows] == [
         (f"{api}/model/1", "url_names_other_model")]
     assert "| catalog entries | 2 |" in report
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-a", "models_dir=/nonexistent/models"], "error: models_dir /nonexistent/models does not "
+                                               "exist"),
+    (["-a", "report=/nonexistent/audit.md"], "error: report folder /nonexistent does not exist"),
+])
+def test_bad_arguments_one_line_exit_2(run_scrapy, project_root: Path, planted: Path,
+                                       args: list[str], message: str) -> None:
+    if "report=" in args[1]:
+        args = ["-a", f"models_dir={planted}", *args]
+    proc = run_scrapy(["crawl", "audit", *args], cwd=project_root,
+                      env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD, "MOT_MODELS_DIR": ""})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [message]

@@ -252,7 +252,7 @@ def test_mot_api_failure_stops_before_the_listing(run_scrapy, project_root, tmp_
         assert items == {}
         assert hub.requests == []
         assert "mot_api_failed" in proc.stderr
-        assert "did not finish normally (mot_api_failed" in (tmp_path / "r.md").read_text()
+        assert "did not finish normally (mot_api_failed" in (tmp_path / "r.partial.md").read_text()
         # The job could not do its work: a non-zero exit, a clear line, no traceback.
         assert proc.returncode == 1
         assert "MOT catalog unavailable, stopping before the listing" in proc.stderr

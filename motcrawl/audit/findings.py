@@ -261,9 +261,11 @@ def gated(entry: Entry, answer: HubAnswer) -> Finding | None:
         evidence.append(f"info: gated: {value!r}")
     if answer.card_status == "gated":
         evidence.append(f"README.md: {answer.card_error or 'refused'}")
-    how = f"{value} approval" if isinstance(value, str) else "approval"
+    how = {"auto": "accepting the producer's terms (approved automatically)",
+           "manual": "the producer's approval of each request"}.get(
+        str(value), "logging in and accepting the producer's terms")
     return Finding(entry.catalog_file, answer.final_id or answer.requested_id, "gated",
-                   f"downloads need {how}: the weights are not openly downloadable",
+                   f"downloads need {how}",
                    evidence,
                    "no file change needed; make sure the license named for 'Model parameters "
                    "(Final)' is the one people accept to download them",

@@ -4,7 +4,9 @@
   settings or MOF_SCHEMA are wrong: checked in ``process_options``, before
   Scrapy sets up logging or makes any request;
 - 1 when the crawl drafted nothing and recorded failures, or could not do its job
-  (the MOT catalog or the listing failed: the report then says it is partial).
+  (the MOT catalog or the listing failed: the report then says it is partial);
+- 3 when it was interrupted (SIGINT/SIGTERM, once or twice): partial.
+See motcrawl.outputs.outcome.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from scrapy.spiderloader import get_spider_loader
 from motcrawl.args import ArgumentError
 from motcrawl.components.addons import settings_error
 from motcrawl.mof.schema import load_schema
+from motcrawl.outputs.outcome import EXIT_FAILED, EXIT_USAGE, exit_code
 from motcrawl.outputs.paths import inject
 
 
 def _fail(message: str) -> NoReturn:
     print(f"error: {message}".splitlines()[0], file=sys.stderr)
-    sys.exit(2)
+    sys.exit(EXIT_USAGE)
 
 
 class Command(ScrapyCrawlCommand):
@@ -66,15 +69,7 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = EXIT_FAILED
             return
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        reason = str(stats.get("finish_reason", "finished"))
-        if reason not in ("finished", "shutdown") or stats.get("motcrawl/listing/failed"):
-            self.exitcode = 1
-            return
-        drafted = sum(stats.get(f"motcrawl/drafts/{k}", 0)
-                      for k in ("written", "overwritten", "exists"))
-        if stats.get("motcrawl/failed", 0) and not drafted and not stats.get(
-                "motcrawl/report_written"):
-            self.exitcode = 1
+        # No finish_reason: a second SIGINT stopped the reactor before the spider closed.
+        self.exitcode = exit_code(crawler.stats.get_stats() if crawler.stats else {})

@@ -43,11 +43,16 @@ _NOBODY_THERE = (ConnectionRefusedError, DNSLookupError, TxConnectionRefusedErro
 
 
 class TokenMiddleware:
-    """Sends HF_TOKEN to the HF endpoint and GITHUB_TOKEN to the GitHub API, nowhere else.
+    """Sends HF_TOKEN to the HF endpoint and GITHUB_TOKEN to the GitHub API, nowhere else,
+    and never lets a token leave the downloader.
 
-    The header is set per request from its own URL, so a redirect to another host
-    (a new Request built by RedirectMiddleware, which also strips Authorization on
-    cross-domain redirects) never carries a token.
+    It sits closest to the downloader (DOWNLOADER_MIDDLEWARES 990): the header is
+    set per request from its own URL just before the download, and taken off again
+    as soon as the answer (or the error) comes back, before any other middleware
+    sees the request. A request that goes back to the scheduler - a retry, a 429
+    re-send, a redirect - is built from a request without the header, so no token
+    is pickled into a JOBDIR queue or a scrapy-redis queue, and a redirect to
+    another host never carries one.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -81,6 +86,14 @@ class TokenMiddleware:
             request.headers["Authorization"] = f"Bearer {token}"
         else:
             request.headers.pop("Authorization", None)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.headers.pop("Authorization", None)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        request.headers.pop("Authorization", None)
         return None
 
 

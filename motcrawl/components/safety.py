@@ -17,6 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from motcrawl.components.spider_api import spider_failures
@@ -33,9 +34,17 @@ def internal_reason(exc: BaseException) -> str:
 
 
 class CallbackErrorsToFailures:
-    """Spider middleware: an exception in a callback becomes a failure item for its model."""
+    """Spider middleware: an exception in a callback becomes a failure item for its model.
+
+    A listing or MOT catalog page whose parsing raises (deeply nested JSON makes
+    ``json.loads`` raise RecursionError, not ValueError) is a failed listing or a
+    failed catalog: one error line, counted like a download failure of that page
+    (``motcrawl/listing/failed``, ``motcrawl/mot_api/failed``), so the report says it
+    is partial and the crawl exits 1. A failed catalog page stops the crawl.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
@@ -45,6 +54,9 @@ class CallbackErrorsToFailures:
     def process_spider_exception(self, response: Response,
                                  exception: Exception) -> Iterable[Any] | None:
         request = response.request
+        stage = request.meta.get("stage") if request is not None else None
+        if stage in ("listing", "mot_api"):
+            return self._job_page_failed(str(stage), response.url, exception)
         item = request.cb_kwargs.get("item") if request is not None else None
         if not isinstance(item, ModelItem) or item.get("failure"):
             return None
@@ -54,6 +66,22 @@ class CallbackErrorsToFailures:
         logger.error("%s: %s callback failed on %s", item.get("model_id"), stage, response.url,
                      exc_info=exception)
         return [item]
+
+    def _job_page_failed(self, stage: str, url: str, exception: Exception) -> list[Any]:
+        reason = internal_reason(exception)
+        self.stats.inc_value(f"motcrawl/{stage}/failed")
+        self.stats.inc_value("motcrawl/internal_errors")
+        if stage == "listing":
+            spider = self.crawler.spider
+            logger.error("listing page %s failed (%s): listing stops after %s models", url,
+                         reason, getattr(spider, "listed", "?"))
+            return []
+        logger.error("MOT catalog unavailable, stopping before the listing "
+                     "(mot_api_failed: %s: %s)", url, reason)
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=f"mot_api_failed: {reason}"))
+        return []
 
 
 class PipelineErrorsToFailures:
@@ -78,10 +106,11 @@ class PipelineErrorsToFailures:
         reason = internal_reason(failure.value)
         if self._log is None:
             self._log = FailureLog(Path(path))
-        try:
-            self._log.record(str(model_id), "pipeline", reason)
-        except OSError as exc:
-            logger.error("%s: failure not recorded in %s: %s", model_id, path, exc)
+        if self._log.record(str(model_id), "pipeline", reason):
+            self.crawler.stats.inc_value("motcrawl/failures/recorded")
+        else:
+            self.crawler.stats.inc_value("motcrawl/failures/unrecorded")
+            logger.error("%s: failure not recorded in %s: %s", model_id, path, self._log.error)
         adapter["failure"] = {"stage": "pipeline", "reason": reason}
         adapter["draft_status"] = "failed"
         stats = self.crawler.stats

@@ -40,6 +40,70 @@ try:  # libyaml is ten times faster on 273 files; the pure-Python loader is the 
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
+# A MOT model file is a few KiB; a catalog file larger than this is not read.
+MAX_FILE_BYTES = 1024 * 1024
+# Nodes a catalog file may expand to once its aliases are followed: a file of a few
+# hundred bytes can alias its way to billions of nodes, which PyYAML builds as shared
+# objects but any walk over them (the matching, str()) would expand.
+MAX_EXPANDED_NODES = 100_000
+# Warning kinds of files refused before use.
+REFUSED_FILES = frozenset({"too_large", "too_many_aliases"})
+
+
+class CatalogFileError(ValueError):
+    """A catalog file refused before it is used (too large, too many alias expansions)."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many nodes ``root`` stands for with every alias expanded, counting up to ``limit``.
+
+    Aliases make the node graph a DAG whose shared parts count once per use; sizes
+    are memoized per node, so the walk is linear in the graph, not in the expansion.
+    Raises CatalogFileError beyond ``limit``. Iterative: depth is no concern.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        total = 1 + sum(sizes.get(id(child), 0) for child in children)
+        if total > limit:
+            raise CatalogFileError("too_many_aliases",
+                                   f"aliases expand to more than {limit:,} nodes")
+        sizes[id(node)] = total
+    return sizes.get(id(root), 0)
+
+
+def load_catalog_yaml(text: str, *, limit: int = MAX_EXPANDED_NODES) -> Any:
+    """One catalog file's YAML (SafeLoader), refusing alias bombs before building objects."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, limit)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise CatalogFileError("invalid_yaml", "nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
 # The Hub's HTML <title> suffix, as pasted by "copy link with title".
 _PAGE_TITLE_RE = re.compile(r"\s*·\s*Hugging\s*Face\s*$", re.I)
 
@@ -185,12 +249,20 @@ def load_dir(directory: Path | str) -> Catalog:
     catalog = Catalog(source=str(folder))
     for path in _model_files(folder):
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                catalog.add_problem("too_large", path.name,
+                                    f"{size:,} bytes, more than {MAX_FILE_BYTES:,}: not read")
+                continue
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             catalog.add_problem("unreadable", path.name, f"unreadable: {type(exc).__name__}")
             continue
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+            data = load_catalog_yaml(text)
+        except CatalogFileError as exc:
+            catalog.add_problem(exc.kind, path.name, f"{exc}: not read")
+            continue
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from motcrawl.outputs.outcome import SHUTDOWN, incomplete_reason
+
 _REQUEST_RE = re.compile(r"<[A-Z]+ https?://[^>\s]*>")
 _URL_RE = re.compile(r"https?://\S+")
 _POSITION_RE = re.compile(r"(line|column|char|position) \d+")
@@ -38,9 +40,22 @@ def summary_lines(stats: Mapping[str, Any], failures: Counter[str], failures_pat
     ]
     for text, count in failures.most_common(10):
         lines.append(f"  failed x{count}: {text}")
-    if failed and failures_path:
-        lines.append(f"  failures recorded in {failures_path} "
+    unrecorded = stats.get("motcrawl/failures/unrecorded", 0)
+    recorded = stats.get("motcrawl/failures/recorded", max(failed - unrecorded, 0))
+    if recorded and failures_path:
+        which = f"{recorded} of {recorded + unrecorded} failures" if unrecorded else "failures"
+        lines.append(f"  {which} recorded in {failures_path} "
                      f"(retry them with -a ids_file={failures_path})")
+    if unrecorded:
+        lines.append(f"  {unrecorded} failures could not be recorded"
+                     f"{' in ' + failures_path if failures_path else ''} (disk full or "
+                     "not writable): their ids are only in this log's 'not drafted' lines")
+    partial = incomplete_reason(stats, reason)
+    if partial == SHUTDOWN:
+        lines.append("  partial: the crawl was interrupted; run the same command again "
+                     "(with the same -s JOBDIR=...) to finish it")
+    elif partial:
+        lines.append(f"  partial: the job could not do all its work ({partial})")
     return lines
 
 

@@ -26,6 +26,8 @@ DEFAULT_MAX_ROWS = 200
 MAX_COMMAND_IDS = 20   # ids in the ready-made "draft the top ones" command
 _WARNING_TITLES = {
     "unreadable": "Unreadable files",
+    "too_large": "Files too large to be a model file (not read)",
+    "too_many_aliases": "YAML aliases that expand beyond any model file (not read)",
     "invalid_yaml": "Invalid YAML",
     "not_a_model_file": "Not a model file (no `release` mapping)",
     "not_a_model_url": "`release.huggingface` is not a model URL",
@@ -40,6 +42,12 @@ ROW_FIELDS = ("model_id", "downloads", "likes", "pipeline_tag", "mof_type", "lic
 def ids_path_for(report: Path) -> Path:
     """``missing.md`` -> ``missing.ids.txt``, next to the report."""
     return report.with_name(f"{report.stem}.ids.txt")
+
+
+def partial_path(path: Path) -> Path:
+    """Where a partial run's output goes, beside the last complete one:
+    ``missing.md`` -> ``missing.partial.md``, ``missing.jsonl`` -> ``missing.partial.jsonl``."""
+    return path.with_name(f"{path.stem}.partial{path.suffix}")
 
 
 class IdsFile:

@@ -152,8 +152,11 @@ class DraftStore:
         digest = hashlib.sha1(model_id.encode()).hexdigest()[:8]
         return [f"{stem}.yml", f"{stem}--{org}.yml", f"{stem}--{org}--{digest}.yml"]
 
-    def path_for(self, model_id: str, source_url: str, name: str) -> Path:
+    def path_for(self, model_id: str, source_url: str, name: str,
+                 skip: frozenset[str] = frozenset()) -> Path:
         for file_name in self.candidates(model_id, name):
+            if file_name in skip:
+                continue
             claim = self._claimed.get(file_name)
             if claim is not None and claim[0] != source_url:
                 continue
@@ -166,13 +169,22 @@ class DraftStore:
 
     def write(self, model_id: str, source_url: str, name: str, text: str, *,
               overwrite: bool | None = None) -> WriteResult:
-        """``overwrite`` (default: the store's) replaces an earlier draft of this model."""
-        path = self.path_for(model_id, source_url, name)
-        if path.exists():
-            if not (self.overwrite if overwrite is None else overwrite):
-                return WriteResult(path, "exists")
-            atomic_write(path, text, replace=True)
-            return WriteResult(path, "overwritten")
-        if not atomic_write(path, text, replace=False):
-            return WriteResult(path, "exists")
-        return WriteResult(path, "written")
+        """``overwrite`` (default: the store's) replaces an earlier draft of this model.
+
+        Another process may write into the same folder (two scrapyd jobs): when the
+        name it chose is taken between the check and the link, the file is read
+        again; if it holds another model's draft the next candidate name is tried."""
+        taken: set[str] = set()
+        while True:
+            path = self.path_for(model_id, source_url, name, frozenset(taken))
+            if path.exists():
+                if not (self.overwrite if overwrite is None else overwrite):
+                    return WriteResult(path, "exists")
+                atomic_write(path, text, replace=True)
+                return WriteResult(path, "overwritten")
+            if atomic_write(path, text, replace=False):
+                return WriteResult(path, "written")
+            if draft_owner(path) == source_url:
+                return WriteResult(path, "exists")  # the other process drafted this model
+            taken.add(path.name)
+            self._claimed.pop(path.name, None)

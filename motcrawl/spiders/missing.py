@@ -28,7 +28,7 @@ from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import ModelItem
-from motcrawl.mof.catalog import Catalog, add_api_models, api_models, load_dir
+from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.base import DraftSpider, error_reason
 from motcrawl.web import hf
@@ -98,6 +98,15 @@ class MissingSpider(DraftSpider):
         if self._mot_pending == 0:
             self.catalog.finish()
             self._catalog_ready()
+            if self.catalog.entries == 0 and not self.args.allow_empty_catalog:
+                # MOT has hundreds of models: an empty answer is a broken API, and drafting
+                # against it would draft models MOT has.
+                self.inc_stat("mot_api/empty")
+                reason = f"mot_api_empty: {self.mot_api_url} listed 0 models"
+                self.logger.error("MOT catalog unavailable, stopping before the listing (%s; "
+                                  "-a allow_empty_catalog=true if that is right)", reason)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+                return
             yield self.listing_request()
 
     def on_mot_error(self, failure: Failure) -> None:
@@ -118,6 +127,9 @@ class MissingSpider(DraftSpider):
         self.logger.info("catalog %s: %d entries, %d Hub models, %d warnings",
                          self.catalog.source, self.catalog.entries, self.catalog.model_count,
                          len(self.catalog.warnings))
+        for warning in self.catalog.warnings:
+            if warning.kind in REFUSED_FILES:  # hostile or broken: say which file, go on
+                self.logger.warning("catalog file %s: %s", warning.source, warning.detail)
 
     # -- the listing ------------------------------------------------------------
     def listing_request(self, url: str | None = None) -> Request:
