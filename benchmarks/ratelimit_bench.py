@@ -28,9 +28,16 @@ n / n_b requests per request of b: for the api bucket, the card that follows
 each info), at C in flight and L each. Start-up and item processing are not
 in the bound, so the wall-time ratio also shows what they cost.
 
+With ``--spider missing`` the crawl is ``scrapy crawl missing`` instead: an
+empty catalog folder, the fake Hub's listing (every model above the threshold),
+and ``max_drafts`` = the number of models; the listing's own requests count in
+the api bucket like any other. Its defaults are the shrunk quotas of issue 15:
+300 drafts, api 20 and resolvers 100 per 10 s window.
+
     python benchmarks/ratelimit_bench.py                 # anonymous, 800 models
     python benchmarks/ratelimit_bench.py --token --models 1500
     python benchmarks/ratelimit_bench.py --fail-ratio 0.05
+    python benchmarks/ratelimit_bench.py --spider missing
 """
 
 from __future__ import annotations
@@ -124,8 +131,12 @@ def accounted_ids(out: Path, failures: Path) -> set[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=800)
-    parser.add_argument("--window", type=float, default=30)
+    parser.add_argument("--spider", choices=("model", "missing"), default="model")
+    parser.add_argument("--models", type=int, help="default: 800 (model), 300 (missing)")
+    parser.add_argument("--window", type=float, help="default: 30 s (model), 10 s (missing)")
+    parser.add_argument("--quota", action="append", default=[], metavar="BUCKET=N",
+                        help="anonymous quota of a bucket (repeatable); missing: api=20, "
+                             "resolvers=100 unless given")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--token", action="store_true", help="send a token: token quotas")
     parser.add_argument("--fail-ratio", type=float, default=0.0, help="share of 503 answers")
@@ -134,11 +145,21 @@ def main() -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="extra Scrapy setting for the crawl (repeatable)")
     args = parser.parse_args()
+    missing = args.spider == "missing"
+    if args.models is None:
+        args.models = 300 if missing else 800
+    if args.window is None:
+        args.window = 10.0 if missing else 30.0
+    shrunk = {"api": 20, "resolvers": 100} if missing else {}
+    for text in args.quota:
+        bucket, _, value = text.partition("=")
+        shrunk[bucket.strip()] = int(value)
 
     hub = TimedHub(generated=args.models, seed=args.seed, window=int(args.window),
-                   latency=args.latency, fail_ratio=args.fail_ratio)
+                   latency=args.latency, fail_ratio=args.fail_ratio,
+                   quotas=shrunk, token_quotas=shrunk)
     ids = sorted(hub.readmes)[: args.models]  # the generated models
-    quotas = DEFAULT_TOKEN_QUOTAS if args.token else DEFAULT_QUOTAS
+    quotas = {**(DEFAULT_TOKEN_QUOTAS if args.token else DEFAULT_QUOTAS), **shrunk}
     concurrency = project_settings.CONCURRENT_REQUESTS_PER_DOMAIN
     with tempfile.TemporaryDirectory() as tmp, hub:
         work = Path(tmp)
@@ -150,8 +171,21 @@ def main() -> int:
                    HF_TOKEN_PATH=str(work / "no-token"))
         if args.token:
             env["HF_TOKEN"] = BENCH_TOKEN
-        cmd = [str(Path(sys.executable).with_name("scrapy")), "crawl", "model",
-               "-a", f"ids_file={work / 'ids.txt'}", "-a", f"output_dir={work / 'drafts'}",
+        if missing:
+            # Only the generated models: the cassettes' models are in the catalog folder
+            # (known to MOT: listed, no request), so exactly ``models`` drafts are made.
+            catalog = work / "catalog"
+            catalog.mkdir()
+            for number, model_id in enumerate(sorted(set(hub.models) - set(ids))):
+                (catalog / f"known-{number}.yml").write_text(
+                    f"release:\n  name: known {number}\n  huggingface: "
+                    f"https://huggingface.co/{model_id}\n", encoding="utf-8")
+            spider = ["missing", "-a", f"models_dir={catalog}", "-a", "min_downloads=0",
+                      "-a", f"max_drafts={args.models}", "-a", f"report={work / 'missing.md'}"]
+        else:
+            spider = ["model", "-a", f"ids_file={work / 'ids.txt'}"]
+        cmd = [str(Path(sys.executable).with_name("scrapy")), "crawl", *spider,
+               "-a", f"output_dir={work / 'drafts'}",
                "-s", "MOTCRAWL_PROGRESS_INTERVAL=10", "-s", "LOG_LEVEL=INFO",
                # no fake GitHub here; dataset lookups (Hub api bucket) stay on
                "-s", "GITHUB_LOOKUPS=false"]
@@ -182,7 +216,8 @@ def main() -> int:
     span = (hub.last or 0) - (hub.first or 0)
     lost = sorted(set(ids) - found)
     mode = "token" if args.token else "anonymous"
-    print(f"run: {args.models} models, {mode} quotas {quotas}, window {args.window:g} s, "
+    print(f"run: scrapy crawl {args.spider}, {args.models} models, {mode} quotas {quotas}, "
+          f"window {args.window:g} s, "
           f"latency {args.latency * 1000:.0f} ms, injected 503 ratio {args.fail_ratio:g}, "
           f"C={concurrency}")
     print(f"requests: {total_requests} (by bucket {dict(hub.bucket_counts)}; needed {needed}); "

@@ -36,7 +36,7 @@ class ArgumentError(ValueError):
 SCRAPYD_KEYS = frozenset({"_job", "_version", "project", "spider", "setting", "jobid",
                           "priority"})
 INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG})
-MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures",
+MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures", "models_dir",
                         "hf_token", "state_dir"})
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
                           "report", "full", "output_dir", "overwrite", "failures", "hf_token",
@@ -168,6 +168,7 @@ class ModelArgs:
     output_dir: Path
     overwrite: bool
     failures: Path
+    models_dir: Path | None = None  # MOT's catalog, to say which drafts MOT already has
 
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
@@ -176,7 +177,8 @@ def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     out = output_dir(kwargs.get("output_dir"), base=base_of(kwargs))
     failures = failures_file(
         path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model"), out)
-    return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures)
+    return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures,
+                     _catalog_dir(kwargs))
 
 
 # -- scrapy crawl missing -----------------------------------------------------

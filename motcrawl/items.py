@@ -49,6 +49,15 @@ class ModelItem(scrapy.Item):
     failure = scrapy.Field()          # {"stage": ..., "reason": ...}
 
 
+# What a feed (-o/-O, scrapyd's items) exports: the review columns, never the raw info,
+# card text, evidence or MOT document (14-17 KB a line).
+REVIEW_FIELDS = [
+    "model_id", "url", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
+    "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
+    "draft_path", "draft_status",
+]
+
+
 class AuditFinding(scrapy.Item):
     """One finding of ``scrapy crawl audit`` (motcrawl.audit.findings.Finding, as an item)."""
 

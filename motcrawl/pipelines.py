@@ -50,6 +50,7 @@ from motcrawl.outputs.gap_report import (
     ids_path_for,
     partial_path,
     render,
+    what_changed,
     write_report,
 )
 from motcrawl.outputs.outcome import incomplete_reason
@@ -264,7 +265,7 @@ class DraftWriterPipeline(_Pipeline):
             sha=info.get("sha"), last_modified=info.get("lastModified"),
             confidence=adapter["confidence"], detections=adapter["components"],
             fields=adapter["release"], license_info=adapter["license_finding"],
-            evaluation=adapter.get("evaluation"),
+            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
             notes=list(adapter["license_finding"].get("notes", []))
             + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
@@ -306,7 +307,11 @@ class CatalogDiffPipeline(_Pipeline):
         found = catalog.match(model_id)
         if found:
             adapter["status"], adapter["catalog_file"] = "known", found
-            self.stats.inc_value("motcrawl/catalog/known")
+            if adapter.get("draft_requested"):
+                # Asked for by name (``model``): drafted all the same, and the draft says so.
+                self.stats.inc_value("motcrawl/catalog/already_in_mot")
+            else:
+                self.stats.inc_value("motcrawl/catalog/known")
             return item
         adapter["status"] = "missing"
         self.stats.inc_value("motcrawl/catalog/missing")
@@ -316,6 +321,15 @@ class CatalogDiffPipeline(_Pipeline):
             adapter["possible_match"] = possible
             self.stats.inc_value("motcrawl/catalog/possible_match")
         return item
+
+
+def _what_changed(runstate: Any) -> list[str]:
+    if runstate is None:
+        return what_changed(None, None, False)
+    changes = runstate.changes()
+    previous = changes.previous_run or {}
+    return what_changed(changes.counts(), previous.get("finished") or previous.get("started"),
+                        changes.first_run)
 
 
 class GapReportPipeline(_Pipeline):
@@ -346,9 +360,12 @@ class GapReportPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         self.report.add(adapter)
         if adapter.get("status") == "missing":
+            downloads = adapter.get("downloads")
+            downloads = downloads if isinstance(downloads, int) else 0
             self.ids.add(adapter["model_id"],
-                         f"{adapter.get('downloads') or 0:,} downloads, "
-                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}")
+                         f"{downloads:,} downloads, "
+                         f"{adapter.get('priority')}, {adapter.get('pipeline_tag') or '-'}",
+                         downloads)
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
@@ -376,7 +393,8 @@ class GapReportPipeline(_Pipeline):
                 warnings=list(getattr(catalog, "warnings", [])),
                 stats=self.stats.get_stats(), params=params, ids_file=self.ids.path,
                 output_dir=str(args.output_dir), generated=today(), reason=partial or reason,
-                changes=changes_markdown(runstate.changes()) if runstate else None)
+                changes=changes_markdown(runstate.changes()) if runstate else None,
+                changed=_what_changed(runstate))
             write_report(path, text)
         except OSError as exc:
             self.ids.discard()

@@ -126,7 +126,13 @@ EXTENSIONS = {
     "motcrawl.components.extensions.CrawlProgress": 515,
     "motcrawl.components.incremental.IncrementalRuns": 520,
     "motcrawl.components.safety.PipelineErrorsToFailures": 530,
+    "motcrawl.components.extensions.RunSummary": 540,
 }
+# A JSON run summary per crawl beside the output folder (runs/<spider>-<UTC time>.json and
+# last-run.json: close reason, exit code, counts, requests per bucket, paths written), for
+# schedulers: exit codes are invisible under scrapyd (docs/scheduling.md).
+MOTCRAWL_RUN_SUMMARY = os.environ.get("MOTCRAWL_RUN_SUMMARY", "1").lower() not in (
+    "0", "false", "no")
 ITEM_PIPELINES = {
     "motcrawl.components.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
@@ -160,7 +166,8 @@ REMOTE_CONTROL_ENABLED = False
 # Base folder for every relative output path (drafts, report, failures, state, feeds).
 # Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
 MOTCRAWL_OUTPUT_DIR = os.environ.get("MOTCRAWL_OUTPUT_DIR") or None
-# Folder of motcrawl-state.sqlite3, the incremental state (default: the drafts folder).
+# Folder of motcrawl-state.sqlite3, the incremental state (default: one file per drafts
+# folder under Scrapy's project data folder, .scrapy/motcrawl-state/; never in drafts/).
 MOTCRAWL_STATE_DIR = os.environ.get("MOTCRAWL_STATE_DIR") or None
 # One id per crawl, the same on every node of a shared (Redis) crawl.
 MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None

@@ -10,6 +10,7 @@ import yaml
 from motcrawl.mof.catalog import (
     Catalog,
     add_api_models,
+    api_entry_name,
     api_models,
     catalog_model_id,
     load_dir,
@@ -132,7 +133,8 @@ def test_api_pages():
                                            "junk"]})
     assert total == 3 and len(models) == 1
     assert add_api_models(catalog, models, "http://mot/api/v1/") == 1
-    assert catalog.finish().match("org/a") == "http://mot/api/v1/model/7"
+    # Entries are named by model name and MOT id, never by API URL (the report cites them).
+    assert catalog.finish().match("org/a") == "MOT id 7"
     assert api_models({"models": []}) == ([], None)
     for bad in ([], {"pager": {}}, {"models": "x"}, None):
         with pytest.raises(ValueError):
@@ -153,3 +155,18 @@ def test_real_catalog_every_valid_url_is_matched(shared_mot: Path):
     assert checked > 100
     kinds = {w.kind for w in catalog.warnings}
     assert {"no_hf_link", "not_a_model_url", "duplicate", "page_title"} <= kinds
+
+
+@pytest.mark.parametrize("model, name", [
+    ({"id": 68, "release": {"name": "OLMo 7B", "huggingface": "allenai/OLMo-7B"}},
+     "OLMo 7B (MOT id 68)"),
+    ({"id": 3, "release": {"name": "  Pythia\n 160m "}}, "Pythia 160m (MOT id 3)"),
+    ({"id": 9, "release": {}}, "MOT id 9"),
+    ({"release": {"name": ""}}, "MOT id ?"),
+])
+def test_api_entries_are_named_by_model_not_url(model, name):
+    catalog = Catalog(source="http://mot/api/v1")
+    add_api_models(catalog, [model], "http://mot/api/v1")
+    catalog.add_problem("x", api_entry_name(model), "")
+    assert all("http" not in w.source for w in catalog.finish().warnings)
+    assert api_entry_name(model) == name

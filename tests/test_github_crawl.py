@@ -22,7 +22,9 @@ def crawl(run_scrapy, project_root: Path, tmp_path: Path, hub, gh_api: str, gh_w
     out = tmp_path / "out.jsonl"
     result = run_scrapy(
         ["crawl", "model", "-a", "model_id=" + ",".join(ids), "-a",
-         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO"],
+         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO",
+         # These tests read the evidence itself, which the review feed leaves out.
+         "-s", "FEED_EXPORT_FIELDS=[]"],
         cwd=project_root,
         env={"HF_ENDPOINT": hub.url, "GITHUB_API_URL": gh_api, "GITHUB_URL": gh_web,
              **(env or {})})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from pathlib import Path
@@ -16,6 +17,19 @@ from scrapy.utils.test import get_crawler
 from motcrawl.components.incremental import IncrementalRuns
 from motcrawl.outputs import state
 from motcrawl.outputs.state import CHANGED, NEW, STATE_FILE, UNCHANGED
+
+
+@pytest.fixture(autouse=True)
+def _project_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scrapy's project data folder (.scrapy/) follows the working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+def state_of(tmp_path: Path) -> Path:
+    """The default state file of tmp_path/drafts: in .scrapy/, never in the drafts folder."""
+    drafts = (tmp_path / "drafts").resolve()
+    digest = hashlib.sha1(str(drafts).encode()).hexdigest()[:10]
+    return tmp_path / ".scrapy" / "motcrawl-state" / f"drafts-{digest}.sqlite3"
 
 
 def _run(tmp_path: Path, crawl_id: str, **settings: Any) -> tuple[IncrementalRuns, Spider]:
@@ -56,7 +70,8 @@ def test_two_runs_report_what_changed(tmp_path):
     ext.spider_closed(spider, "finished")
     assert spider.runstate.final.first_run
     assert spider.runstate.final.counts()["new_missing"] == 3
-    assert _count(drafts / STATE_FILE) == 4
+    assert _count(state_of(tmp_path)) == 4
+    assert sorted(p.name for p in drafts.iterdir()) == ["a.yml"]  # drafts only
 
     ext, spider = _run(tmp_path, "r2")
     runstate = spider.runstate
@@ -84,7 +99,7 @@ def test_two_runs_report_what_changed(tmp_path):
 def test_records_are_saved_in_batches(tmp_path, monkeypatch):
     monkeypatch.setattr(state, "MAX_PENDING", 3)
     ext, spider = _run(tmp_path, "r1", MOTCRAWL_STATE_SAVE_INTERVAL=3600)
-    path = tmp_path / "drafts" / STATE_FILE
+    path = state_of(tmp_path)
     for n in range(2):
         ext.item_scraped(_item(f"o/m{n}", "missing", "s"))
     assert _count(path) == 0  # buffered, not one transaction per item
@@ -98,7 +113,7 @@ def test_records_are_saved_in_batches(tmp_path, monkeypatch):
 def test_a_save_that_fails_is_one_log_line(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(state, "BUSY_TIMEOUT", 0.05)
     ext, spider = _run(tmp_path, "r1")
-    path = tmp_path / "drafts" / STATE_FILE
+    path = state_of(tmp_path)
     ext.item_scraped(_item("o/a", "missing", "s"))
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another node is writing: reads go on
@@ -117,16 +132,16 @@ def test_a_save_that_fails_is_one_log_line(tmp_path, monkeypatch, caplog):
 
 
 def test_a_corrupt_state_file_starts_afresh(tmp_path, caplog):
-    drafts = tmp_path / "drafts"
-    drafts.mkdir()
-    (drafts / STATE_FILE).write_text("not a database")
+    path = state_of(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("not a database")
     with caplog.at_level(logging.WARNING, logger="motcrawl.components.incremental"):
         ext, spider = _run(tmp_path, "r1")
     assert any("starting afresh" in r.getMessage() for r in caplog.records)
-    assert (drafts / f"{STATE_FILE}.corrupt").read_text() == "not a database"
+    assert path.with_name(f"{path.name}.corrupt").read_text() == "not a database"
     ext.item_scraped(_item("o/a", "missing", "s"))
     ext.spider_closed(spider, "finished")
-    assert spider.runstate.final.first_run and _count(drafts / STATE_FILE) == 1
+    assert spider.runstate.final.first_run and _count(path) == 1
 
 
 @pytest.mark.parametrize("given", ["state", None])
@@ -134,5 +149,5 @@ def test_state_folder(tmp_path, given):
     settings = {"MOTCRAWL_STATE_DIR": str(tmp_path / given)} if given else {}
     ext, spider = _run(tmp_path, "r1", **settings)
     ext.spider_closed(spider, "finished")
-    folder = tmp_path / (given or "drafts")
-    assert (folder / STATE_FILE).is_file()
+    assert (tmp_path / given / STATE_FILE if given else state_of(tmp_path)).is_file()
+    assert list((tmp_path / "drafts").iterdir()) == []

@@ -266,3 +266,18 @@ def test_view_shows_limited_buckets():
     (view,) = rl.view(10.0)
     assert (view.key, view.remaining, view.quota) == (KEY, 4, 10)
     assert view.reset_in == pytest.approx(20.0)
+
+
+def test_spread_quota_is_spent_before_the_reset_not_in_the_margin_after_it():
+    # 10 left, the window ends in 10 s, margin 0.5 s: the last request goes no later than
+    # the reset minus the margin, or it may count in the next window and leave this one's
+    # quota unused.
+    rl = RateLimiter(margin=0.5)
+    rl.observe(KEY, limit(10, 10, q=10, w=10), 0.0)
+    now, sent = 0.0, []
+    for left in range(10, 0, -1):
+        while (delay := rl.acquire(KEY, now, demand=100 + left)) > 0:
+            now += delay
+        sent.append(now)
+    assert sent[-1] <= 10.0 - 0.5 + 1e-9
+    assert sent[1] - sent[0] == pytest.approx(0.95)  # (10 + 0.5 - 2 * 0.5) / 10

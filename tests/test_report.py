@@ -94,3 +94,66 @@ def test_ids_file_is_streamed_and_readable(tmp_path: Path):
     empty.close()                                       # an empty run clears the old list
     assert read_ids_file(str(path)) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["missing.ids.txt"]
+
+
+def test_ids_file_lists_the_most_downloaded_first(tmp_path: Path):
+    # Drafted models arrive after their detail requests, out of listing order: gpt2 came on
+    # line 9 of a real run, after smaller models.
+    path = ids_path_for(tmp_path / "missing.md")
+    ids = IdsFile(path)
+    for model_id, downloads in [("org/big", 900_000), ("org/mid", 50_000), ("org/tie-1", 50_000),
+                                ("openai-community/gpt2", 12_000_000), ("org/tie-2", 50_000),
+                                ("org/drafted", 70_000), ("org/small", 10_000)]:
+        ids.add(model_id, f"{downloads:,} downloads", downloads)
+    ids.close()
+    assert read_ids_file(str(path)) == ["openai-community/gpt2", "org/big", "org/drafted",
+                                        "org/mid", "org/tie-1", "org/tie-2", "org/small"]
+    assert "most downloaded first" in path.read_text().splitlines()[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["missing.ids.txt"]
+
+
+def test_chart_of_missing_by_type_and_priority_opens_the_report():
+    report = GapReport()
+    for n, (mof_type, downloads) in enumerate([("language", 900_000), ("language", 50_000),
+                                               ("language", 5_000), ("vision", 500_000),
+                                               ("vision", 200_000), ('odd "type", [x]', 20)]):
+        report.add(_item(f"org/m{n}", downloads, mof_type=mof_type))
+    report.add(_item("org/known", 900_000, status="known"))
+    text = _render(report)
+    assert text.index("```mermaid") < text.index("## Summary")
+    chart = text.split("```mermaid", 1)[1].split("```", 1)[0]
+    assert "xychart-beta" in chart
+    assert 'x-axis ["language", "vision", "odd type x"]' in chart
+    bars = re.findall(r"^  bar \[(.*)\]$", chart, re.M)
+    # all priorities, high + medium, high: drawn over each other they stack
+    assert bars == ["3, 2, 1", "2, 2, 0", "1, 2, 0"]
+    assert "y-axis \"models\" 0 --> 3" in chart
+
+
+def test_chart_groups_the_long_tail_and_is_absent_without_missing_models():
+    assert "```mermaid" not in _render(GapReport())
+    report = GapReport()
+    for n in range(14):
+        report.add(_item(f"org/m{n}", 5_000, mof_type=f"type{n:02d}"))
+    chart = _render(report).split("```mermaid", 1)[1].split("```", 1)[0]
+    assert '"5 other types"' in chart
+    assert re.findall(r"^  bar \[(.*)\]$", chart, re.M)[0].endswith(", 5")
+
+
+def test_what_changed_is_short_and_near_the_top():
+    from motcrawl.outputs.gap_report import what_changed
+
+    lines = what_changed({"new_missing": 1234, "changed": 2, "became_known": 1},
+                         "2026-11-23T06:41:55+00:00", first_run=False)
+    assert lines[0] == "## What changed since the last run"
+    assert "**1,234 newly missing**, 2 changed on the Hub (redrafted), 1 now in the MOT " \
+           "catalog" in lines[2]
+    assert "Since 2026-11-23T06:41:55+00:00" in lines[2]
+    assert what_changed(None, None, False)[2].startswith("Not known")
+    assert what_changed({}, None, True)[2] == "First run: every missing model is new."
+    report = GapReport()
+    report.add(_item("org/a", 900_000))
+    text = render(report, catalog_source="models/", catalog_entries=1, catalog_models=1,
+                  warnings=[], stats={}, params={}, ids_file=None, output_dir="/r",
+                  generated="2025-01-01", changed=lines)
+    assert text.index("```mermaid") < text.index("## What changed") < text.index("## Summary")

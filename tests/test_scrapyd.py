@@ -71,7 +71,10 @@ def test_scheduled_missing_runs_are_incremental(scrapyd, fake_hub, fake_mot_api,
     assert sorted(drafts) == sorted(Path(i["draft_path"]).name for i in written)
     reports = list(out.glob("missing-*.md"))
     assert len(reports) == 1 and "First run" in reports[0].read_text()
-    assert (out / "drafts" / "motcrawl-state.sqlite3").is_file()
+    # The incremental state is under the project data folder of the output base, not in
+    # the drafts folder (which is copied into MOT pull requests).
+    assert len(list((out / ".scrapy" / "motcrawl-state").glob("drafts-*.sqlite3"))) == 1
+    assert not list((out / "drafts").glob("*.sqlite3*"))
     assert list((out / "one").glob("*.yml")), "the model job wrote no draft"
     # Nothing landed in scrapyd's working directory.
     assert not list(scrapyd.root.glob("*.md")) and not (scrapyd.root / "drafts").exists()

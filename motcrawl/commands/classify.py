@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any, ClassVar
 
@@ -17,7 +18,9 @@ from motcrawl.mof.schema import ModelFileError, load_yaml_file
 
 
 class Command(ScrapyCommand):
-    requires_project = True
+    # Works on files: runs from any folder (a MOT checkout) through the scrapy.commands
+    # entry point or the motcrawl console script.
+    requires_project = False
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
@@ -70,7 +73,10 @@ class Command(ScrapyCommand):
 
     def _license_db(self) -> LicenseDB:
         assert self.settings is not None
-        paths = self.settings.getlist("MOT_LICENSES") if self.settings.get("MOT_LICENSES") else []
+        # Outside a project the settings are Scrapy's own: MOT_LICENSES from the environment.
+        value = self.settings.get("MOT_LICENSES") or os.environ.get("MOT_LICENSES") or ""
+        paths = [p.strip() for p in str(value).split(",") if p.strip()] if not isinstance(
+            value, list) else value
         try:
             return load_license_db(paths)
         except (OSError, ValueError) as exc:

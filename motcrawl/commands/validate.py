@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
@@ -13,7 +14,9 @@ from motcrawl.mof.schema import ModelFileError, load_schema, load_yaml_file, val
 
 
 class Command(ScrapyCommand):
-    requires_project = True
+    # Works on files: runs from any folder (a MOT checkout) through the scrapy.commands
+    # entry point or the motcrawl console script.
+    requires_project = False
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
@@ -40,7 +43,9 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if not args:
             raise UsageError("give at least one model file")
-        schema_path = opts.schema or self.settings.get("MOF_SCHEMA") or None
+        # Outside a project the settings are Scrapy's own: MOF_SCHEMA from the environment.
+        schema_path = (opts.schema or self.settings.get("MOF_SCHEMA")
+                       or os.environ.get("MOF_SCHEMA") or None)
         try:
             schema = load_schema(schema_path)
         except (OSError, ValueError) as exc:

@@ -1,11 +1,13 @@
 """Crawl-level extensions: the end-of-crawl summary, requests per rate-limit bucket,
-the periodic progress line."""
+the periodic progress line, the JSON run summary for schedulers."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from scrapy import Request, Spider, signals
@@ -23,6 +25,14 @@ from motcrawl.outputs.crawl_summary import (
     reason_group,
     summary_lines,
 )
+from motcrawl.outputs.gap_report import ids_path_for, partial_path
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG
+from motcrawl.outputs.run_summary import (
+    build_summary,
+    summary_folder,
+    without_credentials,
+    write_summary,
+)
 from motcrawl.web.buckets import bucket_in
 from motcrawl.web.endpoints import Endpoints
 
@@ -35,6 +45,7 @@ class CrawlSummary:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.failures: Counter[str] = Counter()
+        self.already_in_mot: list[tuple[str, str]] = []
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -47,6 +58,8 @@ class CrawlSummary:
         failure = item.get("failure") if hasattr(item, "get") else None
         if failure:
             self.failures[reason_group(failure.get("stage", ""), failure.get("reason", ""))] += 1
+        elif hasattr(item, "get") and item.get("draft_requested") and item.get("catalog_file"):
+            self.already_in_mot.append((str(item.get("model_id")), str(item["catalog_file"])))
 
     def item_error(self, item: object, failure: Failure) -> None:
         """A pipeline raised: motcrawl.components.safety records the model; count it here."""
@@ -56,7 +69,8 @@ class CrawlSummary:
         stats = self.crawler.stats.get_stats()
         failures = spider_failures(spider)
         failures_path = str(failures) if failures else ""
-        for line in summary_lines(stats, self.failures, failures_path, reason):
+        for line in summary_lines(stats, self.failures, failures_path, reason,
+                                  self.already_in_mot):
             logger.info(line)
         for line in ratelimit_lines(stats):
             logger.info(line)
@@ -132,7 +146,10 @@ class CrawlProgress:
             self.seen.add(model_id)
 
     def item_scraped(self, item: object) -> None:
-        self.finished += 1
+        # Models the total counts: not the report-only rows of ``missing`` (known to MOT,
+        # beyond max_drafts, unchanged since the last run), which make no request.
+        if not hasattr(item, "get") or item.get("draft_requested") is not False:
+            self.finished += 1
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
@@ -157,3 +174,97 @@ class CrawlProgress:
 
     def log_progress(self) -> None:
         logger.info("%s", self.line())
+
+
+class RunSummary:
+    """Writes the JSON run summary (motcrawl.outputs.run_summary) once the engine stopped.
+
+    Not on ``spider_closed``: the gap report and the stats' close reason are written by
+    other ``spider_closed`` handlers, and the summary reports what they did. Off with
+    ``-s MOTCRAWL_RUN_SUMMARY=false``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("MOTCRAWL_RUN_SUMMARY", True):
+            raise NotConfigured("MOTCRAWL_RUN_SUMMARY is off")
+        self.crawler = crawler
+        self.started = datetime.now(timezone.utc)
+        self.reason: str | None = None
+        self.spider: Spider | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunSummary:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.spider = spider
+        self.started = datetime.now(timezone.utc)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+
+    def _folder(self, spider: Spider) -> Path:
+        args = getattr(spider, "args", None)
+        output_dir = getattr(args, "output_dir", None)
+        if output_dir:
+            return summary_folder(Path(output_dir))
+        report = getattr(args, "report", None)
+        if report:
+            return Path(report).resolve().parent
+        return Path(getattr(spider, OUTPUT_BASE_ARG, None) or Path.cwd()).resolve()
+
+    def _paths(self, spider: Spider, stats: dict[str, Any]) -> dict[str, Any]:
+        args = getattr(spider, "args", None)
+        paths: dict[str, Any] = {}
+        output_dir = getattr(args, "output_dir", None)
+        if output_dir:
+            paths["drafts"] = str(output_dir)
+        failures = getattr(args, "failures", None)
+        if failures and Path(failures).exists():
+            paths["failures"] = str(failures)
+        report = getattr(args, "report", None)
+        if report and (stats.get("motcrawl/report_written") or stats.get(
+                "motcrawl/report_partial")):
+            # A partial run writes beside the last complete report (missing.partial.md).
+            written = Path(report) if stats.get("motcrawl/report_written") else partial_path(
+                Path(report))
+            paths["report"] = str(written)
+            if ids_path_for(written).exists():
+                paths["ids"] = str(ids_path_for(written))
+        runstate = getattr(spider, "runstate", None)
+        store = getattr(runstate, "store", None)
+        if store is not None and getattr(store, "path", None):
+            paths["state"] = str(store.path)
+        feeds = [without_credentials(str(getattr(slot, "uri", "")))
+                 for slot in self._feed_slots()]
+        paths["feeds"] = [uri for uri in feeds if uri] or None
+        return paths
+
+    def _feed_slots(self) -> list[Any]:
+        from scrapy.extensions.feedexport import FeedExporter
+
+        manager = getattr(self.crawler, "extensions", None)
+        for ext in getattr(manager, "middlewares", ()):
+            if isinstance(ext, FeedExporter):
+                return list(getattr(ext, "slots", []))
+        return []
+
+    def engine_stopped(self) -> None:
+        spider = self.spider
+        if spider is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        job = getattr(spider, "_job", None)
+        summary = build_summary(stats, spider=spider.name, reason=self.reason,
+                                paths=self._paths(spider, stats),
+                                job=str(job) if job else None)
+        try:
+            written = write_summary(self._folder(spider), summary, self.started)
+        except OSError as exc:
+            logger.error("run summary not written: %s", exc.strerror or exc)
+            return
+        logger.info("run summary: %s (exit code %d%s)", written[0], summary["exit_code"],
+                    "" if summary["ok"] else ", NOT ok")

@@ -13,9 +13,10 @@ with the number of listed models.
 
 Settings:
 - ``MOTCRAWL_INCREMENTAL`` (default True): False switches the extension off.
-- ``MOTCRAWL_STATE_DIR``: folder of ``motcrawl-state.sqlite3`` (default: the
-  drafts folder, so the state always describes the drafts next to it);
-  the spider argument ``state_dir`` overrides it.
+- ``MOTCRAWL_STATE_DIR``: folder of ``motcrawl-state.sqlite3``; the spider
+  argument ``state_dir`` overrides it. Default: Scrapy's project data folder,
+  ``.scrapy/motcrawl-state/<drafts folder>-<hash>.sqlite3``, one file per drafts
+  folder (never inside it: the drafts folder is what goes into a MOT pull request).
 - ``MOTCRAWL_CRAWL_ID``: the run id shared by the nodes of a distributed crawl
   (else the JOBDIR-persisted id, else scrapyd's job id, else a new one).
 - ``MOTCRAWL_STATE_SAVE_INTERVAL`` (seconds, default 5).
@@ -37,7 +38,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from motcrawl.components.spider_api import spider_output_dir, spider_state_dir
-from motcrawl.outputs.paths import OUTPUT_BASE_ARG, resolve
+from motcrawl.outputs.paths import OUTPUT_BASE_ARG, state_file_for
 from motcrawl.outputs.state import (
     STATE_FILE,
     Changes,
@@ -142,10 +143,9 @@ class IncrementalRuns:
 
     def state_path(self, spider: Spider, output_dir: Path) -> Path:
         given = spider_state_dir(spider) or self.state_dir
-        if not given:
-            return output_dir / STATE_FILE
-        return resolve(given, getattr(spider, OUTPUT_BASE_ARG, None), name=spider.name) \
-            / STATE_FILE
+        kwargs = {OUTPUT_BASE_ARG: getattr(spider, OUTPUT_BASE_ARG, None),
+                  "_job": getattr(spider, "_job", None)}
+        return state_file_for(output_dir, given, kwargs, STATE_FILE, spider=spider.name)
 
     def spider_opened(self, spider: Spider) -> None:
         output_dir = spider_output_dir(spider)

@@ -285,10 +285,21 @@ def api_models(payload: Any) -> tuple[list[dict[str, Any]], int | None]:
             total if isinstance(total, int) and total >= 0 else None)
 
 
+def api_entry_name(model: Any) -> str:
+    """How the report names an API catalog entry: its model name and MOT id, never a URL
+    (98 of 118 warnings of a real run were a wall of ``.../api/v1/model/N``)."""
+    release = model.get("release") if isinstance(model, dict) else None
+    name = release.get("name") if isinstance(release, dict) else None
+    ident = model.get("id", "?") if isinstance(model, dict) else "?"
+    if isinstance(name, str) and name.strip():
+        return f"{' '.join(name.split())[:80]} (MOT id {ident})"
+    return f"MOT id {ident}"
+
+
 def add_api_models(catalog: Catalog, models: Iterable[dict[str, Any]], api_url: str) -> int:
+    """Add one page of MOT's API; ``api_url`` is the catalog's source, not an entry's name."""
     count = 0
     for model in models:
-        source = f"{api_url.rstrip('/')}/model/{model.get('id', '?')}"
-        catalog.add(source, model)
+        catalog.add(api_entry_name(model), model)
         count += 1
     return count

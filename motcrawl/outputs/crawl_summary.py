@@ -27,7 +27,8 @@ def reason_group(stage: str, reason: str) -> str:
 
 
 def summary_lines(stats: Mapping[str, Any], failures: Counter[str], failures_path: str,
-                  reason: str) -> list[str]:
+                  reason: str, already_in_mot: list[tuple[str, str]] | None = None) -> list[str]:
+    """``already_in_mot``: (model id, catalog file) of drafts of models MOT already has."""
     written = stats.get("motcrawl/drafts/written", 0)
     overwritten = stats.get("motcrawl/drafts/overwritten", 0)
     exists = stats.get("motcrawl/drafts/exists", 0)
@@ -38,6 +39,10 @@ def summary_lines(stats: Mapping[str, Any], failures: Counter[str], failures_pat
         f"(new {written}, overwritten {overwritten}), kept existing {exists}, "
         f"skipped (known to MOT) {known}, failed {failed}",
     ]
+    for model_id, catalog_file in (already_in_mot or [])[:10]:
+        lines.append(f"  already in MOT ({catalog_file}): {model_id}")
+    if len(already_in_mot or []) > 10:
+        lines.append(f"  ... and {len(already_in_mot or []) - 10} more already in MOT")
     for text, count in failures.most_common(10):
         lines.append(f"  failed x{count}: {text}")
     unrecorded = stats.get("motcrawl/failures/unrecorded", 0)

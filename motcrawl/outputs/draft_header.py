@@ -21,6 +21,7 @@ def draft_header(
     license_info: dict[str, Any],
     evaluation: dict[str, Any] | None = None,
     notes: list[str] | None = None,
+    catalog_file: str | None = None,
 ) -> list[str]:
     """Header lines (without the leading ``# ``), the first being the ``source:`` line."""
     lines = [
@@ -31,6 +32,9 @@ def draft_header(
         f"crawled: {crawled}",
         f"overall confidence: {confidence.get('overall', 0):.2f}",
     ]
+    if catalog_file:
+        lines.insert(2, f"already in MOT ({catalog_file}): compare with that entry; "
+                        "do not open a pull request for a duplicate")
     if evaluation:
         progress = evaluation.get("progress", {})
         lines.append(

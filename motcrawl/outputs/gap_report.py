@@ -9,10 +9,11 @@ Both files are written atomically: a reader never sees half a report.
 
 from __future__ import annotations
 
+import heapq
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -51,37 +52,75 @@ def partial_path(path: Path) -> Path:
 
 
 class IdsFile:
-    """Missing ids, one per line with a ``#`` comment, streamed to a temp file, moved at close."""
+    """Missing ids, most downloaded first, one per line with a ``#`` comment.
+
+    The listing arrives sorted by downloads, except the drafted models (they come after
+    their detail requests) and whatever a listing that shifted between pages puts out of
+    place. Lines in order are streamed to a temp file; the others (about ``max_drafts``)
+    are kept, sorted and merged in when the file is moved into place: memory stays
+    bounded by the out-of-order lines, not by the listing.
+    """
+
+    HEADER = ("# Hub models the MOT catalog lacks, most downloaded first.\n"
+              "# Draft them: scrapy crawl model -a ids_file={path}\n")
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
         self._tmp: str | None = None
         self._fh: IO[str] | None = None
+        self._last: int | None = None              # downloads of the last streamed line
+        self._held: list[tuple[int, int, str]] = []  # (-downloads, arrival, line)
 
     def _open(self) -> IO[str]:
         if self._fh is None:
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
                                              dir=self.path.parent)
-            self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-            self._fh.write("# Hub models the MOT catalog lacks (listing order; drafted ones "
-                           "come last).\n"
-                           f"# Draft them: scrapy crawl model -a ids_file={self.path}\n")
+            self._fh = os.fdopen(fd, "w+", encoding="utf-8", newline="\n")
         return self._fh
 
-    def add(self, model_id: str, comment: str) -> None:
-        self._open().write(f"{model_id}  # {comment}\n")
+    def add(self, model_id: str, comment: str, downloads: int = 0) -> None:
+        line = f"{model_id}  # {comment}\n"
+        if self._last is None or downloads <= self._last:
+            self._open().write(f"{downloads}\t{line}")
+            self._last = downloads
+        else:
+            self._held.append((-downloads, self.count, line))
         self.count += 1
 
+    @staticmethod
+    def _lines(fh: IO[str]) -> Iterator[tuple[int, int, str]]:
+        for raw in fh:
+            downloads, _, line = raw.partition("\t")
+            yield -int(downloads), 0, line
+
     def close(self) -> None:
-        """Move the file into place (even empty: an older run's list must not linger)."""
-        self._open()
-        assert self._fh is not None and self._tmp is not None
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        os.replace(self._tmp, self.path)
-        self._fh = self._tmp = None
+        """Move the sorted file into place (even empty: an older run's list must not linger)."""
+        streamed = self._open()
+        assert self._tmp is not None
+        streamed.flush()
+        streamed.seek(0)
+        fd, final = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                     dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+                out.write(self.HEADER.format(path=self.path))
+                # On equal downloads: streamed (listing) order first, then arrival order.
+                for _, _, line in heapq.merge(self._lines(streamed), sorted(self._held),
+                                              key=lambda entry: entry[0]):
+                    out.write(line)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(final, self.path)
+        except BaseException:
+            if os.path.exists(final):
+                os.unlink(final)
+            raise
+        finally:
+            streamed.close()
+            os.unlink(self._tmp)
+            self._fh = self._tmp = None
+            self._held = []
 
     def discard(self) -> None:
         if self._fh is not None:
@@ -156,11 +195,84 @@ def bucket_outcomes(stats: Mapping[str, Any], bucket: str) -> str:
     return ", ".join(f"{code}: {count:,}" for code, count in parts)
 
 
+MAX_CHART_TYPES = 10
+# Back to front: all priorities, high + medium, high: drawn over each other the bars stack.
+CHART_COLORS = "#c9d3df, #f2a541, #d1495b"
+
+
+def _label(text: str) -> str:
+    """An x-axis label Mermaid accepts: no quotes, brackets or commas."""
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_./+" else " " for ch in text)
+    return " ".join(cleaned.split())[:30] or "unknown"
+
+
+def missing_chart(report: GapReport) -> list[str]:
+    """A Mermaid bar chart (GitHub renders it) of missing models by MOF type and priority.
+
+    Mermaid's xychart has no stacked bars: three bars per type are drawn over each other,
+    all priorities at the back, then high + medium, then high, so they read as a stack.
+    """
+    totals: Counter[str] = Counter()
+    for (mof_type, _priority), count in report.missing_by_type.items():
+        totals[mof_type or "unknown"] += count
+    if not totals:
+        return []
+    shown = [t for t, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    other = shown[MAX_CHART_TYPES - 1:] if len(shown) > MAX_CHART_TYPES else []
+    shown = shown[:MAX_CHART_TYPES - 1] if other else shown
+
+    def count(types: list[str], priorities: tuple[str, ...]) -> int:
+        return sum(report.missing_by_type[(t, p)] for t in types for p in priorities)
+
+    groups = [[t] for t in shown] + ([other] if other else [])
+    labels = [_label(t) for t in shown] + ([f"{len(other)} other types"] if other else [])
+    series = [[count(g, prios) for g in groups]
+              for prios in (("high", "medium", "low"), ("high", "medium"), ("high",))]
+    top = max(series[0])
+    return [
+        "```mermaid",
+        "---",
+        "config:",
+        "  themeVariables:",
+        "    xyChart:",
+        f'      plotColorPalette: "{CHART_COLORS}"',
+        "---",
+        "xychart-beta",
+        '  title "Missing models by MOF type and priority"',
+        "  x-axis [" + ", ".join(f'"{label}"' for label in labels) + "]",
+        f'  y-axis "models" 0 --> {max(1, top)}',
+        *(f"  bar [{', '.join(str(v) for v in values)}]" for values in series),
+        "```",
+        "",
+        "Bars stack by priority: high (front), medium, low (back); table under "
+        "[Missing per type](#missing-per-type).",
+        "",
+    ]
+
+
+def what_changed(counts: Mapping[str, int] | None, previous: str | None,
+                 first_run: bool) -> list[str]:
+    """The short 'What changed since the last run' section (details further down)."""
+    lines = ["## What changed since the last run", ""]
+    if counts is None:
+        return lines + ["Not known: incremental state is off for this run.", ""]
+    if first_run:
+        return lines + ["First run: every missing model is new.", ""]
+    lines.append(
+        f"Since {previous or 'the previous run'}: **{counts.get('new_missing', 0):,} newly "
+        f"missing**, {counts.get('changed', 0):,} changed on the Hub (redrafted), "
+        f"{counts.get('became_known', 0):,} now in the MOT catalog. Lists: "
+        "[Changes since the previous run](#changes-since-the-previous-run).")
+    return lines + [""]
+
+
 def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
            catalog_models: int, warnings: list[CatalogWarning], stats: Mapping[str, Any],
            params: Mapping[str, Any], ids_file: Path | None, output_dir: str,
-           generated: str, reason: str = "finished", changes: list[str] | None = None) -> str:
-    """The Markdown report."""
+           generated: str, reason: str = "finished", changes: list[str] | None = None,
+           changed: list[str] | None = None) -> str:
+    """The Markdown report. ``changes``: the detailed section; ``changed``: the short one
+    at the top (``what_changed``)."""
     shown = ", ".join(f"`{k}={v}`" for k, v in params.items() if v not in (None, ""))
     lines = [
         "# Popular Hugging Face models the MOT catalog lacks", "",
@@ -168,6 +280,8 @@ def render(report: GapReport, *, catalog_source: str, catalog_entries: int,
         f"Catalog: {_md(catalog_source)}.", "",
         *([f"**The crawl did not finish normally ({_md(reason)}): the counts below are "
            "partial.**", ""] if reason != "finished" else []),
+        *missing_chart(report),
+        *(changed or []),
         "## Summary", "",
         "| | count |", "| --- | ---: |",
         f"| catalog entries | {_n(catalog_entries)} ({_n(catalog_models)} distinct Hub models) |",

@@ -19,6 +19,7 @@ report per run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -95,3 +96,38 @@ def path_arg(spider_kwargs: Mapping[str, Any], value: Any, name: str) -> Path:
 def default_feed_uri(base: Path) -> str:
     """The items feed when nothing else asks for one: one JSON-lines file per crawl."""
     return (base / "items").as_uri() + "/%(name)s/%(time)s.jsonl"
+
+
+def project_data_folder(spider_kwargs: Mapping[str, Any]) -> Path:
+    """Scrapy's project data folder (``.scrapy/``), where a crawl keeps what is not output.
+
+    Under scrapyd the working directory says nothing about the project: the folder is
+    ``.scrapy`` under the output base. Otherwise Scrapy's own rule (``.scrapy`` next to
+    the closest ``scrapy.cfg``, or in the working directory).
+    """
+    if under_scrapyd(spider_kwargs):
+        return base_of(spider_kwargs) / ".scrapy"
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.project import data_path
+
+    try:
+        return Path(data_path("")).resolve()
+    except NotConfigured:
+        return (base_of(spider_kwargs) / ".scrapy").resolve()
+
+
+def state_file_for(output_dir: Path, state_dir: Any, spider_kwargs: Mapping[str, Any],
+                   file_name: str, *, spider: str = "") -> Path:
+    """Where the incremental state of one drafts folder lives.
+
+    ``state_dir`` (``-a state_dir``, ``MOTCRAWL_STATE_DIR``) is a folder holding the file.
+    By default the state is not in the drafts folder (which is copied into MOT pull
+    requests) but in the project data folder, one file per drafts folder, so two drafts
+    folders never share a state.
+    """
+    if state_dir:
+        return path_arg(spider_kwargs, state_dir, spider) / file_name
+    folder = Path(output_dir).resolve()
+    digest = hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:10]
+    stem, _, suffix = file_name.rpartition(".")
+    return project_data_folder(spider_kwargs) / stem / f"{folder.name}-{digest}.{suffix}"

@@ -27,7 +27,7 @@ from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.shared_crawl import NODE_LOCAL
-from motcrawl.items import ModelItem
+from motcrawl.items import REVIEW_FIELDS, ModelItem
 from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.base import DraftSpider, error_reason
@@ -38,11 +38,7 @@ MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
 
 # The feed gets the report's columns only: never the raw info, card or evidence.
-FEED_FIELDS = [
-    "model_id", "url", "downloads", "likes", "pipeline_tag", "mof_type", "license", "gated",
-    "created", "priority", "status", "catalog_file", "possible_match", "mof_class",
-    "draft_path", "draft_status",
-]
+FEED_FIELDS = REVIEW_FIELDS
 
 
 class MissingSpider(DraftSpider):
@@ -121,6 +117,10 @@ class MissingSpider(DraftSpider):
     def _catalog_ready(self) -> None:
         assert self.catalog is not None
         stats = self.crawler.stats
+        # The drafts to come, at most max_drafts: the rate limiter paces for that total
+        # (no quota saved for work that is not coming) and the progress line shows an ETA.
+        # The listing's end makes it exact (_stop).
+        stats.set_value("motcrawl/models/total", self.args.max_drafts)
         stats.set_value("motcrawl/catalog/entries", self.catalog.entries)
         stats.set_value("motcrawl/catalog/models", self.catalog.model_count)
         stats.set_value("motcrawl/catalog/warnings", len(self.catalog.warnings))
@@ -149,6 +149,7 @@ class MissingSpider(DraftSpider):
                 raise ValueError("not a list")
         except ValueError as exc:
             self.inc_stat("listing/invalid")
+            self._listing_done()
             self.logger.error("listing page %s is not a JSON list (%s): listing stops",
                               response.url, exc)
             return
@@ -182,12 +183,18 @@ class MissingSpider(DraftSpider):
         else:
             yield self.listing_request(next_url)
 
+    def _listing_done(self) -> None:
+        """No more drafts will be requested: the total is what was requested."""
+        self.crawler.stats.set_value("motcrawl/models/total", self.drafts_requested)
+
     def _stop(self, reason: str) -> None:
+        self._listing_done()
         self.inc_stat(f"listing/stopped/{reason}")
         self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
 
     def on_listing_error(self, failure: Failure) -> None:
         self.inc_stat("listing/failed")
+        self._listing_done()
         self.logger.error("listing page %s failed (%s): listing stops after %d models",
                           failure.request.url, error_reason(failure), self.listed)
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from motcrawl.args import ModelArgs, parse_model_args
 from motcrawl.components.resume import resuming, skip_on_start
+from motcrawl.items import REVIEW_FIELDS
+from motcrawl.mof.catalog import load_dir
 from motcrawl.spiders.base import DraftSpider
 
 
 class ModelSpider(DraftSpider):
     name = "model"
+    custom_settings = {"FEED_EXPORT_FIELDS": REVIEW_FIELDS}
     args: ModelArgs
 
     @classmethod
@@ -20,6 +23,8 @@ class ModelSpider(DraftSpider):
         return parse_model_args(kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.args.models_dir is not None:
+            self.catalog = load_dir(self.args.models_dir)
         skip = skip_on_start(self)  # a resumed JOBDIR job: finished or queued models
         if skip:
             self.logger.info("resuming: %d of %d models finished or queued in this job",

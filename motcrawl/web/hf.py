@@ -82,6 +82,9 @@ def parse_model_ref(text: str) -> str:
     else:
         segments = segments[:2]
     model_id = "/".join(segments)
+    if not model_id.isascii():
+        # Hub ids are ASCII; huggingface_hub before 1.3 matched its pattern with Unicode \w.
+        raise ModelRefError(f"malformed model id {raw!r}: not ASCII")
     try:
         validate_repo_id(model_id)
     except HFValidationError as exc:

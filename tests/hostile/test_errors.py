@@ -21,7 +21,7 @@ from tests.hostile.conftest import run_crawl
      "error: overwrite must be true or false, not 'maybe'"),
     (["model", "-a", "ids_file=/nonexistent/ids.txt"],
      "error: ids_file not found: /nonexistent/ids.txt"),
-    (["nosuchspider"], "error: no spider named 'nosuchspider' (try: missing, model)"),
+    (["nosuchspider"], "error: no spider named 'nosuchspider' (try: audit, missing, model)"),
     (["model", "-a", "model_id=a/b", "-s", "MOF_SCHEMA=/nonexistent/schema.json"],
      "error: MOF_SCHEMA /nonexistent/schema.json: [Errno 2] No such file or directory: "
      "'/nonexistent/schema.json'"),
