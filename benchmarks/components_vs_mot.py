@@ -1,22 +1,35 @@
-"""Detected components and release fields against MOT's human-curated entries.
+"""Detected components and release fields against curated truth, on three separate sets.
 
-For every fixture model (tests/fixtures/cassettes) that MOT also lists
-(``../shared/mot/models``, matched by HF URL through motcrawl.web.hf.model_id_or_none,
-case-insensitively), draft it with the plain modules - the same detection the
-crawl runs, fed the Hub answers from the cassettes, the GitHub answers from
-tests/fixtures/github and the dataset answers from tests/fixtures/hub_datasets,
-with the lookup plan the spider follows (no rate limit) - and compare:
+1. ``fixtures``: the old fixture models (tests/fixtures/cassettes) that MOT lists;
+2. ``dev``: the development half of the real-card corpus (tests/fixtures/realcards);
+3. ``report``: its report-only half (never tuned on; see SPLIT.json).
 
-- per component: precision / recall over all models (claimed = confidence >=
-  INCLUDE_THRESHOLD);
-- per model: component F1, distribution license, type, architecture, producer,
-  repository (equal after renames);
-- the means.
+Each model is drafted with the plain modules the crawl runs, following the
+lookup plan the spider follows (no rate limit). Repository answers come from
+tests/fixtures/github and tests/fixtures/realcards/_github, dataset answers from
+tests/fixtures/hub_datasets.
 
-When several MOT files name the same HF model (CodeT5+ sizes), the one whose
-release name is closest to the HF repository name is the truth.
+Comparison rules (each changes only in a commit of its own):
 
-    python benchmarks/components_vs_mot.py [--verbose]
+- Truth: MOT's curated file (``../shared/mot/models``, matched by HF URL, or the
+  corpus source.json's ``mot_file``). For corpus models MOT lacks, source.json's
+  ``truth`` is used for the release fields only (the output says so).
+- Components: claimed = confidence >= INCLUDE_THRESHOLD; truth = MOT's listed
+  components minus those it marks "not included". Per component TP/FP/FN,
+  precision, recall, F1; the micro totals; the mean per-model F1.
+- Unknown is not an answer: a repository or dataset lookup with no fixture, and a
+  file list the fixture does not hold, are *unknown* (never a confirmed 404).
+  A component such an answer could have given, and that the draft did not claim
+  from other evidence, is counted as ``unk`` and not scored.
+- License, type, architecture: scored only where the truth is informative (not
+  empty, ``none``, ``undisclosed``). Licenses compare after SPDX normalisation;
+  architecture after MOF-vocabulary normalisation (``decoder`` ==
+  ``transformer decoder``, ``encoder`` == ``transformer encoder``; MOT's bare
+  ``transformer`` accepts any transformer variant).
+- "release name is a heading": the draft's name is a heading of the card that
+  shares no word of 3+ characters with the repository name (must be 0).
+
+    python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report]
 
 Exits 0 and says so when ../shared/mot is absent.
 """
@@ -28,6 +41,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,203 +50,80 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from benchmarks import realcards  # noqa: E402
+from motcrawl.analysis import cardtext  # noqa: E402
 from motcrawl.analysis import datasets as ds  # noqa: E402
 from motcrawl.analysis import github as gh  # noqa: E402
 from motcrawl.analysis.detect import detect_components, included  # noqa: E402
 from motcrawl.analysis.evidence import build_evidence  # noqa: E402
-from motcrawl.analysis.licenses import detect_license, normalize_license  # noqa: E402
+from motcrawl.analysis.followups import license_file_to_fetch, needs_refs  # noqa: E402
+from motcrawl.analysis.licenses import normalize_license  # noqa: E402
 from motcrawl.analysis.lookups import RepoResult, plan_for  # noqa: E402
-from motcrawl.analysis.release import release_fields  # noqa: E402
+from motcrawl.analysis.release import release_fields, release_license  # noqa: E402
 from motcrawl.mof.framework import NAMES  # noqa: E402
 from motcrawl.web.hf import model_id_or_none  # noqa: E402
 from tests.fakes.hub import CASSETTE_DIR, load_cassettes  # noqa: E402
 
 MOT_DIRS = [p / "shared" / "mot" / "models" for p in (ROOT.parent, ROOT.parent.parent)]
-GH_FIXTURES = ROOT / "tests" / "fixtures" / "github"
+GH_DIRS = [ROOT / "tests" / "fixtures" / "github", realcards.CORPUS / "_github"]
 DS_FIXTURES = ROOT / "tests" / "fixtures" / "hub_datasets"
 WEB = "https://github.com"
+SETS = ("fixtures", "dev", "report")
+FIELDS = ("license", "type", "architecture")
+UNINFORMATIVE = {"", "none", "undisclosed", "unknown", "null"}
+
+# Components an unanswered lookup could have supplied.
+FILE_COMPONENTS = {"Model parameters (Final)", "Model parameters (Intermediate)",
+                   "Model metadata", "Model architecture"}
+REPO_COMPONENTS = {rule.component for rule in gh.PATH_RULES} | {
+    "Training code", "Evaluation code", "Data preprocessing code", "Inference code",
+    "Model architecture", "Supporting libraries and tools"}
+DATASET_COMPONENTS = {"Data card"}
+REFS_COMPONENTS = {"Model parameters (Intermediate)"}
 
 
-def load_mot(models_dir: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+@dataclass
+class Case:
+    model_id: str
+    info: dict[str, Any]
+    card: str | None
+    card_status: str
+    refs: list[str] | None
+    refs_known: bool
+    files_known: bool
+    license_text: str | None = None
+    mot_file: str = ""
+    components: set[str] | None = None      # truth; None: no component truth
+    release: dict[str, Any] = field(default_factory=dict)
+    release_source: str = "MOT"
+
+
+def load_mot(models_dir: Path) -> tuple[dict[str, list[tuple[str, dict[str, Any]]]],
+                                        dict[str, dict[str, Any]]]:
     by_id: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    by_file: dict[str, dict[str, Any]] = {}
     for path in sorted(models_dir.glob("*.yml")):
         try:
             release = (yaml.safe_load(path.read_text()) or {}).get("release") or {}
         except yaml.YAMLError:
             continue
+        by_file[path.name] = release
         model_id = model_id_or_none(release.get("huggingface"))
         if model_id:
             by_id.setdefault(model_id.lower(), []).append((path.name, release))
-    return by_id
+    return by_id, by_file
 
 
 def pick(entries: list[tuple[str, dict[str, Any]]], model_id: str) -> tuple[str, dict]:
+    """Several MOT files naming one HF model (CodeT5+ sizes): the closest release name."""
     repo = model_id.split("/")[-1].lower()
     return max(entries, key=lambda e: difflib.SequenceMatcher(
         None, str(e[1].get("name", "")).lower(), repo).ratio())
 
 
-def fixture_models() -> dict[str, dict[str, Any]]:
-    recorded = load_cassettes(str(CASSETTE_DIR))
-    out: dict[str, dict[str, Any]] = {}
-    for (method, path), rec in recorded.items():
-        if method != "GET" or not path.startswith("/api/models/") or rec.status != 200:
-            continue
-        if path.endswith("/refs"):
-            continue
-        info = json.loads(rec.body)
-        if not isinstance(info, dict) or "siblings" not in info:
-            continue
-        model_id = info["id"]
-        readme = recorded.get(("GET", f"/{model_id}/resolve/main/README.md"))
-        refs = recorded.get(("GET", f"/api/models/{model_id}/refs"))
-        out[model_id] = {
-            "info": info,
-            "card": readme.body.decode("utf-8", "replace") if readme and readme.status == 200
-            else None,
-            "card_status": "ok" if readme and readme.status == 200 else
-            ("gated" if readme and readme.status in (401, 403) else "missing"),
-            "refs": [b["name"] for b in json.loads(refs.body).get("branches", [])]
-            if refs and refs.status == 200 else None,
-        }
-    return out
-
-
-def _json(path: Path) -> Any:
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def lookup_repo(key: str) -> RepoResult:
-    """What the crawl would learn about one repository from the fake GitHub's fixtures."""
-    renames = {k.lower(): v for k, v in (_json(GH_FIXTURES / "renames.json") or {}).items()}
-    full = renames.get(key, key)
-    matches = [p for p in (GH_FIXTURES / "repos").glob("*.json")
-               if p.stem.replace("__", "/").lower() == full.lower()]
-    if not matches:
-        return RepoResult("missing", note=f"GitHub: {key} does not exist (404)")
-    repo = gh.parse_repo(_json(matches[0]))
-    tree_payload = _json(GH_FIXTURES / "trees" / matches[0].name)
-    tree = gh.parse_tree(tree_payload) if tree_payload else None
-    return RepoResult("found", "api", repo, tree, canonical=repo.full_name)
-
-
-def lookup_dataset(dataset_id: str) -> dict[str, Any]:
-    payload = _json(DS_FIXTURES / (dataset_id.replace("/", "__") + ".json"))
-    return ds.parse_dataset_info(payload) if payload else ds.missing("not on the Hub (401)")
-
-
-def draft(model_id: str, fx: dict[str, Any]) -> dict[str, Any]:
-    plan = plan_for(model_id, fx["info"], fx["card"], budget=None)
-    while (step := plan.next_step()) is not None:
-        kind, key = step
-        if kind == "dataset":
-            plan.record_dataset(key, lookup_dataset(key))
-        else:
-            plan.record_repo(key, lookup_repo(key))
-    github = plan.github_evidence(WEB)
-    ev = build_evidence(model_id, fx["info"], fx["card"], fx["card_status"], refs=fx["refs"],
-                        github=github, datasets=plan.datasets)
-    comps = {d.name for d in included(detect_components(ev))}
-    fields = release_fields(ev)
-    lic = detect_license(ev.card_data, ev.tags, ev.files)
-    return {"components": comps, "type": fields["type"].value,
-            "architecture": fields["architecture"].value, "producer": fields["producer"].value,
-            "license": lic.name, "repository": (github or {}).get("repository", ""),
-            "renamed_from": (github or {}).get("renamed_from", "")}
-
-
-def _repo_key(url: Any) -> str:
-    ref = gh.parse_repo_ref(url) if isinstance(url, str) else None
-    return f"{ref[0]}/{ref[1]}".lower() if ref else ""
-
-
-def _same_license(ours: str, theirs: Any) -> bool:
-    a, b = normalize_license(ours), normalize_license(theirs)
-    return bool(a and b and a.lower() == b.lower())
-
-
-def main(argv: list[str]) -> int:
-    models_dir = next((d for d in MOT_DIRS if d.is_dir()), None)
-    if models_dir is None:
-        print("skipped: MOT reference data (../shared/mot/models) not found")
-        return 0
-    verbose = "--verbose" in argv
-    mot = load_mot(models_dir)
-    fixtures = fixture_models()
-    pairs = [(mid, fx, *pick(mot[mid.lower()], mid)) for mid, fx in sorted(fixtures.items())
-             if mid.lower() in mot]
-    if not pairs:
-        print("no fixture model is in MOT")
-        return 0
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    rows = []
-    agree: dict[str, list[bool]] = {k: [] for k in ("license", "type", "architecture",
-                                                    "producer", "repository")}
-    f1s = []
-    for model_id, fx, mot_file, truth in pairs:
-        ours = draft(model_id, fx)
-        true_comps = {c.get("name") for c in truth.get("components") or []
-                      if isinstance(c, dict) and not _marked_absent(c)}
-        true_comps &= set(NAMES)
-        for name in NAMES:
-            if name in ours["components"] and name in true_comps:
-                tp[name] += 1
-            elif name in ours["components"]:
-                fp[name] += 1
-            elif name in true_comps:
-                fn[name] += 1
-        hit = len(ours["components"] & true_comps)
-        prec = hit / len(ours["components"]) if ours["components"] else 0.0
-        rec = hit / len(true_comps) if true_comps else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        f1s.append(f1)
-        lic_truth = ((truth.get("license") or {}).get("distribution") or {}).get("name")
-        checks = {
-            "license": _same_license(ours["license"], lic_truth) if lic_truth else None,
-            "type": (ours["type"] == truth.get("type")) if truth.get("type") else None,
-            "architecture": _arch_agrees(ours["architecture"], truth.get("architecture"))
-            if truth.get("architecture") else None,
-            "producer": _producer_agrees(ours["producer"], truth.get("producer"))
-            if truth.get("producer") else None,
-            "repository": (_repo_key(truth.get("repository")) in
-                           {_repo_key(ours["repository"]), ours["renamed_from"].lower()})
-            if _repo_key(truth.get("repository")) else None,
-        }
-        for key, value in checks.items():
-            if value is not None:
-                agree[key].append(value)
-        rows.append((model_id, mot_file, f1, checks, ours, true_comps))
-
-    print(f"{len(pairs)} fixture models found in MOT ({models_dir})\n")
-    print(f"{'component':34} {'TP':>3} {'FP':>3} {'FN':>3} {'precision':>9} {'recall':>7}")
-    for name in NAMES:
-        p = tp[name] / (tp[name] + fp[name]) if tp[name] + fp[name] else float("nan")
-        r = tp[name] / (tp[name] + fn[name]) if tp[name] + fn[name] else float("nan")
-        print(f"{name:34} {tp[name]:>3} {fp[name]:>3} {fn[name]:>3} {p:>9.2f} {r:>7.2f}")
-    all_tp, all_fp, all_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    print(f"{'all (micro)':34} {all_tp:>3} {all_fp:>3} {all_fn:>3} "
-          f"{all_tp / max(1, all_tp + all_fp):>9.2f} {all_tp / max(1, all_tp + all_fn):>7.2f}")
-    print()
-    print(f"{'model':42} {'MOT file':30} {'F1':>5}  lic  type arch prod repo")
-    mark = {True: "yes", False: "NO", None: "-"}
-    for model_id, mot_file, f1, checks, ours, true_comps in rows:
-        print(f"{model_id:42} {mot_file[:30]:30} {f1:>5.2f}  "
-              + " ".join(f"{mark[checks[k]]:>4}" for k in ("license", "type", "architecture",
-                                                           "producer", "repository")))
-        if verbose:
-            print(f"    missed: {sorted(true_comps - ours['components'])}")
-            print(f"    extra:  {sorted(ours['components'] - true_comps)}")
-            print(f"    ours: type={ours['type']} arch={ours['architecture']} "
-                  f"producer={ours['producer']} license={ours['license']} "
-                  f"repo={ours['repository']}")
-    print()
-    print(f"mean component F1: {sum(f1s) / len(f1s):.3f} (n={len(f1s)})")
-    for key, values in agree.items():
-        share = sum(values) / len(values) if values else float("nan")
-        print(f"{key} agreement: {share:.2f} ({sum(values)}/{len(values)})")
-    return 0
+def true_components(release: dict[str, Any]) -> set[str]:
+    return {c.get("name") for c in release.get("components") or []
+            if isinstance(c, dict) and not _marked_absent(c)} & set(NAMES)
 
 
 def _marked_absent(component: dict[str, Any]) -> bool:
@@ -241,22 +132,148 @@ def _marked_absent(component: dict[str, Any]) -> bool:
     return "not includ" in str(component.get("license") or "").lower()
 
 
-def _producer_agrees(ours: str, truth: Any) -> bool:
-    """Same words, or one name's words all within the other's.
+def fixture_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[Case]:
+    recorded = load_cassettes(str(CASSETTE_DIR))
+    out: list[Case] = []
+    for (method, path), rec in sorted(recorded.items()):
+        if method != "GET" or not path.startswith("/api/models/") or rec.status != 200 \
+                or path.endswith("/refs"):
+            continue
+        info = json.loads(rec.body)
+        if not isinstance(info, dict) or "siblings" not in info:
+            continue
+        model_id = info["id"]
+        if model_id.lower() not in mot:
+            continue
+        readme = recorded.get(("GET", f"/{model_id}/resolve/main/README.md"))
+        card = readme.body.decode("utf-8", "replace") if readme and readme.status == 200 \
+            else None
+        status = "ok" if card is not None else (
+            "gated" if readme and readme.status in (401, 403) else "missing")
+        refs_rec = recorded.get(("GET", f"/api/models/{model_id}/refs"))
+        refs = [b["name"] for b in json.loads(refs_rec.body).get("branches", [])] \
+            if refs_rec and refs_rec.status == 200 else None
+        # The crawl asks for refs only when the card hints at checkpoints: when it
+        # would not ask, "no refs" is the crawl's real answer.
+        refs_known = refs is not None or not needs_refs(info, card)
+        lic_name = license_file_to_fetch(info, card)
+        lic_rec = recorded.get(("GET", f"/{model_id}/resolve/main/{lic_name}")) \
+            if lic_name else None
+        mot_file, release = pick(mot[model_id.lower()], model_id)
+        out.append(Case(model_id, info, card, status, refs, refs_known, True,
+                        license_text=lic_rec.body.decode("utf-8", "replace")
+                        if lic_rec and lic_rec.status == 200 else None,
+                        mot_file=mot_file, components=true_components(release),
+                        release=release))
+    return out
 
-    Curators write "Mistral" or "DeepSeek AI", "Technology Innovation Institute,
-    LightOn": a draft naming "Mistral AI" or "Technology Innovation Institute"
-    names the same producer.
-    """
-    def words(text: Any) -> set[str]:
-        return set(re.findall(r"[a-z0-9]+", str(text).lower()))
 
-    a, b = words(ours), words(truth)
-    return bool(a and b) and (a <= b or b <= a)
+def corpus_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]],
+                 by_file: dict[str, dict[str, Any]]) -> dict[str, list[Case]]:
+    split = realcards.load_split()
+    out: dict[str, list[Case]] = {"dev": [], "report": []}
+    for model in realcards.load_corpus():
+        half = split.get(model.model_id.lower())
+        if half is None:
+            print(f"note: {model.model_id} is not in SPLIT.json "
+                  "(run benchmarks/realcards_split.py); left out")
+            continue
+        case = Case(model.model_id, model.info, model.card, "ok", None, False,
+                    model.files_known)
+        release = by_file.get(model.mot_file or "") if model.mot_file else None
+        if release is None and model.model_id.lower() in mot:
+            model.mot_file, release = pick(mot[model.model_id.lower()], model.model_id)
+        if release is not None:
+            case.mot_file, case.components, case.release = model.mot_file or "", \
+                true_components(release), release
+        else:
+            case.release = {"type": model.truth.get("type"),
+                            "architecture": model.truth.get("architecture"),
+                            "license": {"distribution": {"name": model.truth.get("license")}}}
+            case.release_source = "source.json truth"
+        out[half].append(case)
+    return out
+
+
+# -- lookups the fixtures can answer ---------------------------------------------------------
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def lookup_repo(key: str) -> RepoResult:
+    """What the crawl would learn about one repository, or "unknown" without a fixture."""
+    renames: dict[str, str] = {}
+    for d in GH_DIRS:
+        renames.update({k.lower(): v for k, v in (_json(d / "renames.json") or {}).items()})
+    full = renames.get(key, key)
+    for d in GH_DIRS:
+        matches = [p for p in (d / "repos").glob("*.json")
+                   if p.stem.replace("__", "/").lower() == full.lower()]
+        if matches:
+            repo = gh.parse_repo(_json(matches[0]))
+            tree_payload = _json(d / "trees" / matches[0].name)
+            tree = gh.parse_tree(tree_payload) if tree_payload else None
+            return RepoResult("found", "api", repo, tree, canonical=repo.full_name)
+    return RepoResult("error", note=f"GitHub: {key}: no fixture (unknown)")
+
+
+def lookup_dataset(dataset_id: str) -> dict[str, Any] | None:
+    payload = _json(DS_FIXTURES / (dataset_id.replace("/", "__") + ".json"))
+    return ds.parse_dataset_info(payload) if payload else None
+
+
+def draft(case: Case) -> dict[str, Any]:
+    plan = plan_for(case.model_id, case.info, case.card, budget=None)
+    unknown: set[str] = set()
+    unanswered: list[str] = []
+    while (step := plan.next_step()) is not None:
+        kind, key = step
+        if kind == "dataset":
+            answer = lookup_dataset(key)
+            if answer is None:
+                unknown |= DATASET_COMPONENTS
+                unanswered.append(key)
+                answer = ds.missing("no fixture (unknown)")
+            plan.record_dataset(key, answer)
+        else:
+            result = lookup_repo(key)
+            if result.status != "found":
+                unknown |= REPO_COMPONENTS
+            plan.record_repo(key, result)
+    if not case.files_known:
+        unknown |= FILE_COMPONENTS
+    if not case.refs_known:
+        unknown |= REFS_COMPONENTS
+    for key in unanswered:
+        # Unknown, not "not on the Hub": the detectors see it as never looked up.
+        plan.datasets.pop(key, None)
+    github = plan.github_evidence(WEB)
+    ev = build_evidence(case.model_id, case.info, case.card, case.card_status, refs=case.refs,
+                        license_text=case.license_text, github=github,
+                        datasets=plan.datasets)
+    comps = {d.name for d in included(detect_components(ev))}
+    fields = release_fields(ev)
+    lic = release_license(ev)
+    return {"components": comps, "unknown": unknown - comps, "name": fields["name"].value,
+            "type": fields["type"].value, "architecture": fields["architecture"].value,
+            "producer": fields["producer"].value, "license": lic.name,
+            "repository": (github or {}).get("repository", ""),
+            "renamed_from": (github or {}).get("renamed_from", ""),
+            "heading": name_is_heading(fields["name"].value, ev.card.body, case.model_id)}
+
+
+# -- comparison rules ---------------------------------------------------------------------
+def informative(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() not in UNINFORMATIVE
+
+
+def _same_license(ours: str, theirs: Any) -> bool:
+    a, b = normalize_license(ours), normalize_license(theirs)
+    return bool(a and b and a.lower() == b.lower())
 
 
 def _arch_agrees(ours: str, truth: Any) -> bool:
-    """Equal, or MOT's generic "transformer" for any transformer variant we name.
+    """Equal after normalisation, or MOT's generic "transformer" for any transformer.
 
     MOF's list has both "decoder" and "transformer decoder"; MOT's curators use
     them interchangeably for decoder-only transformers (Mistral-7B, phi-2 are
@@ -266,6 +283,181 @@ def _arch_agrees(ours: str, truth: Any) -> bool:
     same = {"decoder": "transformer decoder", "encoder": "transformer encoder"}
     a, b = same.get(a, a), same.get(b, b)
     return a == b or (b == "transformer" and a.startswith("transformer"))
+
+
+def _producer_agrees(ours: str, truth: Any) -> bool:
+    """Same words, or one name's words all within the other's ("Mistral" / "Mistral AI")."""
+    def words(text: Any) -> set[str]:
+        return set(re.findall(r"[a-z0-9]+", str(text).lower()))
+
+    a, b = words(ours), words(truth)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _repo_key(url: Any) -> str:
+    ref = gh.parse_repo_ref(url) if isinstance(url, str) else None
+    return f"{ref[0]}/{ref[1]}".lower() if ref else ""
+
+
+def name_is_heading(name: str, body: str, model_id: str) -> bool:
+    """The name is one of the card's headings and does not name the repository's model:
+    no 3+ character word in common, neither spelling within the other once reduced to
+    letters and digits ("Highlights" for gpt-oss-120b is a heading; "Falcon-40B" for
+    falcon-40b and "GPT-2" for gpt2 are not)."""
+    def words(text: str) -> set[str]:
+        return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 3}
+
+    def squash(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    key = " ".join(name.lower().split())
+    headings = {" ".join(s.title.lower().split()) for s in cardtext.sections(body or "")}
+    titled = cardtext.title(body or "")
+    if titled:
+        headings.add(" ".join(titled.lower().split()))
+    repo = model_id.split("/")[-1]
+    a, b = squash(name), squash(repo)
+    same_model = bool(words(name) & words(repo)) or bool(a and b and (a in b or b in a))
+    return key in headings and not same_model
+
+
+def release_checks(case: Case, ours: dict[str, Any]) -> dict[str, bool | None]:
+    truth = case.release
+    lic_truth = ((truth.get("license") or {}).get("distribution") or {}).get("name")
+    checks: dict[str, bool | None] = {
+        "license": _same_license(ours["license"], lic_truth) if informative(lic_truth)
+        else None,
+        "type": (ours["type"] == truth["type"].strip()) if informative(truth.get("type"))
+        else None,
+        "architecture": _arch_agrees(ours["architecture"], truth["architecture"])
+        if informative(truth.get("architecture")) else None,
+    }
+    if case.release_source == "MOT":
+        checks["producer"] = _producer_agrees(ours["producer"], truth["producer"]) \
+            if informative(truth.get("producer")) else None
+        checks["repository"] = (_repo_key(truth.get("repository")) in
+                                {_repo_key(ours["repository"]), ours["renamed_from"].lower()}) \
+            if _repo_key(truth.get("repository")) else None
+    return checks
+
+
+# -- report --------------------------------------------------------------------------------
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else float("nan")
+
+
+def report(set_name: str, what: str, cases: list[Case], verbose: bool) -> None:
+    print(f"=== {set_name}: {what} ({len(cases)} models)")
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    unk: Counter[str] = Counter()
+    f1s: list[float] = []
+    agree: dict[str, list[bool]] = {}
+    sources: Counter[str] = Counter()
+    headings: list[str] = []
+    rows = []
+    for case in cases:
+        ours = draft(case)
+        if ours["heading"]:
+            headings.append(f"{case.model_id}: {ours['name']!r}")
+        checks = release_checks(case, ours)
+        for key, value in checks.items():
+            if value is not None:
+                agree.setdefault(key, []).append(value)
+                if key in FIELDS:
+                    sources[case.release_source] += 1
+        f1 = None
+        if case.components is not None:
+            scored = set(NAMES) - ours["unknown"]
+            claimed, truth = ours["components"] & scored, case.components & scored
+            for name in NAMES:
+                if name not in scored:
+                    unk[name] += 1
+                elif name in claimed and name in truth:
+                    tp[name] += 1
+                elif name in claimed:
+                    fp[name] += 1
+                elif name in truth:
+                    fn[name] += 1
+            hit = len(claimed & truth)
+            f1 = 2 * hit / (len(claimed) + len(truth)) if claimed or truth else 1.0
+            f1s.append(f1)
+        rows.append((case, ours, checks, f1))
+    with_truth = [c for c in cases if c.components is not None]
+    print(f"components scored on {len(with_truth)} models with a MOT file")
+    if with_truth:
+        print(f"{'component':34} {'TP':>3} {'FP':>3} {'FN':>3} {'unk':>3} "
+              f"{'prec':>5} {'rec':>5} {'F1':>5}")
+        for name in NAMES:
+            p = _ratio(tp[name], tp[name] + fp[name])
+            r = _ratio(tp[name], tp[name] + fn[name])
+            f = _ratio(2 * tp[name], 2 * tp[name] + fp[name] + fn[name])
+            print(f"{name:34} {tp[name]:>3} {fp[name]:>3} {fn[name]:>3} {unk[name]:>3} "
+                  f"{p:>5.2f} {r:>5.2f} {f:>5.2f}")
+        a_tp, a_fp, a_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
+        print(f"{'all (micro)':34} {a_tp:>3} {a_fp:>3} {a_fn:>3} {sum(unk.values()):>3} "
+              f"{_ratio(a_tp, a_tp + a_fp):>5.2f} {_ratio(a_tp, a_tp + a_fn):>5.2f} "
+              f"{_ratio(2 * a_tp, 2 * a_tp + a_fp + a_fn):>5.2f}")
+    if verbose:
+        mark = {True: "yes", False: "NO", None: "-"}
+        print(f"\n{'model':44} {'truth':26} {'F1':>5}  lic  type arch")
+        for case, ours, checks, f1 in rows:
+            truth = case.mot_file or case.release_source
+            print(f"{case.model_id[:44]:44} {truth[:26]:26} "
+                  f"{'' if f1 is None else f'{f1:.2f}':>5}  "
+                  + " ".join(f"{mark[checks.get(k)]:>4}" for k in FIELDS))
+            if case.components is not None:
+                scored = set(NAMES) - ours["unknown"]
+                print(f"    missed: {sorted((case.components - ours['components']) & scored)}")
+                print(f"    extra:  {sorted((ours['components'] - case.components) & scored)}")
+            rel = case.release
+            lic_truth = ((rel.get("license") or {}).get("distribution") or {}).get("name")
+            print(f"    ours: name={ours['name']!r} type={ours['type']} "
+                  f"arch={ours['architecture']} license={ours['license']}")
+            print(f"    truth: type={rel.get('type')} arch={rel.get('architecture')} "
+                  f"license={lic_truth}")
+    print()
+    if f1s:
+        print(f"mean per-model component F1: {sum(f1s) / len(f1s):.3f} (n={len(f1s)})")
+    for key in (*FIELDS, "producer", "repository"):
+        values = agree.get(key)
+        if values is None:
+            continue
+        print(f"{key} agreement: {_ratio(sum(values), len(values)):.2f} "
+              f"({sum(values)}/{len(values)})")
+    if sources.get("source.json truth"):
+        print(f"release fields judged against: {dict(sources)} "
+              "(source.json truth only for models MOT lacks)")
+    print(f"release name is a heading: {len(headings)}"
+          + (f" ({'; '.join(headings)})" if headings else ""))
+    print()
+
+
+def main(argv: list[str]) -> int:
+    models_dir = next((d for d in MOT_DIRS if d.is_dir()), None)
+    if models_dir is None:
+        print("skipped: MOT reference data (../shared/mot/models) not found")
+        return 0
+    verbose = "--verbose" in argv
+    only = argv[argv.index("--set") + 1] if "--set" in argv[:-1] else None
+    if only is not None and only not in SETS:
+        print(f"--set must be one of {', '.join(SETS)}")
+        return 2
+    mot, by_file = load_mot(models_dir)
+    corpus = corpus_cases(mot, by_file)
+    sets = {"fixtures": ("old fixtures, tests/fixtures/cassettes", fixture_cases(mot)),
+            "dev": ("real-card corpus, development half", corpus["dev"]),
+            "report": ("real-card corpus, report-only half", corpus["report"])}
+    print(f"truth: {models_dir}\ncorpus approximations:")
+    for line in realcards.APPROXIMATIONS:
+        print(f"  - {line}")
+    print()
+    for name in SETS:
+        if only in (None, name):
+            what, cases = sets[name]
+            report(name, what, cases, verbose)
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motcrawl.analysis.release import PIPELINE_TYPES
+from motcrawl.analysis.modelkind import PIPELINE_TYPES
 from motcrawl.outputs.paths import (
     OUTPUT_BASE_ARG,
     START_TIME_ARG,

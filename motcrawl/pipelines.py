@@ -25,7 +25,7 @@ from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
-from motcrawl.analysis.release import Field, release_fields
+from motcrawl.analysis.release import Field, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.components.spider_api import (
@@ -111,7 +111,7 @@ class LicenseDetectionPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         if not drafting(adapter):
             return item
-        finding = evidence_of(adapter).license
+        finding = release_license(evidence_of(adapter))
         adapter["license_finding"] = finding
         adapter["license"] = finding.name
         if not finding.known:
@@ -440,7 +440,10 @@ class AuditReportPipeline(_Pipeline):
             catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
             with_hub_url=spider.with_hub_url, audited=spider.audited,
             hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed)
+            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                            for e in spider.entries if e.problem_kind in
+                                            ("unreadable", "invalid_yaml", "too_large",
+                                             "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:

@@ -176,4 +176,5 @@ REDIS_URL = None
 ADDONS = {
     "motcrawl.components.addons.OutputAddon": 100,
     "motcrawl.components.addons.RedisAddon": 110,
+    "motcrawl.components.addons.ResumeAddon": 120,
 }

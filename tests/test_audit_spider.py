@@ -22,6 +22,7 @@ from motcrawl.audit.findings import KINDS
 from tests.conftest import MOT, needs_mot
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
+from tests.faults.test_catalog_inputs import alias_bomb
 
 DEAD = "http://127.0.0.1:9"
 BUDGET = 2.2  # Hub requests per catalog entry with a Hub URL (issue 16)
@@ -94,6 +95,7 @@ def planted(tmp_path: Path) -> Path:
                                "license": {"distribution": {"name": "Apache-2.0"}},
                                "components": ALL_WEIGHTS})
     write(folder, "No-URL", {"huggingface": ""})
+    (folder / "Bomb.yml").write_text(alias_bomb())  # refused unread, the audit goes on
     return folder
 
 
@@ -149,6 +151,8 @@ def test_planted_faults_of_every_kind(run_scrapy, project_root: Path, tmp_path: 
     for kind in KINDS:
         assert re.search(rf"^\| `{kind}` \| [1-9]\d* \|$", report, re.M), kind
     assert "```mermaid\nxychart-beta" in report
+    assert "| files not read | 1 |" in report
+    assert "Files not read (not audited): Bomb.yml: aliases expand to more than" in report
     assert "### Renamed-7B.yml (`renamed`)" in report
     assert "+  huggingface: https://huggingface.co/neworg/renamed-7b" in report or \
         "+  huggingface: 'https://huggingface.co/neworg/renamed-7b'" in report

@@ -38,6 +38,15 @@ def test_sub_label_keeps_its_enclosing_heading() -> None:
     assert trails == ["Evaluation", "Evaluation / Base models", "Citation", "Citation / BibTeX"]
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    ("# tts_transformer-en-ljspeech\n", "tts_transformer-en-ljspeech"),
+    ("# **InCoder** _6B_\n", "InCoder 6B"),
+    ("# `gpt2` model\n", "gpt2 model"),
+])
+def test_title_drops_emphasis_marks_not_underscores_in_names(body: str, expected: str) -> None:
+    assert cardtext.title(body) == expected
+
+
 def test_title_ignores_bold_lines() -> None:
     assert cardtext.title("**Model Summary:**\n\n# Granite-4.0-Micro\n") == "Granite-4.0-Micro"
 

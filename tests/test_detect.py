@@ -165,7 +165,14 @@ def test_results_table_in_html_under_a_bold_heading() -> None:
     res = detect.detect_evaluation_results(ev)
     assert res.confidence >= detect.INCLUDE_THRESHOLD and "Evaluation Results" in res.evidence[0]
     data = detect.detect_evaluation_data(ev)
-    assert data.confidence >= detect.INCLUDE_THRESHOLD and "mmlu" in data.evidence[0]
+    # COMPONENT_RULES (Evaluation data): naming benchmarks in a table does not count; the
+    # names stay in the draft's findings for the reviewer.
+    assert data.confidence < detect.INCLUDE_THRESHOLD and "mmlu" in data.evidence[0]
+    linked = evidence(GRANITE_STYLE + "\nEvaluated with the [LM Evaluation Harness]"
+                                      "(https://github.com/EleutherAI/lm-evaluation-harness).\n")
+    data = detect.detect_evaluation_data(linked)
+    assert data.confidence >= detect.INCLUDE_THRESHOLD
+    assert data.component_path == "https://github.com/EleutherAI/lm-evaluation-harness"
 
 
 @pytest.mark.parametrize(("card", "claimed"), [
@@ -217,10 +224,36 @@ def test_a_github_link_in_a_data_section_is_not_the_data() -> None:
     ("- [Metrics](https://github.com/LLM360/Analysis360)", "Evaluation code"),
     ("evaluated using the [LM Evaluation\nHarness](https://github.com/EleutherAI/"
      "lm-evaluation-harness)", "Evaluation code"),
+    # The link's text names it the model's code (LLM360/Amber, fairseq's TTS card, BLOOM).
+    ("- [Training Code](https://github.com/LLM360/amber-train)", "Training code"),
+    ("[Transformer](https://arxiv.org/abs/1809.08895) text-to-speech model from fairseq S^2 "
+     "([paper](https://arxiv.org/abs/2109.06912)/[code](https://github.com/pytorch/fairseq/"
+     "tree/main/examples/speech_synthesis)):", "Training code"),
+    # Evaluation words in the link or its sentence (Zephyr 141B, Cerebras-GPT).
+    ("The scores reported below were obtained using the [LightEval](https://github.com/"
+     "huggingface/lighteval) evaluation suite", "Evaluation code"),
+    ("We performed downstream evaluations of text generation accuracy on standardized tasks "
+     "using the [Eleuther lm-evaluation-harness](https://github.com/EleutherAI/"
+     "lm-evaluation-harness).", "Evaluation code"),
 ])
 def test_linked_code_by_its_words(line: str, component: str) -> None:
     found = names(evidence(f"# M\n\n{line}\n"))
     assert found.get(component, 0) >= detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize("line", [
+    # A paragraph about training is no label for every link in it (Cerebras-GPT, phi-1).
+    "These models were trained on the Andromeda AI supercomputer. Cerebras systems for "
+    "pre-training and fine tuning are available in the cloud. Cerebras CS-2 compatible "
+    "checkpoints are available in [Cerebras Model Zoo](https://github.com/Cerebras/modelzoo).",
+    "Its training involved a variety of data sources, including subsets of Python codes from "
+    "[The Stack v1.2](https://huggingface.co/datasets/bigcode/the-stack), competition code "
+    "from [code_contests](https://github.com/deepmind/code_contests), and synthetic Python "
+    "textbooks",
+])
+def test_a_link_in_a_training_paragraph_is_not_training_code(line: str) -> None:
+    found = names(evidence(f"# M\n\n{line}\n"))
+    assert found.get("Training code", 0) < detect.INCLUDE_THRESHOLD
 
 
 @pytest.mark.parametrize(("section", "claimed"), [
@@ -232,4 +265,56 @@ def test_linked_code_by_its_words(line: str, component: str) -> None:
 ])
 def test_software_section_names_the_supporting_tools(section: str, claimed: bool) -> None:
     det = detect.detect_supporting_tools(evidence(f"# M\n\n{section}", library_name=None))
+    assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
+
+
+@pytest.mark.parametrize(("code", "claimed"), [
+    # Baichuan-7B, XGen-7B-8K-Inst: the usage runs modelling code shipped with the model.
+    ('tokenizer = AutoTokenizer.from_pretrained("baichuan-inc/Baichuan-7B", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained('
+     '"baichuan-inc/Baichuan-7B", device_map="auto", trust_remote_code=True)', True),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-inst", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained('
+     '"Salesforce/xgen-7b-8k-inst", torch_dtype=torch.bfloat16)', True),
+    # RedPajama-INCITE, Cerebras-GPT: transformers' own implementation only.
+    ('model = AutoModelForCausalLM.from_pretrained("togethercomputer/RedPajama-INCITE-7B-Base",'
+     ' torch_dtype=torch.float16)', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("cerebras/Cerebras-GPT-13B")\n'
+     'model = AutoModelForCausalLM.from_pretrained("cerebras/Cerebras-GPT-13B")', False),
+])
+def test_usage_code_is_inference_code_when_it_runs_the_models_own_code(code: str,
+                                                                       claimed: bool) -> None:
+    det = detect.detect_inference_code(evidence(f"# M\n\n```python\n{code}\n```\n"))
+    assert det is not None
+    assert (det.confidence >= detect.INCLUDE_THRESHOLD) is claimed
+
+
+def test_usage_code_with_modelling_files_in_the_repository_is_inference_code() -> None:
+    card = "# M\n\n```python\nmodel = AutoModel.from_pretrained('org/m')\n```\n"
+    det = detect.detect_inference_code(evidence(card, files=["modeling_m.py", "config.json"]))
+    assert det is not None and det.confidence >= detect.INCLUDE_THRESHOLD
+
+
+def test_a_license_pdf_is_not_a_technical_report() -> None:
+    # Baichuan-7B links its license as a PDF; a report PDF still counts.
+    card = ("# M\n\n- **License:** [Baichuan-7B License](https://huggingface.co/baichuan-inc/"
+            "Baichuan-7B/blob/main/baichuan-7B%20license.pdf)\n")
+    det = detect.detect_technical_report(evidence(card))
+    assert det is None or det.confidence < detect.INCLUDE_THRESHOLD
+    report = detect.detect_technical_report(evidence(card + "\nSee [our report](https://x.org/"
+                                                            "m.pdf).\n"))
+    assert report is not None and report.confidence >= detect.INCLUDE_THRESHOLD
+
+
+@pytest.mark.parametrize(("section", "claimed"), [
+    # mamba-2.8b-hf: a fine-tuning recipe names its output folder; no outputs are shown.
+    ("## PEFT finetuning example\n\n```python\ntraining_args = TrainingArguments(\n"
+     "    output_dir=\"./results\",\n)\n```\n", False),
+    ("## Examples\n\n```python\noutputs = model.generate(**inputs)\n```\n", False),
+    # Outputs the card shows.
+    ("## Sample outputs\n\n**Prompt:** Tell me a joke.\n\n**Response:** Why did the chicken...\n",
+     True),
+])
+def test_sample_outputs_are_shown_outputs(section: str, claimed: bool) -> None:
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n{section}", cardData={}))
     assert (det is not None and det.confidence >= detect.INCLUDE_THRESHOLD) is claimed

@@ -40,6 +40,7 @@ class Link:
     url: str
     text: str
     line: str  # the card line the link stands on, for evidence
+    around: str = ""  # the sentence around the link (see near)
 
 
 @dataclass(frozen=True)
@@ -117,10 +118,68 @@ def title(body: str) -> str | None:
     first = next((s for s in sections(body) if s.level == 1), None)
     if not first:
         return None
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[*_`]", "", first.title)
+    # Emphasis marks only where they open or close a span: "tts_transformer" keeps its "_".
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|`|(?<!\w)[*_]+|[*_]+(?!\w)", "",
+                  first.title)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).strip(" :-")
     text = re.sub(r"^\d+(\.\d+)*\.?\s+", "", text)
     return text or None
+
+
+# Sections that are not the model's description: how to run it, what it scored, whom to cite.
+_NOT_DESCRIPTION_RE = re.compile(
+    r"usage|how to|quick ?start|get(ting)? started|install|requirements|example|inference|"
+    r"run(ning)?\b|eval|benchmark|result|performance|citation|cite|bibtex|reference|"
+    r"acknowledg|license|licence|contact|limitation|bias|risk|disclaimer|changelog|news|"
+    r"update|table of contents|faq", re.I)
+DESCRIPTION_CHARS = 6000
+
+
+def description(body: str) -> str:
+    """The card's own description of the model, as prose: the text before the first
+    heading, the title's section and the sections that describe the model, without
+    fenced code, HTML tags, links' targets, or the usage, evaluation, citation and
+    license sections (which name other models and tools). At most DESCRIPTION_CHARS."""
+    parts: list[str] = []
+    for chunk in _chunks(clip(body)):
+        if chunk.level and _NOT_DESCRIPTION_RE.search(chunk.trail):
+            continue
+        parts.append(chunk.text)
+        if sum(len(p) for p in parts) > DESCRIPTION_CHARS * 2:
+            break
+    text = _CODE_BLOCK_RE.sub(" ", "\n".join(parts))
+    text = re.sub(r"@\w+\{.*?\n\}", " ", text, flags=re.S)  # BibTeX outside a fence
+    text = _MD_LINK_RE.sub(lambda m: m.group(1), text)
+    text = _TAG_RE.sub(" ", text)
+    return text[:DESCRIPTION_CHARS]
+
+
+_CODE_CLASS_RE = re.compile(r"\b([A-Z][A-Za-z0-9]*(?:For[A-Z][A-Za-z0-9]*|LMHeadModel|Model|"
+                            r"Pipeline))\b")
+
+
+def code_classes(body: str) -> list[str]:
+    """Model classes the card's code loads ("XGLMForCausalLM", "AutoModelForSeq2SeqLM",
+    "StableDiffusionPipeline"), in order of first use."""
+    found = [m.group(1) for block in code_blocks(body) for m in _CODE_CLASS_RE.finditer(block)]
+    found += [m.group(1) for m in re.finditer(r"`([^`\n]{1,200})`", clip(body))
+              for m in _CODE_CLASS_RE.finditer(m.group(1))]
+    return list(dict.fromkeys(found))
+
+
+NEAR_CHARS = 90
+
+
+def _around(body: str, start: int, end: int) -> str:
+    """The link's own sentence within its line, at most NEAR_CHARS characters either side."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    before = body[max(line_start, start - NEAR_CHARS):start]
+    after = body[end:min(line_end, end + NEAR_CHARS)]
+    before = re.split(r"(?<=[.!?;])\s+", before)[-1]
+    after = re.split(r"(?<=[.!?;])\s+", after)[0]
+    return " ".join(f"{before}{body[start:end]}{after}".split())
 
 
 def _line_of(body: str, pos: int) -> str:
@@ -144,15 +203,23 @@ def _links(body: str) -> tuple[Link, ...]:
     found: dict[tuple[str, str], Link] = {}
     for m in _MD_LINK_RE.finditer(body):
         url, line = m.group(2).rstrip(".,;"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line))
+        found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line,
+                                           _around(body, m.start(), m.end())))
     for m in _HTML_LINK_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;"), _line_of(body, m.start())
         text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
-        found.setdefault((url, line), Link(url, text, line))
+        found.setdefault((url, line), Link(url, text, line, _TAG_RE.sub(
+            " ", _around(body, m.start(), m.end()))))
     for m in _BARE_URL_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;:"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, "", line))
+        found.setdefault((url, line), Link(url, "", line, _around(body, m.start(), m.end())))
     return tuple(sorted(found.values(), key=lambda lk: body.find(lk.line)))
+
+
+def near(link: Link) -> str:
+    """The words around a link: the sentence it stands in, at most NEAR_CHARS characters
+    either side ("[BLOOM Megatron code](...)" in "Modified from Megatron-LM")."""
+    return link.around or link.line
 
 
 def code_blocks(body: str) -> list[str]:

@@ -98,7 +98,10 @@ def _github_links(ev: ModelEvidence) -> list[cardtext.Link]:
 
 
 def _context(link: cardtext.Link) -> str:
-    return f"{link.text} {link.line} {link.url}".lower()
+    """What the card says about one link: its text, its URL and the clause it stands in
+    (not the whole paragraph: a paragraph that mentions training does not make every
+    link in it training code)."""
+    return f"{link.text} {cardtext.near(link)} {link.url}".lower()
 
 
 def detect_final_parameters(ev: ModelEvidence) -> Detection | None:
@@ -172,11 +175,26 @@ def detect_architecture(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_inference_code(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Inference code): the card's usage counts when it runs modelling code
+    shipped in the HF repository (``trust_remote_code=True``, ``.py`` files, an ``auto_map``);
+    a snippet that only calls a library's built-in implementation is a finding, not a claim.
+    """
+    custom = [f for f in ev.files if f.endswith(".py")]
+    auto_map = isinstance(ev.config.get("auto_map"), dict) and bool(ev.config.get("auto_map"))
     for block in cardtext.code_blocks(ev.card.body):
         m = _USAGE_CODE_RE.search(block)
-        if m:
-            line = next((ln.strip() for ln in block.splitlines() if m.group(0) in ln), "")
-            return Detection("Inference code", 0.6, [f"usage code in card: {line[:120]}"])
+        if not m:
+            continue
+        line = next((ln.strip() for ln in block.splitlines() if m.group(0) in ln), "")
+        remote = re.search(r"trust_remote_code\s*=\s*True", block)
+        if remote or custom or auto_map:
+            why = ("trust_remote_code=True" if remote else
+                   f"runs {custom[0]}" if custom else "config auto_map")
+            return Detection("Inference code", 0.65,
+                             [f"usage code in card: {line[:120]}",
+                              f"runs modelling code shipped with the model ({why})"])
+        return Detection("Inference code", 0.45,
+                         [f"usage code in card: {line[:120]} (a library's own implementation)"])
     return None
 
 
@@ -332,8 +350,17 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
     bench = list(dict.fromkeys(bench))
     if len(bench) >= 2:
-        return Detection("Evaluation data", 0.6,
-                         [f"benchmarks in evaluation table: {', '.join(bench[:6])}"])
+        # COMPONENT_RULES: naming benchmarks does not release them; a linked harness that
+        # produced the results makes them reachable.
+        harness = _code_links(ev, _EVAL_LINK_WORDS)
+        if harness:
+            return Detection("Evaluation data", 0.6,
+                             [f"benchmarks in evaluation table: {', '.join(bench[:6])}",
+                              f"reachable through the linked harness {harness[0].url}"],
+                             harness[0].url)
+        return Detection("Evaluation data", 0.4,
+                         [f"benchmarks in evaluation table: {', '.join(bench[:6])} "
+                          "(named, not linked)"])
     return None
 
 
@@ -354,9 +381,15 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+# A document that is a license or policy, not a report ("[Baichuan-7B License](....pdf)").
+_NOT_REPORT_RE = re.compile(r"licen[cs]e|terms|agreement|policy|privacy|acceptable use", re.I)
+
+
 def detect_technical_report(ev: ModelEvidence) -> Detection | None:
     for lk in cardtext.links(ev.card.body):
         ctx = _context(lk)
+        if _NOT_REPORT_RE.search(lk.text) and not _TECH_REPORT_RE.search(lk.text):
+            continue
         if _TECH_REPORT_RE.search(ctx) or (lk.url.lower().endswith(".pdf")
                                            and "arxiv" not in lk.url.lower()):
             return Detection("Technical report", 0.8, [f"report link: {lk.line[:120]}"], lk.url)
@@ -377,9 +410,11 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
 
 def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
     for sec in cardtext.sections(ev.card.body):
-        if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(r"usage|how to|code", sec.title,
-                                                                  re.I):
-            if re.search(r"!\[|<img|output|response|assistant|generated", sec.text, re.I):
+        if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
+                r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
+            # Outputs shown, not a variable that names them ("output_dir", "outputs = ...").
+            if re.search(r"!\[|<img|\boutputs?\b(?!\s*=)|\bresponses?\b(?!\s*=)|"
+                         r"\bassistant\b|\bgenerated\b", sec.text, re.I):
                 return Detection("Sample model outputs", 0.6,
                                  [f"card section {sec.title!r} shows outputs"])
     if ev.card_data.get("widget"):
@@ -398,8 +433,8 @@ def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words:
     """A GitHub link the card labels as this code (claimed), else a mere mention (not)."""
     hits = _code_links(ev, link_words)
     if hits:
-        return Detection(name, link_confidence, [f"card links {what}: {hits[0].line[:120]}"],
-                         hits[0].url)
+        return Detection(name, link_confidence,
+                         [f"card links {what}: {cardtext.near(hits[0])[:120]}"], hits[0].url)
     body = cardtext.clip(ev.card.body)
     m = re.search(mention_words, body, re.I)
     if m:
@@ -408,19 +443,34 @@ def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words:
     return None
 
 
+_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
+# A link the card names as the model's code ("[BLOOM Megatron code](...)", "paper / [code]").
+_CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementation)$", re.I)
+
+
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    return _linked_or_mentioned(
+    found = _linked_or_mentioned(
         ev, "Training code", "training code",
-        link_words=r"train|pretrain|fine-?tun|recipe|reproduc|megatron\S* code",
+        link_words=r"train|pretrain|fine-?tun|recipe|reproduc",
         link_confidence=0.65,
         mention_words=r"training code|training scripts?|training framework",
         mention_confidence=0.3)
+    if found is not None and found.confidence >= INCLUDE_THRESHOLD:
+        return found
+    # COMPONENT_RULES: training code "released or linked as the model's training codebase";
+    # a repository the card calls the model's code is that codebase.
+    named = [lk for lk in _github_links(ev) if _CODE_LINK_TEXT_RE.search(lk.text.strip())]
+    if named:
+        return Detection("Training code", 0.55,
+                         [f"card links the model's code: {cardtext.near(named[0])[:120]}"],
+                         named[0].url)
+    return found
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
     return _linked_or_mentioned(
         ev, "Evaluation code", "evaluation code",
-        link_words=r"eval|harness|benchmark|\bmetrics\b", link_confidence=0.6,
+        link_words=_EVAL_LINK_WORDS, link_confidence=0.6,
         mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
         mention_confidence=0.35)
 
@@ -428,7 +478,7 @@ def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
     # "the same tokenizer as [CodeGen](...)" names a tokenizer, not data-processing code.
     hits = _code_links(ev, r"preprocess|data pipeline|data processing|data prep|dedup|"
-                           r"tokeni[sz]\w* (code|scripts?|pipeline)|dolma")
+                           r"tokeni[sz]\w* (code|scripts?|pipeline)")
     if hits:
         return Detection("Data preprocessing code", 0.6,
                          [f"card links data processing code: {hits[0].line[:120]}"], hits[0].url)
@@ -436,7 +486,7 @@ def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"library|toolkit|framework|tools?\b|megatron|deepspeed|neox")
+    hits = _code_links(ev, r"library|toolkit|framework|tools?\b")
     if hits:
         return Detection("Supporting libraries and tools", 0.55,
                          [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)

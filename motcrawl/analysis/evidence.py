@@ -59,10 +59,11 @@ class ModelEvidence:
 
     @cached_property
     def license(self) -> LicenseFinding:
-        """The distribution license, from card, tags and (when read) the LICENSE file."""
+        """The distribution license: card metadata, tags, the LICENSE file's text (when
+        read) and the card's own words (motcrawl.analysis.licenses.detect_license)."""
         return detect_license(self.card_data, self.tags, self.files,
                               file_url=lambda f: blob_url(self.endpoint, self.model_id, f),
-                              license_text=self.license_text)
+                              license_text=self.license_text, card_body=self.card.body)
 
     def with_card(self, card_text: str | None, card_status: str) -> ModelEvidence:
         """The same evidence with the model card read (None: none could be read)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from motcrawl.analysis.evidence import ModelEvidence
-from motcrawl.analysis.licenses import license_files
+from motcrawl.analysis.licenses import detect_license, license_files
 
 _CHECKPOINT_HINT_RE = re.compile(
     r"revision\s*=|intermediate|checkpoints?\b|\bstep\d|\bbranch(es)?\b|\bckpt", re.I)
@@ -26,8 +26,9 @@ def needs_refs(ev: ModelEvidence) -> bool:
 
 
 def license_file_to_fetch(ev: ModelEvidence) -> str | None:
-    """The LICENSE file to read, when nothing else names the model's license."""
+    """The LICENSE file to read, when neither the card's metadata nor the tags name the
+    model's license (the file outranks the card's prose, so that is not asked)."""
     files = license_files(ev.files)
-    if not files or ev.license.known:
+    if not files or detect_license(ev.card_data, ev.tags, []).known:
         return None
     return files[0]

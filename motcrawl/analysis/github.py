@@ -21,8 +21,10 @@ matches its organization is the model's own; a generic tool is not.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 from urllib.parse import unquote
 
@@ -49,33 +51,16 @@ _OWNER_REPO_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1
 _NOT_OWNERS = {"sponsors", "orgs", "features", "topics", "settings", "marketplace", "apps",
                "about", "pricing", "login", "join", "collections", "explore", "site",
                "security", "enterprise", "notifications", "new", "trending", "readme"}
-# Repositories many cards link that are never a model's own repository.
-GENERIC_REPOS = {
-    "huggingface/transformers", "huggingface/diffusers", "huggingface/peft",
-    "huggingface/trl", "huggingface/accelerate", "huggingface/text-generation-inference",
-    "huggingface/huggingface_hub", "huggingface/optimum", "ggerganov/llama.cpp",
-    "ggml-org/llama.cpp", "ggerganov/ggml", "oobabooga/text-generation-webui",
-    "marella/ctransformers", "abetlen/llama-cpp-python", "vllm-project/vllm",
-    "lm-sys/fastchat", "nomic-ai/gpt4all", "lostruins/koboldcpp", "ollama/ollama",
-    "mlc-ai/mlc-llm", "turboderp/exllamav2", "casper-hansen/autoawq",
-    "autogptq/autogptq", "pytorch/pytorch", "microsoft/deepspeed", "nvidia/megatron-lm",
-    "openai/clip", "mlfoundations/open_clip", "sgl-project/sglang", "ml-explore/mlx",
-    "unslothai/unsloth", "axolotl-ai-cloud/axolotl", "openaccess-ai-collective/axolotl",
-    "hiyouga/llama-factory", "comfyanonymous/comfyui", "automatic1111/stable-diffusion-webui",
-    "lmstudio-ai/lmstudio-bug-tracker", "jmorganca/ollama", "google/sentencepiece",
-    "ukplab/sentence-transformers", "huggingface/sentence-transformers",
-}
-# HF organizations whose GitHub account has another name.
+# Repositories many cards link that are never a model's own repository
+# (motcrawl/data/generic_repos.json, each entry with why it is listed).
+GENERIC_REPOS: frozenset[str] = frozenset(json.loads(resources.files("motcrawl").joinpath(
+    "data/generic_repos.json").read_text("utf-8"))["generic_repos"])
+# HF organizations whose GitHub account has another name (motcrawl/data/github_orgs.json,
+# each entry with its source).
 GITHUB_ORGS: dict[str, tuple[str, ...]] = {
-    "stabilityai": ("Stability-AI",), "qwen": ("QwenLM",), "google": ("google-deepmind",
-                                                                     "google-research"),
-    "facebook": ("facebookresearch",), "meta-llama": ("meta-llama",),
-    "mistralai": ("mistralai",), "tiiuae": ("tiiuae",), "bigscience": ("bigscience-workshop",),
-    "bigcode": ("bigcode-project",), "thudm": ("THUDM", "zai-org"), "zai-org": ("zai-org",),
-    "openai-community": ("openai",), "salesforce": ("salesforce",),
-    "ibm-granite": ("ibm-granite",), "microsoft": ("microsoft",), "nvidia": ("NVIDIA",),
-    "apple": ("apple",), "cohereforai": ("cohere-ai",), "internlm": ("InternLM",),
-}
+    org: tuple(entry["accounts"])
+    for org, entry in json.loads(resources.files("motcrawl").joinpath(
+        "data/github_orgs.json").read_text("utf-8"))["github_orgs"].items()}
 # Words in a link's text or line that say "this is the code".
 _CODE_CONTEXT_RE = re.compile(
     r"\b(code|repo(sitory)?|github|source|training|train(ing)? code|pre-?train\w*|"

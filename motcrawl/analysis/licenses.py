@@ -14,6 +14,7 @@ from typing import Any
 
 from license_expression import ExpressionError, get_spdx_licensing
 
+from motcrawl.analysis.license_words import card_license, names_in
 from motcrawl.analysis.metadata import str_list, tag_values
 
 UNLICENSED = "unlicensed"
@@ -164,7 +165,12 @@ def identify_license_text(text: str) -> str | None:
     for pattern, name in _LICENSE_TEXT_PATTERNS:
         if pattern.search(head):
             return name
-    return None
+    spdx = re.search(r"SPDX-License-Identifier:\s*(\S+)", head)
+    if spdx:
+        return normalize_license(spdx.group(1))
+    # A short notice naming its license ("Licensed under the Apache License, Version 2.0").
+    names = names_in(head[:600])
+    return names[0] if names else None
 
 
 LICENSE_FILE_RE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:[._-][\w.-]*)?$", re.I)
@@ -192,12 +198,16 @@ def detect_license(
     *,
     file_url: Any = None,
     license_text: str | None = None,
+    card_body: str | None = None,
 ) -> LicenseFinding:
     """The distribution license of a model.
 
     Order of trust: the card's ``license`` (``license_name``/``license_link`` when
-    it is ``other``), then ``license:`` tags, then a LICENSE file's text.
-    ``file_url(filename)`` turns a repository file into a link for ``path``.
+    it is ``other``), then ``license:`` tags, then a LICENSE file's text, then the
+    license the card's prose states (``card_body``). ``license: other`` that nothing
+    names becomes the card's words, on the review checklist; ``unlicensed`` only when
+    nothing declares a license. ``file_url(filename)`` turns a repository file into a
+    link for ``path``.
     """
     files = license_files(filenames)
     path = file_url(files[0]) if (files and file_url) else ""
@@ -231,6 +241,19 @@ def detect_license(
         name = identify_license_text(license_text)
         if name:
             finding.name, finding.source, finding.confidence = name, "LICENSE file", 0.75
+    said = card_license(card_body) if card_body and not finding.known else None
+    if said is not None and said.named:
+        finding.name, finding.source, finding.confidence = said.name, "card text", 0.7
+        finding.notes.append(f"license from the card's words: {said.words!r}")
+    declared_other = any(str(v).strip().lower() == "other" for v in raw_ids)
+    link = card_data.get("license_link") if declared_other else None
+    if not finding.known and (said is not None or (isinstance(link, str) and link.strip())):
+        # The card declares a license nobody could name: its own words, for a reviewer.
+        words = said.words if said is not None else str(link)
+        finding.name = " ".join(words.split())[:120]
+        finding.source, finding.confidence = "card words (license not identified)", 0.4
+        finding.notes.append(f"license: {finding.name!r} is the card's own wording, not an "
+                             "identified license: review")
     if not finding.known:
         finding.notes.append("no license found in card, tags or LICENSE file: review")
     return finding

@@ -6,15 +6,23 @@ from, so the draft header can tell the reviewer which fields to check.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from motcrawl.analysis import cardtext
+from motcrawl.analysis import modelkind as mk
 from motcrawl.analysis.evidence import ModelEvidence
+from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.metadata import str_list
 from motcrawl.web.hf import model_url
+
+# Producers whose name differs from their Hub organization id, each with its source.
+PRODUCERS: dict[str, dict[str, str]] = json.loads(resources.files("motcrawl").joinpath(
+    "data/producers.json").read_text("utf-8"))["producers"]
 
 
 @dataclass
@@ -24,120 +32,68 @@ class Field:
     source: str
 
 
-# HF organizations whose display name differs from their account name.
-PRODUCERS: dict[str, str] = {
-    "meta-llama": "Meta", "facebook": "Meta", "google": "Google", "google-t5": "Google",
-    "google-bert": "Google", "microsoft": "Microsoft", "mistralai": "Mistral AI",
-    "allenai": "Allen Institute for AI", "Qwen": "Alibaba", "openai": "OpenAI",
-    "openai-community": "OpenAI", "tiiuae": "Technology Innovation Institute",
-    "ibm-granite": "IBM", "ibm": "IBM", "nvidia": "NVIDIA", "stabilityai": "Stability AI",
-    "bigscience": "BigScience", "bigcode": "BigCode Project", "deepseek-ai": "DeepSeek",
-    "CohereForAI": "Cohere", "CohereLabs": "Cohere", "THUDM": "Tsinghua University",
-    "zai-org": "Zhipu AI", "Salesforce": "Salesforce", "mosaicml": "MosaicML",
-    "databricks": "Databricks", "Snowflake": "Snowflake", "ai21labs": "AI21 Labs",
-    "01-ai": "01.AI", "BAAI": "Beijing Academy of Artificial Intelligence",
-    "internlm": "Shanghai AI Laboratory", "baichuan-inc": "Baichuan AI",
-    "cerebras": "Cerebras", "togethercomputer": "TogetherAI", "HuggingFaceTB": "Hugging Face",
-    "HuggingFaceH4": "Hugging Face", "huggingface": "Hugging Face",
-    "sentence-transformers": "Sentence Transformers", "apple": "Apple", "amazon": "Amazon",
-    "xai-org": "xAI", "moonshotai": "Moonshot AI", "stanford-crfm": "Stanford CRFM",
-    "openlm-research": "UC Berkeley", "LLM360": "LLM360", "EleutherAI": "EleutherAI",
-    "FacebookAI": "Meta", "distilbert": "Hugging Face", "black-forest-labs": "Black Forest Labs",
-    "runwayml": "Runway", "CompVis": "CompVis", "laion": "LAION", "Alibaba-NLP": "Alibaba",
-    "intfloat": "Microsoft", "BAAI-": "Beijing Academy of Artificial Intelligence",
-}
-
-# Hub pipeline tags onto MOF release types.
-PIPELINE_TYPES: dict[str, str] = {
-    **dict.fromkeys((
-        "text-generation", "text2text-generation", "fill-mask", "text-classification",
-        "token-classification", "question-answering", "table-question-answering",
-        "summarization", "translation", "conversational", "zero-shot-classification",
-        "sentence-similarity", "text-ranking", "feature-extraction"), "language"),
-    **dict.fromkeys((
-        "image-classification", "object-detection", "image-segmentation", "depth-estimation",
-        "zero-shot-image-classification", "zero-shot-object-detection", "mask-generation",
-        "image-feature-extraction", "keypoint-detection", "image-to-image"), "vision"),
-    **dict.fromkeys(("text-to-image", "unconditional-image-generation"), "image"),
-    **dict.fromkeys((
-        "automatic-speech-recognition", "text-to-speech", "text-to-audio", "audio-classification",
-        "audio-to-audio", "voice-activity-detection"), "audio"),
-    **dict.fromkeys(("text-to-video", "image-to-video", "video-classification",
-                     "video-to-video"), "video"),
-    **dict.fromkeys(("image-to-3d", "text-to-3d"), "3d"),
-    **dict.fromkeys((
-        "image-text-to-text", "visual-question-answering", "document-question-answering",
-        "image-to-text", "any-to-any", "video-text-to-text", "audio-text-to-text",
-        "visual-document-retrieval"), "multimodal"),
-}
-
-_DECODER_TYPES = {
-    "llama", "mistral", "mixtral", "gpt2", "gpt_neox", "gptj", "gpt_neo", "falcon", "qwen",
-    "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "phi", "phi3", "phimoe", "gemma", "gemma2",
-    "gemma3_text", "olmo", "olmo2", "olmoe", "bloom", "mpt", "opt", "starcoder2",
-    "gpt_bigcode", "codegen", "stablelm", "persimmon", "cohere", "cohere2", "dbrx",
-    "deepseek_v2", "deepseek_v3", "deepseek", "internlm", "internlm2", "baichuan",
-    "chatglm", "xglm", "granite", "granitemoe", "gpt_oss", "exaone", "minicpm", "arctic",
-    "jais", "yi", "telechat", "smollm3", "glm", "glm4", "hunyuan", "ernie4_5", "seed_oss",
-    "ministral", "mistral3", "apertus", "granitemoeshared",
-}
-_ENCODER_DECODER_TYPES = {"t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian",
-                          "longt5", "switch_transformers", "m2m_100", "nllb", "whisper",
-                          "codet5", "blenderbot", "prophetnet", "fsmt", "led", "pix2struct",
-                          "encoder-decoder", "speecht5", "seamless_m4t"}
-_ENCODER_TYPES = {"bert", "roberta", "deberta", "deberta-v2", "distilbert", "albert",
-                  "electra", "xlm-roberta", "camembert", "mpnet", "modernbert", "xlm",
-                  "nomic_bert", "new", "ernie", "layoutlm", "vit", "deit", "beit", "dinov2",
-                  "clip", "siglip", "wav2vec2", "hubert", "data2vec-text", "esm", "bge"}
-_RNN_TYPES = {"rwkv", "rwkv5", "rwkv6", "rwkv7", "mamba", "mamba2", "xlstm"}
-_HYBRID_TYPES = {"jamba", "granitemoehybrid", "zamba", "zamba2", "falcon_h1", "bamba",
-                 "nemotron_h", "recurrent_gemma", "lfm2", "qwen3_next", "hymba"}
-_CNN_TYPES = {"resnet", "convnext", "convnextv2", "efficientnet", "mobilenet_v2",
-              "mobilenet_v1", "regnet", "yolos", "vgg"}
-
 _SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([bBmMkKtT])(?![a-zA-Z])")
 _MOE_SIZE_RE = re.compile(r"(?<![\w.])(\d+x\d+(?:\.\d+)?[bBmM])(?![a-zA-Z])")
 _VERSION_SUFFIX_RE = re.compile(r"[-_](v\d+(?:\.\d+)*)$", re.I)
-_GENERIC_TITLES_RE = re.compile(
-    r"^(model card|model details|introduction|overview|description|usage|about|readme|"
-    r"table of contents|news|model summary|quick ?start|license|updates?)\b", re.I)
+# "Model Card for X", "X Model Card", "Introducing X": the words around a title, not the name.
+_TITLE_WRAPPER_RES = (
+    re.compile(r"^(the )?(model card|model|card)\s+(for|of)\s+", re.I),
+    re.compile(r"^(introducing|introduction to|welcome to)\s+", re.I),
+    re.compile(r"\s+(model card|model|card|README)$", re.I),
+)
 
 
 def _repo_name(model_id: str) -> str:
     return model_id.split("/")[-1]
 
 
+def _clean_title(title: str) -> str:
+    for pattern in _TITLE_WRAPPER_RES:
+        title = pattern.sub("", title)
+    return re.sub(r"^[^\w]+|[^\w)+.]+$", "", title).strip()
+
+
 def release_name(ev: ModelEvidence) -> Field:
+    """The model's name as its authors spell it: the card's ``model_name``, else the
+    repository name, spelled as the card's title spells it when the title names the same
+    model (the same letters and digits: "Falcon-40B" for falcon-40b, "GPT-2" for gpt2) and
+    the repository name is all lower case.
+
+    A title that names only the family ("OLMo 7B" over OLMo-7B-hf) gives way to the more
+    specific repository name; a title that names something else ("Highlights", "Key
+    Features", a sentence) is never a name.
+    """
     name = ev.card_data.get("model_name")
-    if isinstance(name, str) and name.strip():
+    if isinstance(name, str) and name.strip() and "\n" not in name.strip():
         return Field(" ".join(name.split()), 0.9, "card model_name")
-    heading = cardtext.title(ev.card.body)
-    if heading:
-        heading = re.sub(r"^(model card|the model card) (for|of)\s+", "", heading, flags=re.I)
-        heading = re.sub(r"\s+model card$", "", heading, flags=re.I)
-        heading = re.sub(r"^[^\w]+|[^\w)+.]+$", "", heading).strip()
-        repo = _repo_name(ev.model_id)
-        if heading.lower() == repo.lower():
-            # The title spells the repository name as its authors write it ("Falcon-40B").
-            return Field(heading, 0.9, "card title, matching the repository name")
-        title_key, repo_key = _name_key(heading), _name_key(repo)
-        if title_key and title_key == repo_key:
-            if repo == repo.lower():  # "GPT-2" for gpt2: the title adds the case
-                return Field(heading, 0.85, "card title, matching the repository name")
-            return Field(repo, 0.9, "repository name, matching the card title")
-        if title_key and repo_key.startswith(title_key):
-            # "OLMo 7B" over OLMo-7B-hf, "Llama 2 7B Chat" over Llama-2-7B-Chat-GGUF: the
-            # repository name says which variant this is.
-            return Field(_card_spelling(ev, repo), 0.85,
-                         "repository name, more specific than the card title")
-        if (heading and len(heading) <= 60 and not _GENERIC_TITLES_RE.match(heading)
-                and "\n" not in heading):
-            return Field(heading, 0.7, "card title")
     repo = _repo_name(ev.model_id)
+    title = cardtext.title(ev.card.body)
+    title = _clean_title(" ".join(title.split())) if title else ""
+    if title and _name_key(title) == _name_key(repo):
+        if title == repo:
+            return Field(repo, 0.9, "repository name, which the card title repeats")
+        if repo == repo.lower():
+            return Field(title, 0.85, "card title: the repository name as its authors spell it")
+        # Cased already ("OLMo-7B", "xglm-7.5B"): the repository's separators, the title's case.
+        return Field(_recase(repo, title), 0.85,
+                     "repository name, cased as the card title spells it")
     spelled = _card_spelling(ev, repo)
     if spelled != repo:
         return Field(spelled, 0.8, "repository name as the card writes it")
     return Field(repo, 0.75, "repository name")
+
+
+def _recase(repo: str, title: str) -> str:
+    """The repository name with each letter in the title's case (same letters, in order)."""
+    letters = iter(c for c in title if c.isalnum())
+    out = []
+    for c in repo:
+        if c.isalnum():
+            t = next(letters, c)
+            out.append(t if t.lower() == c.lower() else c)
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def _name_key(name: str) -> str:
@@ -196,96 +152,140 @@ def release_date(ev: ModelEvidence) -> Field:
     return Field("", 0.0, "not evident")
 
 
-def _looks_like_code_model(ev: ModelEvidence) -> bool:
-    """A code model by its name. Tags do not tell: ``custom_code`` is about loading, and
-    ``code`` is a *language* tag that general models trained on code carry too (BLOOM, phi-2)."""
-    name = ev.model_id.split("/")[-1].lower()
-    return bool(re.search(r"code(?!c)|coder|starcoder|santacoder|codegen|codet5", name))
+def _description(ev: ModelEvidence) -> str:
+    return cardtext.description(ev.card.body)
 
 
-def release_type(ev: ModelEvidence) -> Field:
+def _model_type_and_classes(ev: ModelEvidence) -> tuple[str, list[str]]:
+    return str(ev.config.get("model_type") or ""), str_list(ev.config.get("architectures"))
+
+
+def _tag_values(ev: ModelEvidence) -> list[str]:
+    """Plain tags of the model and its card (``text-to-speech``, ``t5``), not ``key:value``."""
+    tags = ev.tags + str_list(ev.card_data.get("tags"))
+    return list(dict.fromkeys(t.strip().lower() for t in tags if ":" not in t and t.strip()))
+
+
+def _kind_type(ev: ModelEvidence) -> tuple[str, float, str] | None:
+    """The MOF type before the code check, with confidence and source (None: not evident)."""
     tag = ev.info.pipeline_tag or ev.card_data.get("pipeline_tag")
-    if isinstance(tag, str) and tag in PIPELINE_TYPES:
-        mof_type = PIPELINE_TYPES[tag]
-        if mof_type == "language" and _looks_like_code_model(ev):
-            return Field("code", 0.8, f"pipeline_tag {tag} and a code model name")
-        return Field(mof_type, 0.9, f"pipeline_tag {tag}")
-    library = ev.info.library_name or ""
-    if library == "diffusers" or "model_index.json" in ev.files:
-        return Field("image", 0.7, "diffusers pipeline")
-    if any(f.endswith(".gguf") for f in ev.files) or any(
-            a.endswith("ForCausalLM") for a in str_list(ev.config.get("architectures"))):
-        return Field("code" if _looks_like_code_model(ev) else "language", 0.6,
-                     "causal language model")
+    if isinstance(tag, str) and tag in mk.PIPELINE_TYPES:
+        return mk.PIPELINE_TYPES[tag], 0.9, f"pipeline_tag {tag}"
+    model_type, archs = _model_type_and_classes(ev)
+    if model_type and mk.type_of_model_type(model_type):
+        return mk.type_of_model_type(model_type) or "", 0.85, f"config model_type {model_type}"
+    for cls in archs:
+        kind = mk.type_of_class(cls)
+        if kind:
+            return kind, 0.85, f"config architectures {cls}"
+    for tag_value in _tag_values(ev):
+        if tag_value in mk.PIPELINE_TYPES:
+            return mk.PIPELINE_TYPES[tag_value], 0.8, f"tag {tag_value}"
+    library = ev.info.library_name or ev.card_data.get("library_name")
+    if isinstance(library, str) and mk.LIBRARY_TYPES.get(library.lower()):
+        return mk.LIBRARY_TYPES[library.lower()], 0.75, f"library_name {library}"
+    if "model_index.json" in ev.files:
+        return "image", 0.7, "diffusers pipeline (model_index.json)"
+    for cls in cardtext.code_classes(ev.card.body):
+        kind = mk.type_of_class(cls)
+        if kind:
+            return kind, 0.7, f"card code loads {cls}"
+    said = mk.type_in_words(_description(ev))
+    if said:
+        return said[0], 0.65, f"card: {said[1]!r}"
+    if any(f.endswith(".gguf") for f in ev.files):
+        return "language", 0.6, "GGUF language model"
     if isinstance(tag, str) and tag:
-        return Field("other", 0.5, f"pipeline_tag {tag} has no MOF type")
-    return Field("", 0.0, "not evident")
-
-
-def _arch_for(model_type: str, archs: list[str]) -> str | None:
-    mt = model_type.lower()
-    if mt in _HYBRID_TYPES:
-        return "hybrid"
-    if mt in _RNN_TYPES:
-        return "RNN"
-    if mt in _CNN_TYPES:
-        return "CNN"
-    if mt in _ENCODER_DECODER_TYPES or any(("ForConditionalGeneration" in a and "T5" in a)
-                                           or "EncoderDecoder" in a for a in archs):
-        return "transformer encoder-decoder"
-    if mt in _DECODER_TYPES or any(a.endswith("ForCausalLM") or a.endswith("LMHeadModel")
-                                   for a in archs):
-        return "transformer decoder"
-    if mt in _ENCODER_TYPES or any(a.endswith(("ForMaskedLM", "ForSequenceClassification",
-                                               "ForTokenClassification", "Model"))
-                                   for a in archs):
-        return "encoder" if mt in _ENCODER_TYPES else None
+        return "other", 0.5, f"pipeline_tag {tag} has no MOF type"
     return None
 
 
-_DENSE_DECODER_RE = re.compile(r"decoder-only (?:dense )?transformer|dense decoder-only", re.I)
+def release_type(ev: ModelEvidence) -> Field:
+    """pipeline_tag, else config, tags, library, the card's code, the card's words; a
+    language model trained for code is ``code`` (docs/release-fields.md)."""
+    found = _kind_type(ev)
+    if found is None:
+        code = mk.says_code_model(_repo_name(ev.model_id), _description(ev))
+        return Field("code", 0.6, code) if code else Field("", 0.0, "not evident")
+    kind, confidence, source = found
+    if kind == "language":
+        code = mk.says_code_model(_repo_name(ev.model_id), _description(ev))
+        if code:
+            return Field("code", min(confidence, 0.8), f"{source}; {code}")
+    return Field(kind, confidence, source)
+
+
+_DENSE_WORDS_RE = re.compile(r"decoder-only (?:dense )?transformer|dense (decoder-only|"
+                             r"transformer)", re.I)
 _HYBRID_WORDS_RE = re.compile(r"mamba|hybrid|state[- ]space|\bssm\b|recurrent", re.I)
 
 
-def _says_dense_decoder(ev: ModelEvidence) -> bool:
-    """The card calls the model a plain decoder-only transformer and never a hybrid.
-
-    A family shares one model_type across its dense and hybrid members
-    (granitemoehybrid covers Granite-4.0-Micro, a dense transformer, and the
-    Mamba-2 hybrids H-Micro, H-Tiny): the card then tells which one this is.
-    """
-    body = cardtext.clip(ev.card.body)
-    return bool(_DENSE_DECODER_RE.search(body)) and not _HYBRID_WORDS_RE.search(body)
+def _card_overrides_family_type(ev: ModelEvidence, arch: str) -> bool:
+    """A model_type shared by a family's hybrid and dense members (granitemoehybrid covers
+    the dense Granite-4.0-Micro and the Mamba-2 hybrids): a card that calls the model a
+    dense decoder-only transformer and never a hybrid tells which member this is."""
+    text = _description(ev)
+    return arch == mk.HYBRID and bool(_DENSE_WORDS_RE.search(text)) \
+        and not _HYBRID_WORDS_RE.search(text)
 
 
 def release_architecture(ev: ModelEvidence) -> Field:
-    config = ev.config
-    model_type = str(config.get("model_type") or "")
-    archs = str_list(config.get("architectures"))
-    if model_type or archs:
-        arch = _arch_for(model_type, archs)
-        if arch == "hybrid" and _says_dense_decoder(ev):
-            return Field("transformer decoder", 0.7,
-                         f"card: a decoder-only transformer (config model_type {model_type} "
-                         "also covers hybrid variants)")
+    """Config model_type/architectures, else the card's words and code, library, tags,
+    pipeline tag and name, in MOT's vocabulary (docs/release-fields.md)."""
+    model_type, archs = _model_type_and_classes(ev)
+    config_arch = (mk.architecture_of_model_type(model_type) if model_type else None) or next(
+        (a for a in map(mk.architecture_of_class, archs) if a), None)
+    if config_arch and _card_overrides_family_type(ev, config_arch):
+        return Field(mk.DECODER, 0.7, f"card: a dense decoder-only transformer (config "
+                                      f"model_type {model_type} also covers hybrids)")
+    if config_arch:
+        return Field(config_arch, 0.85, f"config model_type {model_type or '-'} / "
+                                        f"{', '.join(archs[:2]) or '-'}")
+    text = _description(ev)
+    # A hybrid is decoder-only too ("Causal decoder-only ... Hybrid Transformers + Mamba"):
+    # a card that calls it a hybrid is read first.
+    said = mk.earliest(mk.ARCHITECTURE_WORDS[:1], text) or mk.earliest(mk.ARCHITECTURE_WORDS,
+                                                                       text)
+    if said:
+        return Field(said[0], 0.75, f"card: {said[1]!r}")
+    for cls in cardtext.code_classes(ev.card.body):
+        arch = mk.architecture_of_class(cls)
         if arch:
-            return Field(arch, 0.85, f"config model_type {model_type or '-'} / "
-                                     f"{', '.join(archs[:2]) or '-'}")
-    if ev.info.library_name == "diffusers" or "model_index.json" in ev.files \
-            or "diffusers" in ev.tags:
-        return Field("diffusion", 0.85, "diffusers pipeline")
+            return Field(arch, 0.7, f"card code loads {cls}")
+    library = ev.info.library_name or ev.card_data.get("library_name")
+    if (isinstance(library, str) and library.lower() == "diffusers") \
+            or "model_index.json" in ev.files:
+        return Field(mk.DIFFUSION, 0.8, "diffusers pipeline")
+    cue = mk.earliest(mk.ARCHITECTURE_CUES, text)
+    if cue:
+        return Field(cue[0], 0.6, f"card: {cue[1]!r}")
     gguf = getattr(ev.info, "gguf", None)
     gguf_arch = gguf.get("architecture") if isinstance(gguf, dict) else None
-    if gguf_arch:
-        arch = _arch_for(str(gguf_arch), [])
+    if gguf_arch and mk.architecture_of_model_type(str(gguf_arch)):
+        return Field(mk.architecture_of_model_type(str(gguf_arch)) or "", 0.75,
+                     f"GGUF architecture {gguf_arch}")
+    for tag_value in _tag_values(ev):
+        arch = mk.architecture_of_model_type(tag_value) or (
+            mk.DIFFUSION if tag_value in ("diffusers", "stable-diffusion") else None)
         if arch:
-            return Field(arch, 0.75, f"GGUF architecture {gguf_arch}")
-    for tag in ev.tags:
-        arch = _arch_for(tag, [])
+            return Field(arch, 0.6, f"tag {tag_value}")
+    if isinstance(library, str) and mk.LIBRARY_ARCHITECTURES.get(library.lower()):
+        return Field(mk.LIBRARY_ARCHITECTURES[library.lower()], 0.55, f"library_name {library}")
+    tag = ev.info.pipeline_tag or ev.card_data.get("pipeline_tag")
+    if isinstance(tag, str) and tag in mk.PIPELINE_ARCHITECTURES:
+        return Field(mk.PIPELINE_ARCHITECTURES[tag], 0.55, f"pipeline_tag {tag}")
+    for token in re.split(r"[-_.\s]+", _repo_name(ev.model_id).lower()):
+        arch = mk.architecture_of_model_type(token) if len(token) >= 2 else None
         if arch:
-            return Field(arch, 0.6, f"tag {tag}")
+            return Field(arch, 0.5, f"model family {token} in the repository name")
     if any(f.endswith(".gguf") for f in ev.files):
-        return Field("transformer decoder", 0.5, "GGUF language model")
+        return Field(mk.DECODER, 0.5, "GGUF language model")
+    tasks = [t for t in [tag, *_tag_values(ev)] if isinstance(t, str)]
+    seq2seq = next((t for t in tasks if t in mk.SEQ2SEQ_TASKS), None)
+    if seq2seq and re.search(r"\btransformer\b", text, re.I):
+        # A transformer for a sequence-to-sequence task (speech synthesis, recognition,
+        # translation, summarization) is an encoder-decoder unless the card says otherwise.
+        return Field(mk.ENCODER_DECODER, 0.5, f"card: a transformer for {seq2seq}")
     return Field("", 0.0, "not evident")
 
 
@@ -318,10 +318,18 @@ def release_producer(ev: ModelEvidence) -> Field:
     author = ev.info.author if isinstance(ev.info.author, str) else ""
     org = author or (ev.model_id.split("/")[0] if "/" in ev.model_id else "")
     if org in PRODUCERS:
-        return Field(PRODUCERS[org], 0.85, f"organization {org}")
+        return Field(PRODUCERS[org]["name"], 0.85,
+                     f"organization {org} ({PRODUCERS[org]['source']})")
     if org:
         return Field(org, 0.6, f"Hub organization {org}")
     return Field("", 0.0, "not evident")
+
+
+def release_license(ev: ModelEvidence) -> LicenseFinding:
+    """The distribution license as the crawl drafts it: card metadata, tags, the LICENSE
+    file's text and the card's own words (motcrawl.analysis.licenses.detect_license),
+    detected once per evidence (ModelEvidence.license)."""
+    return ev.license
 
 
 def release_fields(ev: ModelEvidence) -> dict[str, Field]:

@@ -15,16 +15,14 @@ from typing import Any
 
 import yaml
 
-from motcrawl.mof.catalog import catalog_model_id
+from motcrawl.mof.catalog import (
+    MAX_FILE_BYTES,
+    CatalogFileError,
+    catalog_model_id,
+    load_catalog_yaml,
+)
 from motcrawl.outputs.yamlfile import dump_yaml
 
-try:  # libyaml is ten times faster on 273 files
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-
-# A catalog file larger than this is not a model file (MOT's largest is ~6 KB).
-MAX_FILE_BYTES = 512 * 1024
 HF_URL = "https://huggingface.co/"
 
 
@@ -76,9 +74,10 @@ def read_dir(folder: Path | str) -> Iterator[Entry]:
     for path in sorted(p for p in Path(folder).iterdir()
                        if p.suffix.lower() in (".yml", ".yaml") and p.is_file()):
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                yield Entry(path.name, "", {}, problem="file too large for a model file",
-                            problem_kind="unreadable")
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                yield Entry(path.name, "", {}, problem=f"{size:,} bytes, more than "
+                            f"{MAX_FILE_BYTES:,}: not read", problem_kind="too_large")
                 continue
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -86,7 +85,12 @@ def read_dir(folder: Path | str) -> Iterator[Entry]:
                         problem_kind="unreadable")
             continue
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+            # Bounded like the missing spider's catalog: an alias bomb is refused before
+            # anything walks it (str() of a name, a diff).
+            data = load_catalog_yaml(text)
+        except CatalogFileError as exc:
+            yield Entry(path.name, "", {}, problem=f"{exc}: not read", problem_kind=exc.kind)
+            continue
         except yaml.YAMLError:
             yield Entry(path.name, text, {}, problem="invalid YAML", problem_kind="invalid_yaml")
             continue

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 _CRAWL_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 REDIS_DUPEFILTER = "scrapy_redis.dupefilter.RFPDupeFilter"
+JOB_SCHEDULER = "motcrawl.components.resume.JobScheduler"
 
 
 def redis_url(settings: BaseSettings) -> str | None:
@@ -105,3 +106,19 @@ class RedisAddon:
         for name, value in redis_keys(crawl_id).items():
             settings.set(name, value, priority="addon")
         settings["EXTENSIONS"]["motcrawl.components.shared_crawl.SharedCrawl"] = 530
+
+
+class ResumeAddon:
+    """With JOBDIR (and without Redis), requests stay in memory: the job's journal says
+    what a resumed job requests again (motcrawl.components.resume)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ResumeAddon:
+        return cls(crawler)
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.get("JOBDIR") and not redis_url(settings):
+            settings.set("SCHEDULER", JOB_SCHEDULER, priority="addon")

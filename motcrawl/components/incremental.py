@@ -190,6 +190,9 @@ class IncrementalRuns:
         status, path = adapter.get("draft_status"), adapter.get("draft_path")
         try:
             store.observe(model_id, sha=sha, last_modified=modified, status=adapter.get("status"))
+            failure = adapter.get("failure")
+            if failure and adapter.get("draft_requested"):
+                store.failed_draft(model_id, f"{failure.get('stage')}: {failure.get('reason')}")
             if path and status in ("written", "overwritten"):
                 store.drafted(model_id, Path(path), sha, modified)
             elif path and status == "exists":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from motcrawl.audit.findings import KINDS, Finding
@@ -39,6 +39,7 @@ class AuditSummary:
     generated: str
     reason: str = "finished"
     failed: int = 0              # entries whose Hub requests failed (no finding possible)
+    not_read: list[str] = field(default_factory=list)  # "file: why" for files not audited
 
 
 def _order(finding: Finding) -> tuple[int, int, str]:
@@ -77,7 +78,13 @@ def render(findings: Iterable[Finding], summary: AuditSummary) -> str:
         f"| checked on the Hub | {summary.audited:,} |",
         f"| Hub requests (per entry with a Hub URL) | {summary.hf_requests:,} "
         f"({per_entry:.2f}) |",
+        f"| files not read | {len(summary.not_read):,} |",
         f"| findings | {len(findings):,} |", "",
+    ]
+    if summary.not_read:
+        lines += ["Files not read (not audited): "
+                  + "; ".join(_md(line) for line in summary.not_read) + ".", ""]
+    lines += [
         "## Findings per kind", "",
         "| kind | findings |", "| --- | ---: |",
     ]

@@ -37,7 +37,7 @@ from typing import Any
 
 from motcrawl.outputs.yamlfile import HEADER_MARK
 
-STATE_VERSION = 2  # the SQLite schema below
+STATE_VERSION = 3  # the SQLite schema below (2: the same without models.failed)
 STATE_FILE = "motcrawl-state.sqlite3"
 # The report lists this many models per kind of change; counts are always exact.
 CHANGES_LISTED = 50
@@ -50,7 +50,8 @@ CHANGED = "changed"      # the Hub sha (or lastModified) differs from the drafte
 UNCHANGED = "unchanged"  # drafted from the same revision: skip, no request
 FULL = "full"            # -a full=true
 DRAFT_GONE = "draft-gone"  # recorded, but the draft file is no longer there
-REASONS = (NEW, CHANGED, UNCHANGED, FULL, DRAFT_GONE)
+RETRY = "retry"          # its draft failed in an earlier run: pending until drafted
+REASONS = (NEW, CHANGED, UNCHANGED, FULL, DRAFT_GONE, RETRY)
 # Reasons that replace an earlier motcrawl draft of the same model.
 REDRAFT = frozenset({CHANGED, FULL})
 
@@ -73,6 +74,7 @@ class ModelRecord:
     drafted_last_modified: str | None = None
     seen: str | None = None            # when the model was last seen (UTC, ISO)
     run: str | None = None             # the run that last touched the record
+    failed: str | None = None          # why its last draft failed (until it is drafted)
     previous: dict[str, Any] | None = None  # the record before that run touched it
 
     @classmethod
@@ -113,6 +115,8 @@ def decide(record: ModelRecord | None, sha: str | None, last_modified: str | Non
         return FULL
     if record is None:
         return NEW
+    if record.failed and not (record.draft and Path(record.draft).is_file()):
+        return RETRY  # a failed model stays pending until it is drafted
     if record.draft and Path(record.draft).parent == output_dir:
         if not Path(record.draft).is_file():
             return DRAFT_GONE
@@ -261,7 +265,7 @@ def now_iso() -> str:
 
 # -- the file -------------------------------------------------------------------
 _COLUMNS = ("sha", "last_modified", "status", "draft", "drafted_sha", "drafted_last_modified",
-            "seen", "run", "previous")
+            "seen", "run", "previous", "failed")
 _SELECT = f"SELECT model_id, {', '.join(_COLUMNS)} FROM models"
 _UPSERT = (f"INSERT OR REPLACE INTO models (model_id, {', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})")
@@ -269,7 +273,7 @@ _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE models (model_id TEXT PRIMARY KEY, sha TEXT, last_modified TEXT, "
     "status TEXT, draft TEXT, drafted_sha TEXT, drafted_last_modified TEXT, seen TEXT, "
-    "run TEXT, previous TEXT) WITHOUT ROWID",  # previous: the record before `run`, JSON
+    "run TEXT, previous TEXT, failed TEXT) WITHOUT ROWID",  # previous: before `run`, JSON
     "CREATE INDEX models_run ON models (run, model_id)",  # the changes of one run, in id order
     "CREATE TABLE runs (spider TEXT PRIMARY KEY, data TEXT NOT NULL)",  # JSON
 )
@@ -369,6 +373,12 @@ class StateStore:
                 else:
                     version = db.execute("SELECT value FROM meta WHERE key = 'version'") \
                         .fetchone() if "meta" in tables else None
+                    if version == ("2",) and {"models", "runs"} <= tables:
+                        # Version 2 lacks the failed column: add it (NULL: nothing failed).
+                        db.execute("ALTER TABLE models ADD COLUMN failed TEXT")
+                        db.execute("UPDATE meta SET value = ? WHERE key = 'version'",
+                                   (str(STATE_VERSION),))
+                        version = (str(STATE_VERSION),)
                     if version != (str(STATE_VERSION),) or not {"models", "runs"} <= tables:
                         raise StateError(f"state file {self.path} is not a motcrawl state file "
                                          f"(version {STATE_VERSION})")
@@ -557,9 +567,14 @@ class StateStore:
         record.seen = now_iso()
         return record
 
+    def failed_draft(self, model_id: str, reason: str) -> None:
+        """The model's draft failed: the next run drafts it again (RETRY)."""
+        self._touch(model_id).failed = reason[:200] or "failed"
+
     def drafted(self, model_id: str, path: Path, sha: str | None,
                 last_modified: str | None) -> None:
         record = self._touch(model_id)
+        record.failed = None
         record.draft = str(path)
         record.drafted_sha = sha
         record.drafted_last_modified = last_modified

@@ -154,9 +154,10 @@ class DraftSpider(MotSpider):
 
     def details_from_info(self, item: ModelItem, payload: dict[str, Any],
                           evidence: ModelEvidence | None = None, *,
-                          listed: bool = False) -> Iterator[Any]:
+                          listed: bool = False, refetch: bool = False) -> Iterator[Any]:
         """Continue from an info payload (fetched, or ``listed``: from a listing entry with
-        the same expand, whose card request is then the model's entry request).
+        the same expand, whose card request is then the model's entry request, unless
+        ``refetch``: a resumed job asks again for a model its earlier run wanted).
         ``evidence``: the payload already parsed (None: parse it here)."""
         if evidence is None:
             try:
@@ -177,7 +178,8 @@ class DraftSpider(MotSpider):
         names = evidence.files
         if "README.md" in names or not names:
             yield self._request(hf.card_url(self.hf_endpoint, item["model_id"]), self.parse_card,
-                                item, "card", errback=self.on_card_error, entry=listed)
+                                item, "card", errback=self.on_card_error,
+                                entry=listed and not refetch)
         else:
             yield from self.with_card(item, None, "missing")
 

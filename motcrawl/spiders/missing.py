@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
+from motcrawl.components.resume import earlier_run, job_journal
 from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import REVIEW_FIELDS, ModelItem
 from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
@@ -56,13 +57,15 @@ class MissingSpider(DraftSpider):
         self.listed = 0
         self.drafts_requested = 0
         self._mot_pending = 0
+        self._resumed: set[str] = set()  # models an earlier run of this JOBDIR job wanted
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:
             # Reading the catalog is input, like ids_file; the spider writes nothing.
             self.catalog = load_dir(self.args.models_dir)
             self._catalog_ready()
-            yield self.listing_request()
+            for request in self.first_requests():
+                yield request
         else:
             self.catalog = Catalog(source=self.mot_api_url)
             yield self.mot_request(1)
@@ -103,7 +106,51 @@ class MissingSpider(DraftSpider):
                                   "-a allow_empty_catalog=true if that is right)", reason)
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
                 return
+            yield from self.first_requests()
+
+    # -- a resumed JOBDIR job (motcrawl.components.resume) -----------------------
+    def first_requests(self) -> Iterator[Request]:
+        """The listing from its start; in a resumed JOBDIR job, every model an earlier run
+        wanted drafted and did not finish (from its listing entry: no info request), then
+        the listing from where it stopped."""
+        earlier = earlier_run(self.crawler)
+        if earlier is None:
             yield self.listing_request()
+            return
+        self._resumed = set(earlier.wanted)
+        listing = earlier.listing or {}
+        self.listed = int(listing.get("listed") or 0)
+        self.drafts_requested = len(earlier.wanted)
+        unfinished = earlier.unfinished
+        self.logger.info("resuming: %d of %d models wanted by this job are finished, %d are "
+                         "requested again; listing %s", len(earlier.wanted) - len(unfinished),
+                         len(earlier.wanted), len(unfinished),
+                         "done" if listing and not listing.get("next") else "continues")
+        for want in unfinished:
+            yield from self.redraft(want)
+        if not listing:
+            yield self.listing_request(refetch=True)
+        elif listing.get("next"):
+            yield self.listing_request(listing["next"], refetch=True)
+
+    def redraft(self, want: dict[str, Any]) -> Iterator[Request]:
+        entry = want.get("entry")
+        model_id = want["m"]
+        if not isinstance(entry, dict):
+            yield self.info_request(model_id, refetch=True)
+            return
+        self._inc("resume/requested_again")
+        item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
+                         draft_requested=True, **listing_facts(entry))
+        item["base_models"] = _base_models(entry)
+        if want.get("why"):
+            item["incremental"] = want["why"]
+        yield from self.details_from_info(item, entry, listed=True, refetch=True)
+
+    def _journal_listing(self, next_url: str | None) -> None:
+        found = job_journal(self.crawler)
+        if found is not None:
+            found[0].listing(next_url, self.listed, self.drafts_requested)
 
     def on_mot_error(self, failure: Failure) -> None:
         # A partial catalog would report (and draft) models MOT already has: stop.
@@ -132,15 +179,16 @@ class MissingSpider(DraftSpider):
                 self.logger.warning("catalog file %s: %s", warning.source, warning.detail)
 
     # -- the listing ------------------------------------------------------------
-    def listing_request(self, url: str | None = None) -> Request:
+    def listing_request(self, url: str | None = None, *, refetch: bool = False) -> Request:
         if url is None:
             url = hf.listing_url(self.hf_endpoint, limit=LISTING_PAGE_SIZE,
                                  pipeline_tag=self.args.model_type)
         # Filtered, so that of several scrapy-redis nodes only one walks the listing (and a
         # JOBDIR resume never re-reads a page); node-local, so that node keeps the walk
         # and its counts (limit, max_drafts) while the per-model requests are shared.
+        # ``refetch``: a resumed JOBDIR job continues where the persisted filter saw it.
         return Request(url, callback=self.parse_listing, errback=self.on_listing_error,
-                       meta={"stage": "listing", NODE_LOCAL: True})
+                       meta={"stage": "listing", NODE_LOCAL: True}, dont_filter=refetch)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         try:
@@ -181,6 +229,7 @@ class MissingSpider(DraftSpider):
                               self.hf_endpoint, next_url)
             self._stop("foreign_link")
         else:
+            self._journal_listing(next_url)
             yield self.listing_request(next_url)
 
     def _listing_done(self) -> None:
@@ -188,6 +237,7 @@ class MissingSpider(DraftSpider):
         self.crawler.stats.set_value("motcrawl/models/total", self.drafts_requested)
 
     def _stop(self, reason: str) -> None:
+        self._journal_listing(None)
         self._listing_done()
         self.inc_stat(f"listing/stopped/{reason}")
         self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
@@ -202,6 +252,8 @@ class MissingSpider(DraftSpider):
         """The diff, before any request: known or beyond max_drafts -> one item, no request."""
         assert self.catalog is not None
         model_id = entry["id"]
+        if model_id in self._resumed:
+            return  # wanted by an earlier run of this job: finished, or requested again
         try:
             evidence: ModelEvidence | None = build_evidence(model_id, entry, None, "missing")
         except hf.HubAnswerError:
@@ -225,6 +277,9 @@ class MissingSpider(DraftSpider):
         self.inc_stat("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
+        found = job_journal(self.crawler)
+        if found is not None:  # JOBDIR: a resumed job finishes it even if this run does not
+            found[0].want(model_id, why=item.get("incremental"), entry=entry)
         yield from self.details_from_info(item, entry, evidence, listed=True)
 
 

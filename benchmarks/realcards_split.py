@@ -1,0 +1,66 @@
+"""Split the real-card corpus into a development half and a report-only half.
+
+The split is decided by the model id alone (never by results): a model is in
+the development half when the first 8 hex digits of SHA-256 of its lower-cased
+id are even. ``tests/fixtures/realcards/SPLIT.json`` records the assignment;
+run this after cards are added to record theirs (existing entries never move).
+
+    python benchmarks/realcards_split.py [--check]
+
+``--check`` exits 1 when SPLIT.json is missing a model or disagrees with the rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "realcards"
+SPLIT_FILE = CORPUS / "SPLIT.json"
+RULE = ("dev when int(sha256(model_id.lower()).hexdigest()[:8], 16) is even, "
+        "else report; decided by the id alone, before any result was seen")
+
+
+def half_of(model_id: str) -> str:
+    digest = hashlib.sha256(model_id.lower().encode("utf-8")).hexdigest()
+    return "dev" if int(digest[:8], 16) % 2 == 0 else "report"
+
+
+def corpus_ids() -> list[str]:
+    ids = []
+    for source in sorted(CORPUS.glob("*/source.json")):
+        try:
+            ids.append(str(json.loads(source.read_text(encoding="utf-8"))["model_id"]))
+        except (OSError, ValueError, KeyError) as exc:
+            raise SystemExit(f"{source}: unreadable source.json ({exc})") from None
+    return ids
+
+
+def split(ids: list[str]) -> dict[str, object]:
+    halves: dict[str, list[str]] = {"dev": [], "report": []}
+    for model_id in sorted(ids, key=str.lower):
+        halves[half_of(model_id)].append(model_id)
+    return {"rule": RULE, **halves}
+
+
+def main(argv: list[str]) -> int:
+    wanted = split(corpus_ids())
+    if "--check" in argv:
+        try:
+            recorded = json.loads(SPLIT_FILE.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"{SPLIT_FILE}: {exc}")
+            return 1
+        same = all(sorted(recorded.get(h, [])) == sorted(wanted[h]) for h in ("dev", "report"))
+        print("SPLIT.json agrees with the rule" if same else "SPLIT.json is out of date")
+        return 0 if same else 1
+    SPLIT_FILE.write_text(json.dumps(wanted, indent=1) + "\n", encoding="utf-8")
+    print(f"{SPLIT_FILE}: {len(wanted['dev'])} dev, {len(wanted['report'])} report")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

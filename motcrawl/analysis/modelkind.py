@@ -1,0 +1,272 @@
+"""What kind of model a release is: MOF ``type`` and ``architecture`` from what cards state.
+
+Plain functions over plain values. Each reader returns ``(value, why)`` or None,
+and ``motcrawl.analysis.release`` tries them in order of trust (see
+docs/release-fields.md for both mappings and where each rule comes from):
+
+- Hub metadata: ``pipeline_tag``, config ``model_type`` / ``architectures``,
+  ``library_name``, tags;
+- the classes the card's own code loads (``XGLMForCausalLM``,
+  ``AutoModelForSeq2SeqLM``, ``FluxPipeline``);
+- the card's own words in its description ("decoder-only", "encoder-decoder",
+  "text-to-speech", "vision-language").
+
+Values use MOT's vocabulary: types ``language code vision image audio video 3d
+multimodal other``; architectures ``transformer decoder``, ``transformer
+encoder-decoder``, ``encoder`` (a transformer encoder), ``diffusion``, ``RNN``,
+``hybrid``, ``CNN``.
+"""
+
+from __future__ import annotations
+
+import re
+
+DECODER = "transformer decoder"
+ENCODER_DECODER = "transformer encoder-decoder"
+ENCODER = "encoder"
+DIFFUSION = "diffusion"
+RNN = "RNN"
+HYBRID = "hybrid"
+CNN = "CNN"
+
+# Hub pipeline tags onto MOF release types.
+PIPELINE_TYPES: dict[str, str] = {
+    **dict.fromkeys((
+        "text-generation", "text2text-generation", "fill-mask", "text-classification",
+        "token-classification", "question-answering", "table-question-answering",
+        "summarization", "translation", "conversational", "zero-shot-classification",
+        "sentence-similarity", "text-ranking", "feature-extraction"), "language"),
+    **dict.fromkeys((
+        "image-classification", "object-detection", "image-segmentation", "depth-estimation",
+        "zero-shot-image-classification", "zero-shot-object-detection", "mask-generation",
+        "image-feature-extraction", "keypoint-detection", "image-to-image",
+        "video-classification"), "vision"),
+    **dict.fromkeys(("text-to-image", "unconditional-image-generation"), "image"),
+    **dict.fromkeys((
+        "automatic-speech-recognition", "text-to-speech", "text-to-audio", "audio-classification",
+        "audio-to-audio", "voice-activity-detection"), "audio"),
+    **dict.fromkeys(("text-to-video", "image-to-video", "video-to-video"), "video"),
+    **dict.fromkeys(("image-to-3d", "text-to-3d"), "3d"),
+    **dict.fromkeys((
+        "image-text-to-text", "visual-question-answering", "document-question-answering",
+        "image-to-text", "any-to-any", "video-text-to-text", "audio-text-to-text",
+        "visual-document-retrieval"), "multimodal"),
+}
+
+# Pipeline tags that say the architecture as surely as the task does.
+PIPELINE_ARCHITECTURES: dict[str, str] = {
+    "text2text-generation": ENCODER_DECODER, "fill-mask": ENCODER,
+    "text-to-image": DIFFUSION, "unconditional-image-generation": DIFFUSION,
+}
+
+# Tasks whose transformers are encoder-decoders unless a card says otherwise.
+SEQ2SEQ_TASKS = frozenset(("text-to-speech", "automatic-speech-recognition", "translation",
+                           "summarization", "text2text-generation"))
+
+# config model_type (also class-name prefixes, tags and name tokens) onto architectures.
+MODEL_TYPE_ARCHITECTURES: dict[str, str] = {
+    **dict.fromkeys((
+        "llama", "mistral", "mixtral", "gpt2", "gpt_neox", "gptj", "gpt_neo", "falcon", "qwen",
+        "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "phi", "phi3", "phimoe", "gemma", "gemma2",
+        "gemma3_text", "olmo", "olmo2", "olmoe", "bloom", "mpt", "opt", "starcoder2",
+        "gpt_bigcode", "codegen", "stablelm", "persimmon", "cohere", "cohere2", "dbrx",
+        "deepseek_v2", "deepseek_v3", "deepseek", "internlm", "internlm2", "baichuan",
+        "chatglm", "xglm", "granite", "granitemoe", "gpt_oss", "exaone", "minicpm", "arctic",
+        "jais", "yi", "telechat", "smollm3", "glm", "glm4", "hunyuan", "ernie4_5", "seed_oss",
+        "ministral", "mistral3", "apertus", "granitemoeshared", "nemotron", "xgen", "llava",
+        "llava_next", "qwen2_vl", "qwen2_5_vl", "idefics2", "idefics3", "paligemma",
+        "gemma3", "mllama", "ctrl", "transfo-xl", "reformer", "bloomz"), DECODER),
+    **dict.fromkeys((
+        "t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "longt5",
+        "switch_transformers", "m2m_100", "nllb", "whisper", "codet5", "blenderbot",
+        "prophetnet", "fsmt", "led", "pix2struct", "encoder-decoder", "speecht5",
+        "seamless_m4t", "flan-t5", "byt5", "blip", "detr", "vision-encoder-decoder",
+        "trocr", "donut", "florence2", "nougat"), ENCODER_DECODER),
+    **dict.fromkeys((
+        "bert", "roberta", "deberta", "deberta-v2", "distilbert", "albert", "electra",
+        "xlm-roberta", "camembert", "mpnet", "modernbert", "xlm", "nomic_bert", "new", "ernie",
+        "layoutlm", "vit", "deit", "beit", "dinov2", "clip", "siglip", "wav2vec2", "hubert",
+        "data2vec-text", "esm", "bge", "minilm", "sentence-transformers", "wavlm", "swin",
+        "megatron-bert", "xlm-roberta-xl", "bert-generation", "splade"), ENCODER),
+    **dict.fromkeys(("rwkv", "rwkv5", "rwkv6", "rwkv7", "mamba", "mamba2", "xlstm"), RNN),
+    **dict.fromkeys(("jamba", "granitemoehybrid", "zamba", "zamba2", "falcon_h1", "bamba",
+                     "nemotron_h", "recurrent_gemma", "lfm2", "qwen3_next", "hymba"), HYBRID),
+    **dict.fromkeys(("resnet", "convnext", "convnextv2", "efficientnet", "mobilenet_v2",
+                     "mobilenet_v1", "regnet", "vgg"), CNN),
+}
+
+# config model_type (and class prefixes) whose MOF type is not "language".
+MODEL_TYPE_TYPES: dict[str, str] = {
+    **dict.fromkeys(("vit", "deit", "beit", "dinov2", "swin", "detr", "resnet", "convnext",
+                     "convnextv2", "efficientnet", "mobilenet_v2", "mobilenet_v1", "regnet",
+                     "vgg", "yolos", "segformer", "mask2former", "sam"), "vision"),
+    **dict.fromkeys(("wav2vec2", "hubert", "whisper", "wavlm", "speecht5", "seamless_m4t",
+                     "encodec", "musicgen", "bark", "vits"), "audio"),
+    **dict.fromkeys(("llava", "llava_next", "qwen2_vl", "qwen2_5_vl", "idefics2", "idefics3",
+                     "paligemma", "mllama", "blip", "blip-2", "clip", "siglip", "pix2struct",
+                     "florence2", "gemma3", "vision-encoder-decoder", "donut", "nougat",
+                     "trocr"), "multimodal"),
+}
+
+# Class-name suffixes (transformers' task heads) onto architecture and type.
+_CLASS_SUFFIXES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = tuple(
+    (re.compile(p), arch, kind) for p, arch, kind in (
+        (r"(ForCausalLM|LMHeadModel)$", DECODER, "language"),
+        (r"ForSeq2SeqLM$", ENCODER_DECODER, "language"),
+        (r"ForSpeechSeq2Seq$", ENCODER_DECODER, "audio"),
+        (r"For(CTC|AudioClassification|AudioFrameClassification)$", None, "audio"),
+        (r"For(MaskedLM|SequenceClassification|TokenClassification|QuestionAnswering|"
+         r"MultipleChoice)$", ENCODER, "language"),
+        (r"For(ImageClassification|ObjectDetection|SemanticSegmentation|"
+         r"InstanceSegmentation|DepthEstimation|UniversalSegmentation)$", None, "vision"),
+        (r"For(Vision2Seq|ImageTextToText)$", None, "multimodal"),
+        (r"(Diffusion|Flux|Kandinsky|PixArt|Sana|Wuerstchen|LDMText2Image|Latent\w*)"
+         r"Pipeline$", DIFFUSION, "image"),
+        (r"(Video|TextToVideo)\w*Pipeline$", DIFFUSION, "video"),
+    ))
+
+# Libraries that say what kind of model it is.
+LIBRARY_TYPES: dict[str, str] = {
+    "diffusers": "image", "sentence-transformers": "language", "timm": "vision",
+    "open_clip": "multimodal", "speechbrain": "audio", "espnet": "audio", "nemo": "",
+    "pyannote-audio": "audio", "ultralytics": "vision", "paddleocr": "vision",
+}
+LIBRARY_ARCHITECTURES: dict[str, str] = {"diffusers": DIFFUSION,
+                                         "sentence-transformers": ENCODER}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+_SQUASHED_ARCH = {squash(k): v for k, v in MODEL_TYPE_ARCHITECTURES.items()}
+_SQUASHED_TYPE = {squash(k): v for k, v in MODEL_TYPE_TYPES.items()}
+
+
+def architecture_of_model_type(model_type: str) -> str | None:
+    return MODEL_TYPE_ARCHITECTURES.get(model_type.lower()) or \
+        _SQUASHED_ARCH.get(squash(model_type))
+
+
+def type_of_model_type(model_type: str) -> str | None:
+    return MODEL_TYPE_TYPES.get(model_type.lower()) or _SQUASHED_TYPE.get(squash(model_type))
+
+
+def _class_prefix(cls: str) -> str:
+    m = re.match(r"^(\w+?)(For[A-Z]\w*|LMHeadModel|Model|Pipeline)$", cls)
+    prefix = m.group(1) if m else cls
+    return "" if prefix in ("Auto", "TF", "Flax", "AutoModel") else re.sub(
+        r"^(TF|Flax)", "", prefix)
+
+
+def architecture_of_class(cls: str) -> str | None:
+    """``XGLMForCausalLM`` -> decoder, ``MambaForCausalLM`` -> RNN (the model type wins over
+    the head), ``AutoModelForSeq2SeqLM`` -> encoder-decoder, ``FluxPipeline`` -> diffusion."""
+    prefix = _class_prefix(cls)
+    if prefix:
+        found = architecture_of_model_type(prefix)
+        if found:
+            return found
+    for pattern, arch, _ in _CLASS_SUFFIXES:
+        if pattern.search(cls) and arch:
+            return arch
+    return None
+
+
+def type_of_class(cls: str) -> str | None:
+    prefix = _class_prefix(cls)
+    if prefix and type_of_model_type(prefix):
+        return type_of_model_type(prefix)
+    for pattern, _, kind in _CLASS_SUFFIXES:
+        if pattern.search(cls) and kind:
+            return kind
+    return None
+
+
+# -- the card's words --------------------------------------------------------------------
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# How cards state the architecture outright (checked first, earliest mention wins).
+ARCHITECTURE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_words(r"\bhybrid\b[^.\n]{0,80}(mamba|state[- ]space|ssm|recurren)|"
+            r"(mamba|state[- ]space|ssm)[^.\n]{0,60}(hybrid|attention layers|"
+            r"transformer (layers|blocks))"), HYBRID),
+    (_words(r"state[- ]space (language )?models?|\bselective (ssm|state space)|\bmamba\b|"
+            r"\brwkv\b|recurrent neural network|\bRNN\b|\bLSTM\b"), RNN),
+    (_words(r"\b(latent |text-to-image |denoising |cascaded )?diffusion[- ](model|"
+            r"transformer|process)|\blatent diffusion\b|rectified flow|flow[- ]matching|"
+            r"diffusion-based"), DIFFUSION),
+    (_words(r"encoder[- ]decoder|sequence-to-sequence|\bseq2seq\b|text-to-text transfer "
+            r"transformer"), ENCODER_DECODER),
+    (_words(r"decoder[- ]only|(dense|causal|autoregressive|auto-regressive) "
+            r"(transformer )?decoder|transformer decoder"), DECODER),
+    (_words(r"encoder[- ]only|bidirectional (transformer )?encoder|transformer encoder"),
+     ENCODER),
+)
+# Weaker cues: the training objective or family the card names (checked after code classes).
+ARCHITECTURE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_words(r"auto-?regressive (transformer |language |generative )?(model|LM|LLM)s?|"
+            r"causal (language )?(model|LM)s?|\bGPT-(style|like)|left-to-right "
+            r"(language )?model|generative pre-?trained transformer"), DECODER),
+    (_words(r"\b(m|by|flan-|long|u)?T5\b|\bBART\b"), ENCODER_DECODER),
+    (_words(r"masked language model(ing)?|\b(Ro)?BERT(a)?\b|sentence[- ]embeddings?|"
+            r"dense vector space"), ENCODER),
+)
+
+# How cards state the kind of model (earliest mention wins).
+TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_words(r"vision[- ]language|multi-?modal|image[- ]text|visual question answering|"
+            r"image captioning|\bVLMs?\b|\bMLLMs?\b|(text|language) and (images?|vision)|"
+            r"images? and text"), "multimodal"),
+    (_words(r"text-to-image|image generation|generat\w* (high-quality |realistic )?images|"
+            r"image synthesis|text-to-image synthesis"), "image"),
+    (_words(r"text-to-video|video generation|generat\w* videos"), "video"),
+    (_words(r"speech recognition|text-to-speech|speech synthesis|\bASR\b|\bTTS\b|"
+            r"speech model|audio (model|generation|classification)|spoken language"), "audio"),
+    (_words(r"object detection|image classification|(semantic |instance )?segmentation|"
+            r"depth estimation|computer vision|vision (transformer|model|backbone)|"
+            r"image (encoder|features|recognition)"), "vision"),
+    (_words(r"language models?|\bLLMs?\b|text generation|sentence embeddings?|chat(bot| model)|"
+            r"natural language|text-to-text|question answering|translation"), "language"),
+)
+
+# A model trained for code, as its description opens ("trained on code", "code LLM").
+CODE_WORDS = _words(
+    r"\bcode (generation|completion|synthesis|infilling|models?|LLMs?|language models?)|"
+    r"\b(trained|pre-?trained|fine-?tuned)\b[^.\n]{0,40}\bon\b[^.\n]{0,20}\b(source )?code\b|"
+    r"\bcode LLMs?\b|\bmodels? (for|of) code\b|\bcoding (assistant|model|tasks)")
+CODE_NAME = re.compile(r"code(?!c)|coder|codegen|codet5|santacoder|starcoder", re.I)
+CODE_INTRO_CHARS = 700
+
+
+def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
+             ) -> tuple[str, str] | None:
+    """The value whose words the text states first, with the words (None: no match)."""
+    best: tuple[int, str, str] | None = None
+    for pattern, value in table:
+        m = pattern.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), value, m.group(0))
+    return (best[1], best[2]) if best else None
+
+
+# A description that names another kind of model this early is about that kind.
+KIND_WORDS_CHARS = 1500
+
+
+def type_in_words(description: str) -> tuple[str, str] | None:
+    """The kind of model the description states: any kind other than language named in its
+    opening (a "chatbot trained on multimodal data" is multimodal), else language."""
+    other = earliest(tuple(t for t in TYPE_WORDS if t[1] != "language"),
+                     description[:KIND_WORDS_CHARS])
+    return other or earliest(tuple(t for t in TYPE_WORDS if t[1] == "language"), description)
+
+
+def says_code_model(name: str, description: str) -> str | None:
+    """Why this is a code model (its name, or its description's opening), or None."""
+    if CODE_NAME.search(name):
+        return f"code model name {name}"
+    m = CODE_WORDS.search(description[:CODE_INTRO_CHARS])
+    return f"card: {m.group(0)!r}" if m else None

@@ -1,0 +1,46 @@
+"""Data tables the detectors read say where each entry comes from (motcrawl/data)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+
+def _table(name: str, key: str) -> dict[str, dict[str, object]]:
+    text = resources.files("motcrawl").joinpath(f"data/{name}").read_text("utf-8")
+    return json.loads(text)[key]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("producers.json", "producers"),
+    ("github_orgs.json", "github_orgs"),
+    ("generic_repos.json", "generic_repos"),
+])
+def test_every_entry_names_its_source(name: str, key: str) -> None:
+    table = _table(name, key)
+    assert table
+    for entry, value in table.items():
+        assert isinstance(value.get("source"), str) and len(str(value["source"])) > 10, entry
+
+
+def test_producers_hold_no_identity_entries() -> None:
+    for org, value in _table("producers.json", "producers").items():
+        assert value["name"] != org, org
+
+
+def test_github_orgs_hold_other_names_only() -> None:
+    for org, value in _table("github_orgs.json", "github_orgs").items():
+        accounts = value["accounts"]
+        assert isinstance(accounts, list) and accounts
+        assert org == org.lower()
+        assert [a.lower() for a in accounts] != [org], org
+
+
+def test_tables_are_what_the_code_reads() -> None:
+    from motcrawl.analysis import github, release
+
+    assert "huggingface/transformers" in github.GENERIC_REPOS
+    assert github.GITHUB_ORGS["qwen"] == ("QwenLM",)
+    assert release.PRODUCERS["meta-llama"]["name"] == "Meta"

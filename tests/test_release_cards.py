@@ -1,0 +1,198 @@
+"""Release fields on excerpts of real cards: one row per way cards state a field.
+
+Excerpts are verbatim lines of the cards in tests/fixtures/realcards (development
+half) and tests/fixtures/cassettes; the model each comes from is named in the row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from motcrawl.analysis import release
+from motcrawl.analysis.licenses import UNLICENSED, detect_license
+from tests.evidence_helpers import evidence
+
+# No pipeline tag, config, library or tags unless a row gives them: the card alone speaks.
+BARE = {"pipeline_tag": None, "library_name": None, "tags": []}
+
+
+def _ev(card: str, model_id: str = "org/model", **fields: object):
+    return evidence(card, model_id=model_id, **{**BARE, **fields})
+
+
+@pytest.mark.parametrize(("model_id", "card", "fields", "expected"), [
+    # The card says it outright.
+    ("cyberagent/open-calm-7b", "# OpenCALM-7B\n\n## Model Description\n\nOpenCALM is a suite "
+     "of decoder-only language models pre-trained on Japanese datasets, developed by "
+     "CyberAgent, Inc.\n", {}, "transformer decoder"),
+    ("facebook/incoder-6B", "# InCoder 6B\n\nA 6B parameter decoder-only Transformer model "
+     "trained on code using a causal-masked objective\n", {}, "transformer decoder"),
+    ("sonoisa/t5-base-japanese-mC4-Wikipedia", "# 日本語T5事前学習済みモデル\n\nThis is a T5 "
+     "(Text-to-Text Transfer Transformer) model pretrained on Japanese corpus.\n", {},
+     "transformer encoder-decoder"),
+    ("stabilityai/stable-diffusion-xl-base-1.0", "# SD-XL 1.0-base Model Card\n\n- **Model "
+     "type:** Diffusion-based text-to-image generative model\n", {}, "diffusion"),
+    # The card names the objective: autoregressive / causal language model.
+    ("facebook/xglm-7.5B", "# XGLM-7.5B\n\nXGLM-7.5B is a multilingual autoregressive language "
+     "model (with 7.5 billion parameters)\n", {}, "transformer decoder"),
+    ("llava-hf/llava-1.5-7b-hf", "# LLaVA Model Card\n\n## Model details\n\nIt is an "
+     "auto-regressive language model, based on the transformer architecture.\n", {},
+     "transformer decoder"),
+    ("Salesforce/codegen25-7b-multi_P", "# CodeGen2.5-7B-multi\n\n## Model description\n\n"
+     "[CodeGen2.5](https://github.com/salesforce/CodeGen) is a family of autoregressive "
+     "language models for **program synthesis**.\n", {}, "transformer decoder"),
+    # The card's code loads a class that says it.
+    ("google/switch-c-2048", "# Usage\n\n```python\nfrom transformers import AutoTokenizer, "
+     "SwitchTransformersForConditionalGeneration\n```\n", {}, "transformer encoder-decoder"),
+    ("state-spaces/mamba-2.8b-hf", "# Mamba\n\n```python\n>>> from transformers import "
+     "MambaConfig, MambaForCausalLM, AutoTokenizer\n```\n", {}, "RNN"),
+    ("baichuan-inc/Baichuan-7B", "# Baichuan-7B\n\n```python\nfrom transformers import "
+     "AutoModelForCausalLM, AutoTokenizer\n```\n", {}, "transformer decoder"),
+    # Embedding models: the sentence-transformers card's words.
+    ("sentence-transformers/all-MiniLM-L6-v2", "# all-MiniLM-L6-v2\nThis is a "
+     "[sentence-transformers](https://www.SBERT.net) model: It maps sentences & paragraphs to "
+     "a 384 dimensional dense vector space\n", {}, "encoder"),
+    # A transformer for a sequence-to-sequence task.
+    ("facebook/tts_transformer-en-ljspeech", "# tts_transformer-en-ljspeech\n\n"
+     "[Transformer](https://arxiv.org/abs/1809.08895) text-to-speech model from fairseq S^2\n",
+     {"tags": ["fairseq", "audio", "text-to-speech"]}, "transformer encoder-decoder"),
+    # Tags and library name.
+    ("BlinkDL/rwkv-5-world", "# RWKV-5 World\n", {"tags": ["pytorch", "text-generation",
+                                                          "causal-lm", "rwkv"]}, "RNN"),
+    ("stabilityai/stable-diffusion-xl-base-1.0", "# SD-XL 1.0-base Model Card\n",
+     {"library_name": "diffusers"}, "diffusion"),
+    # Config wins over words.
+    ("togethercomputer/RedPajama-INCITE-7B-Base", "- **Model type**: Language Model\n",
+     {"config": {"model_type": "gpt_neox", "architectures": ["GPTNeoXForCausalLM"]}},
+     "transformer decoder"),
+    # Hybrids: the card says so, and a hybrid is decoder-only too (tiiuae/Falcon-H1-*).
+    ("tiiuae/Falcon-H1-7B-Instruct", "# Model Details\n\n## Model Description\n\n- **Model "
+     "type:** Causal decoder-only\n- **Architecture:** Hybrid Transformers + Mamba "
+     "architecture\n", {}, "hybrid"),
+    ("tiiuae/Falcon-H1-7B-Instruct", "- **Model type:** Causal decoder-only\n- **Architecture:** "
+     "Hybrid Transformers + Mamba architecture\n", {"config": {"model_type": "falcon_h1"}},
+     "hybrid"),
+    # A family model_type covering dense and hybrid members: the card tells which
+    # (ibm-granite/granite-4.0-micro is dense; granite-4.0-h-micro-base names Mamba2).
+    ("ibm-granite/granite-4.0-micro", "**Model Architecture:**\nGranite-4.0-Micro is based on a "
+     "decoder-only dense transformer architecture. Core components of this architecture are: "
+     "GQA, RoPE, MLP with SwiGLU, RMSNorm, and shared input/output embeddings.\n",
+     {"config": {"model_type": "granitemoehybrid"}}, "transformer decoder"),
+    ("ibm-granite/granite-4.0-h-micro-base", "**Model Architecture:** \nGranite-4.0-H-Micro-Base "
+     "is based on a decoder-only dense transformer architecture. Core components of this "
+     "architecture are: GQA, Mamba2, MLP with SwiGLU, RMSNorm, and shared input/output "
+     "embeddings.\n", {"config": {"model_type": "granitemoehybrid"}}, "hybrid"),
+    # A repository name naming the family, when nothing else speaks.
+    ("google/mt5-large", "# Abstract\n", {}, "transformer encoder-decoder"),
+])
+def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
+                                        expected: str) -> None:
+    assert release.release_architecture(_ev(card, model_id, **fields)).value == expected
+
+
+@pytest.mark.parametrize(("model_id", "card", "fields", "expected"), [
+    ("Salesforce/codegen25-7b-multi_P", "# CodeGen2.5-7B-multi\n",
+     {"pipeline_tag": "text-generation"}, "code"),
+    ("cerebras/Cerebras-GPT-13B", "# Cerebras-GPT 13B\n", {"pipeline_tag": "text-generation"},
+     "language"),
+    ("facebook/tts_transformer-en-ljspeech", "# tts_transformer-en-ljspeech\n",
+     {"tags": ["fairseq", "audio", "text-to-speech"]}, "audio"),
+    ("sonoisa/t5-base-japanese-mC4-Wikipedia", "# 日本語T5事前学習済みモデル\n",
+     {"tags": ["t5", "text2text-generation", "seq2seq"]}, "language"),
+    ("sentence-transformers/all-MiniLM-L6-v2", "# all-MiniLM-L6-v2\n",
+     {"library_name": "sentence-transformers"}, "language"),
+    ("stabilityai/stable-diffusion-xl-base-1.0", "# SD-XL 1.0-base Model Card\n",
+     {"library_name": "diffusers"}, "image"),
+    ("llava-hf/llava-1.5-7b-hf", "# LLaVA Model Card\n",
+     {"config": {"model_type": "llava", "architectures": ["LlavaForConditionalGeneration"]}},
+     "multimodal"),
+    # The card's code.
+    ("facebook/xglm-7.5B", "# XGLM-7.5B\n\n```python\nfrom transformers import XGLMTokenizer, "
+     "XGLMForCausalLM\n```\n", {}, "language"),
+    # The card's words.
+    ("cyberagent/open-calm-7b", "# OpenCALM-7B\n\nOpenCALM is a suite of decoder-only language "
+     "models pre-trained on Japanese datasets\n", {}, "language"),
+    ("stabilityai/stable-diffusion-xl-base-1.0", "# SD-XL 1.0-base Model Card\n\n- **Model "
+     "type:** Diffusion-based text-to-image generative model\n", {}, "image"),
+    ("llava-hf/llava-1.5-7b-hf", "# LLaVA Model Card\n\nLLaVA is an open-source chatbot "
+     "trained by fine-tuning LLaMA/Vicuna on GPT-generated multimodal instruction-following "
+     "data.\n", {}, "multimodal"),
+    # Trained for code: by the description, or the name.
+    ("facebook/incoder-6B", "# InCoder 6B\n\nA 6B parameter decoder-only Transformer model "
+     "trained on code using a causal-masked objective\n", {}, "code"),
+    ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n\nGraphCodeBERT is a graph-based "
+     "pre-trained model based on the Transformer architecture for programming language\n",
+     {"pipeline_tag": "fill-mask"}, "code"),
+    ("ibm-granite/granite-3b-code-base-2k", "# Granite-3B-Code-Base-2K\n",
+     {"pipeline_tag": "text-generation"}, "code"),
+])
+def test_type_as_cards_state_it(model_id: str, card: str, fields: dict, expected: str) -> None:
+    assert release.release_type(_ev(card, model_id, **fields)).value == expected
+
+
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # The title spells the repository name: the title's spelling.
+    ("facebook/xglm-7.5B", "# XGLM-7.5B\n", "XGLM-7.5B"),
+    ("cyberagent/open-calm-7b", "# OpenCALM-7B\n", "OpenCALM-7B"),
+    ("facebook/incoder-6B", "# InCoder 6B\n", "InCoder-6B"),
+    ("baichuan-inc/Baichuan-7B", "# Baichuan-7B\n", "Baichuan-7B"),
+    # An underscore inside a name is no emphasis mark.
+    ("facebook/tts_transformer-en-ljspeech", "# tts_transformer-en-ljspeech\n",
+     "tts_transformer-en-ljspeech"),
+    # A title that is a description, the family, or a section heading: the repository name.
+    ("google/switch-c-2048", "# Model Card for Switch Transformers C - 2048 experts (1.6T "
+     "parameters for 3.1 TB)\n", "switch-c-2048"),
+    ("llava-hf/llava-1.5-7b-hf", "# LLaVA Model Card\n", "llava-1.5-7b-hf"),
+    ("state-spaces/mamba-2.8b-hf", "# Mamba\n\n# Usage\n", "mamba-2.8b-hf"),
+    ("google/mt5-large", "# Abstract\n\nThe recent \"Text-to-Text Transfer Transformer\"\n",
+     "mt5-large"),
+    ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", "graphcodebert-base"),
+])
+def test_name_is_the_repository_or_its_title_spelling(model_id: str, card: str,
+                                                      expected: str) -> None:
+    assert release.release_name(_ev(card, model_id)).value == expected
+
+
+@pytest.mark.parametrize(("card_data", "body", "expected", "source"), [
+    ({"license": "cc-by-sa-4.0"}, "", "CC-BY-SA-4.0", "card license"),
+    ({"license": "llama2"}, "", "Llama 2 Community License Agreement", "card license"),
+    # No license metadata: the card's label, its "licensed under" sentence, its section.
+    ({}, "# M\n\n- **License:** Apache 2.0\n", "Apache-2.0", "card text"),
+    ({}, "## Models\n\n### Base models\n  * License: Apache-2.0\n", "Apache-2.0", "card text"),
+    ({}, "* **License**: OpenCALM is licensed under the Creative Commons Attribution-ShareAlike "
+     "4.0 International License ([CC BY-SA 4.0](https://creativecommons.org/licenses/by-sa/4.0/"
+     "))\n", "CC-BY-SA-4.0", "card text"),
+    ({}, "## License\n\nLlama 2 is licensed under the LLAMA 2 Community License, \nCopyright (c)"
+     " Meta Platforms, Inc. All Rights Reserved.\n", "Llama 2 Community License Agreement",
+     "card text"),
+    ({}, "* **CodeGen2.5-7B-multi** (this repo): Trained on StarCoderData. Licensed under "
+     "Apache-2.0.\n", "Apache-2.0", "card text"),
+    # A license the tables cannot name: the card's words, for the reviewer.
+    ({}, "- **License:** [Baichuan-7B License](https://huggingface.co/baichuan-inc/Baichuan-7B/"
+     "blob/main/baichuan-7B.pdf)\n", "Baichuan-7B License", "card words (license not identified)"),
+])
+def test_license_as_cards_state_it(card_data: dict, body: str, expected: str,
+                                   source: str) -> None:
+    found = detect_license(card_data, [], [], card_body=body)
+    assert (found.name, found.source) == (expected, source)
+
+
+def test_unnamed_license_goes_to_the_review_checklist() -> None:
+    found = detect_license({"license": "other"}, [], [], card_body=(
+        "- **License:** [Baichuan-7B License](https://example.org/license.pdf)\n"))
+    assert found.name == "Baichuan-7B License"
+    assert any("review" in note for note in found.notes)
+
+
+def test_unlicensed_only_when_nothing_declares_one() -> None:
+    found = detect_license({}, [], [], card_body="# M\n\nA model trained on permissively "
+                           "licensed code.\n")
+    assert found.name == UNLICENSED
+    assert not found.known
+
+
+def test_the_code_license_is_not_the_model_license() -> None:
+    found = detect_license({}, [], [], card_body=(
+        "## License\n\nThis code repository is licensed under the MIT License. The use of the "
+        "models is subject to the Model License.\n"))
+    assert found.name != "MIT"
