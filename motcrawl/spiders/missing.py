@@ -139,7 +139,7 @@ class MissingSpider(DraftSpider):
         if not isinstance(entry, dict):
             yield self.info_request(model_id, refetch=True)
             return
-        self._inc("resume/requested_again")
+        self.inc_stat("resume/requested_again")
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
                          draft_requested=True, **listing_facts(entry))
         item["base_models"] = _base_models(entry)
