@@ -22,6 +22,11 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
 
 @pytest.mark.parametrize(("model_id", "card", "fields", "expected"), [
     # The card says it outright.
+    ("stabilityai/stable-diffusion-3.5-large-turbo", "## Model\n\n[Stable Diffusion 3.5 Large "
+     "Turbo](https://stability.ai/news/introducing-stable-diffusion-3-5) is a Multimodal "
+     "Diffusion Transformer (MMDiT) text-to-image model with [Adversarial Diffusion "
+     "Distillation (ADD)](https://stability.ai/research/adversarial-diffusion-distillation)\n",
+     {}, "diffusion"),
     ("cyberagent/open-calm-7b", "# OpenCALM-7B\n\n## Model Description\n\nOpenCALM is a suite "
      "of decoder-only language models pre-trained on Japanese datasets, developed by "
      "CyberAgent, Inc.\n", {}, "transformer decoder"),
@@ -114,6 +119,12 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      "models pre-trained on Japanese datasets\n", {}, "language"),
     ("stabilityai/stable-diffusion-xl-base-1.0", "# SD-XL 1.0-base Model Card\n\n- **Model "
      "type:** Diffusion-based text-to-image generative model\n", {}, "image"),
+    # "Multimodal Diffusion Transformer" names an architecture, not a multimodal model.
+    ("stabilityai/stable-diffusion-3.5-large-turbo", "## Model\n\n[Stable Diffusion 3.5 Large "
+     "Turbo](https://stability.ai/news/introducing-stable-diffusion-3-5) is a Multimodal "
+     "Diffusion Transformer (MMDiT) text-to-image model with [Adversarial Diffusion "
+     "Distillation (ADD)](https://stability.ai/research/adversarial-diffusion-distillation)\n",
+     {}, "image"),
     ("llava-hf/llava-1.5-7b-hf", "# LLaVA Model Card\n\nLLaVA is an open-source chatbot "
      "trained by fine-tuning LLaMA/Vicuna on GPT-generated multimodal instruction-following "
      "data.\n", {}, "multimodal"),
@@ -125,6 +136,11 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      {"pipeline_tag": "fill-mask"}, "code"),
     ("ibm-granite/granite-3b-code-base-2k", "# Granite-3B-Code-Base-2K\n",
      {"pipeline_tag": "text-generation"}, "code"),
+    # The "coder" of an encoder is no code model (facebook's DPR encoders).
+    ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
+     {"pipeline_tag": "feature-extraction"}, "language"),
+    ("facebook/dpr-ctx_encoder-single-nq-base", "# `dpr-ctx_encoder-single-nq-base`\n",
+     {"pipeline_tag": "feature-extraction"}, "language"),
 ])
 def test_type_as_cards_state_it(model_id: str, card: str, fields: dict, expected: str) -> None:
     assert release.release_type(_ev(card, model_id, **fields)).value == expected
@@ -167,6 +183,8 @@ def test_name_is_the_repository_or_its_title_spelling(model_id: str, card: str,
      "card text"),
     ({}, "* **CodeGen2.5-7B-multi** (this repo): Trained on StarCoderData. Licensed under "
      "Apache-2.0.\n", "Apache-2.0", "card text"),
+    ({}, "## License\n\nThis repository is released under the Apache 2.0 license.\n",
+     "Apache-2.0", "card text"),
     # A license the tables cannot name: the card's words, for the reviewer.
     ({}, "- **License:** [Baichuan-7B License](https://huggingface.co/baichuan-inc/Baichuan-7B/"
      "blob/main/baichuan-7B.pdf)\n", "Baichuan-7B License", "card words (license not identified)"),
@@ -189,6 +207,28 @@ def test_unlicensed_only_when_nothing_declares_one() -> None:
                            "licensed code.\n")
     assert found.name == UNLICENSED
     assert not found.known
+
+
+@pytest.mark.parametrize("body", [
+    # A retnet-1.3B-toy card (the ChatGLM cards' wording): one sentence, two licenses.
+    "## 协议 (License)\n\nThe code in this repository is open-sourced under the [Apache-2.0 "
+    "license](LICENSE), while the use of the retnet-1.3B-toy model weights needs to comply "
+    "with the [Model License](MODEL_LICENSE).\n",
+    # GLM-4: the model's license is a file the card links.
+    "## License\n\nThe use of the GLM-4 model weights needs to comply with the "
+    "[LICENSE](LICENSE).\n",
+])
+def test_the_weights_license_is_the_cards_words_when_unnamed(body: str) -> None:
+    found = detect_license({}, [], [], card_body=body)
+    assert found.name != "Apache-2.0" and found.name != UNLICENSED
+    assert "model weights" in found.name
+    assert found.source == "card words (license not identified)"
+
+
+def test_the_training_data_license_is_not_the_model_license() -> None:
+    found = detect_license({}, [], [], card_body="# M\n\n## Training data\n\nThe training "
+                           "data is released under ODC-By.\n")
+    assert found.name == UNLICENSED
 
 
 def test_the_code_license_is_not_the_model_license() -> None:

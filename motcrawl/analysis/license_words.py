@@ -104,12 +104,14 @@ class CardLicense:
 _LABEL_RE = re.compile(r"^[\s>*+\-|]*(?:\*\*|__)?\s*(?:model\s+)?licen[cs]e(?:\s+type)?\s*"
                        r"(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.{2,200})$", re.I | re.M)
 _UNDER_RE = re.compile(r"\b(?:licensed|released|distributed|available|published|provided|"
-                       r"made available)\s+under\s+(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?"
-                       r"([^\n]{3,160})", re.I)
-_SECTION_RE = re.compile(r"^(model\s+)?licen[cs](e|es|ing)\b|\blicen[cs]e$|terms of use", re.I)
+                       r"made available|open[- ]?sourced)\s+under\s+"
+                       r"(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?([^\n]{3,160})", re.I)
+_SECTION_RE = re.compile(r"\blicen[cs](e|es|ing)\b|terms of use", re.I)
 # A sentence about the code rather than the model ("This code repository is MIT").
 _CODE_ONLY_RE = re.compile(r"\b(code|repository|codebase|source)\b", re.I)
-_MODEL_RE = re.compile(r"\b(model|weights|checkpoints?|parameters)\b", re.I)
+_MODEL_RE = re.compile(r"\b(models?|weights|checkpoints?|parameters)\b", re.I)
+# A sentence about the training data's license ("The dataset is released under ODC-By").
+_DATA_RE = re.compile(r"\b(data|datasets?|corpus|corpora)\b", re.I)
 
 
 def _plain(text: str) -> str:
@@ -117,9 +119,14 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`<>]|\s+$", "", text).strip(" .,:;")
 
 
+# Sentences, and the clauses a contrast joins ("The code ... is Apache-2.0, while the use
+# of the model weights needs to comply with the Model License").
+_CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|(?<=。)\s*|,\s+(?=(?:while|whereas|but)\b)", re.I)
+
+
 def _sentences(text: str) -> Iterable[str]:
     for line in text.splitlines():
-        yield from (s for s in re.split(r"(?<=[.!?])\s+", line) if s.strip())
+        yield from (s for s in _CLAUSE_RE.split(line) if s and s.strip())
 
 
 def card_license(body: str) -> CardLicense | None:
@@ -138,11 +145,12 @@ def card_license(body: str) -> CardLicense | None:
             return CardLicense(value, value, False)
     candidates = [s for s in _sentences(body) if _UNDER_RE.search(s)]
     for sec in cardtext.sections(body):
-        if _SECTION_RE.search(sec.title.strip()):
+        if len(sec.title) <= 60 and _SECTION_RE.search(sec.title):
             candidates += list(_sentences(sec.text[:3000]))
     named = [(s, names_in(_plain(s))) for s in candidates]
     about_model = [(s, n) for s, n in named if n and _MODEL_RE.search(s)]
-    not_code = [(s, n) for s, n in named if n and not _CODE_ONLY_RE.search(s)]
+    not_code = [(s, n) for s, n in named if n and not _CODE_ONLY_RE.search(s)
+                and not _DATA_RE.search(s)]
     for sentence, names in about_model or not_code:
         return CardLicense(names[0], _plain(sentence)[:160], True)
     # Only the code's license is named ("This code repository is MIT"; "the models are
@@ -151,7 +159,8 @@ def card_license(body: str) -> CardLicense | None:
                    and re.search(r"licen[cs]e|agreement", s, re.I)]
     if model_words:
         return CardLicense(_plain(model_words[0])[:120], _plain(model_words[0])[:160], False)
-    if named and any(n for _, n in named):
-        sentence, names = next((s, n) for s, n in named if n)
-        return CardLicense(names[0], _plain(sentence)[:160], True)
+    # "This repository is released under Apache 2.0": on the Hub the repository is the model.
+    for sentence, names in named:
+        if names and not _DATA_RE.search(sentence):
+            return CardLicense(names[0], _plain(sentence)[:160], True)
     return None

@@ -217,9 +217,9 @@ ARCHITECTURE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # How cards state the kind of model (earliest mention wins).
 TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_words(r"vision[- ]language|multi-?modal|image[- ]text|visual question answering|"
-            r"image captioning|\bVLMs?\b|\bMLLMs?\b|(text|language) and (images?|vision)|"
-            r"images? and text"), "multimodal"),
+    (_words(r"vision[- ]language|multi-?modal(?! diffusion)|image[- ]text|"
+            r"visual question answering|image captioning|\bVLMs?\b|\bMLLMs?\b|"
+            r"(text|language) and (images?|vision)|images? and text"), "multimodal"),
     (_words(r"text-to-image|image generation|generat\w* (high-quality |realistic )?images|"
             r"image synthesis|text-to-image synthesis"), "image"),
     (_words(r"text-to-video|video generation|generat\w* videos"), "video"),
@@ -237,7 +237,9 @@ CODE_WORDS = _words(
     r"\bcode (generation|completion|synthesis|infilling|models?|LLMs?|language models?)|"
     r"\b(trained|pre-?trained|fine-?tuned)\b[^.\n]{0,40}\bon\b[^.\n]{0,20}\b(source )?code\b|"
     r"\bcode LLMs?\b|\bmodels? (for|of) code\b|\bcoding (assistant|model|tasks)")
-CODE_NAME = re.compile(r"code(?!c)|coder|codegen|codet5|santacoder|starcoder", re.I)
+# "coder", "code-", "codegen"... but not the "coder" of encoder/decoder nor "codec".
+CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|code(gen|t5|bert|llama|qwen)|"
+                       r"opencode", re.I)
 CODE_INTRO_CHARS = 700
 
 
