@@ -158,3 +158,14 @@ def fake_mot_api() -> Iterator[FakeMOTApi]:
 def run_scrapy_fixture():
     """tests/crawl_support.run_scrapy (``python -m scrapy ARGS`` in a child process)."""
     return run_scrapy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_state_left_in_the_project() -> Iterator[None]:
+    """Crawls started from the project root keep their incremental state in its `.scrapy/`
+    (Scrapy's project data folder), one file per drafts folder: remove what the tests added."""
+    folder = PROJECT_ROOT / ".scrapy" / "motcrawl-state"
+    before = set(folder.glob("*")) if folder.is_dir() else set()
+    yield
+    for path in (set(folder.glob("*")) if folder.is_dir() else set()) - before:
+        path.unlink(missing_ok=True)
