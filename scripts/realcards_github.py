@@ -1,7 +1,8 @@
 """Write one repository's GitHub fixtures (tree + repo answer) from a stored snapshot.
 
     python scripts/realcards_github.py GIT_DIR OWNER/NAME --linked-from MODEL_ID [...]
-        [--asked OWNER/NAME] [--license SPDX|none|other] [--user]
+        [--asked OWNER/NAME --evidence TEXT] [--license SPDX|none|other] [--user]
+    python scripts/realcards_github.py - NEW/NAME --asked OLD/NAME --evidence TEXT --linked-from M
     python scripts/realcards_github.py --unavailable OWNER/NAME --why TEXT --linked-from MODEL_ID
 
 GIT_DIR is the bare git directory a ``fetch`` of the repository gave. Only names, modes,
@@ -13,7 +14,10 @@ overrides it after a reviewer read the file; ``other`` for a custom text, ``none
 there is no license file). Every other field is null or GitHub's default.
 
 ``--asked`` is the name the card spells when the snapshot is the repository under another
-name (a rename): recorded in _github/renames.json, as the benchmark follows it.
+name (a rename): recorded in _github/renames.json, as the benchmark follows it, with
+``--evidence`` (how it is known, e.g. the old name's snapshot is an ancestor of the new
+one's) in sources.json. GIT_DIR ``-`` records only the rename (the new name already has a
+fixture).
 ``--unavailable`` records in _github/sources.json a repository no snapshot could be had
 for; it stays unknown (no 404 is invented).
 
@@ -189,8 +193,24 @@ def record_unavailable(full_name: str, why: str, models: list[str]) -> None:
     print(f"{full_name}: recorded as unavailable ({why})")
 
 
+def record_rename(asked: str, full_name: str, evidence: str, models: list[str]) -> None:
+    """GitHub answers ``asked`` with ``full_name``: renames.json as the benchmark reads it,
+    and why we know in sources.json."""
+    if not evidence:
+        raise Refused(f"{asked} -> {full_name}: say how the rename is known (--evidence)")
+    renames = _load(OUT / "renames.json")
+    renames[asked] = full_name
+    _write(OUT / "renames.json", renames)
+    sources = _load(OUT / "sources.json")
+    sources.setdefault("renames", {})[asked] = {"to": full_name, "evidence": evidence}
+    sources.get("unavailable", {}).pop(asked, None)
+    _linked(sources, asked, models)
+    _write(OUT / "sources.json", sources)
+    print(f"{asked}: recorded as renamed to {full_name}")
+
+
 def build(git_dir: Path, full_name: str, models: list[str], *, asked: str | None,
-          license_override: str | None, user: bool) -> None:
+          evidence: str, license_override: str | None, user: bool) -> None:
     if not (git_dir / "HEAD").is_file():
         raise Refused(f"{git_dir}: not a git directory (no HEAD)")
     tree, branch, commit = tree_answer(git_dir, full_name)
@@ -210,9 +230,7 @@ def build(git_dir: Path, full_name: str, models: list[str], *, asked: str | None
     _linked(sources, full_name, models)
     _write(OUT / "sources.json", sources)
     if asked and asked.lower() != full_name.lower():
-        renames = _load(OUT / "renames.json")
-        renames[asked] = full_name
-        _write(OUT / "renames.json", renames)
+        record_rename(asked, full_name, evidence, models)
     missing = sum(1 for e in tree["tree"] if e["type"] == "blob" and e["size"] is None)
     print(f"{full_name}: {branch} @{commit[:10]}, {len(tree['tree'])} entries "
           f"({missing} without size), license {lic and lic['spdx_id']} "
@@ -225,6 +243,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("full_name", nargs="?")
     parser.add_argument("--linked-from", action="append", default=[], required=True)
     parser.add_argument("--asked")
+    parser.add_argument("--evidence", default="")
     parser.add_argument("--license")
     parser.add_argument("--user", action="store_true")
     parser.add_argument("--unavailable")
@@ -238,8 +257,12 @@ def main(argv: list[str]) -> int:
             return 0
         if not args.git_dir or not args.full_name or args.full_name.count("/") != 1:
             raise Refused("give GIT_DIR and OWNER/NAME (or --unavailable OWNER/NAME)")
+        if args.git_dir == "-" and args.asked:
+            # The new name already has a fixture: only the rename is recorded.
+            record_rename(args.asked, args.full_name, args.evidence, args.linked_from)
+            return 0
         build(Path(args.git_dir), args.full_name, args.linked_from, asked=args.asked,
-              license_override=args.license, user=args.user)
+              evidence=args.evidence, license_override=args.license, user=args.user)
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
