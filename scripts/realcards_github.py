@@ -62,7 +62,12 @@ GITHUB_LICENSES: dict[str, tuple[str, str, str]] = {
     "CC0-1.0": ("cc0-1.0", "Creative Commons Zero v1.0 Universal", "MDc6TGljZW5zZTY="),
     "CC-BY-4.0": ("cc-by-4.0", "Creative Commons Attribution 4.0 International",
                   "MDc6TGljZW5zZTI1"),
+    "CC-BY-SA-4.0": ("cc-by-sa-4.0", "Creative Commons Attribution Share Alike 4.0 International",
+                     "MDc6TGljZW5zZTI2"),
 }
+# The SPDX ids GitHub reports for the GNU licenses (it predates the -only/-or-later ids).
+GITHUB_SPDX = {"GPL-3.0-only": "GPL-3.0", "GPL-2.0-only": "GPL-2.0", "AGPL-3.0-only": "AGPL-3.0",
+               "LGPL-3.0-only": "LGPL-3.0"}
 OTHER = {"key": "other", "name": "Other", "spdx_id": "NOASSERTION", "url": None,
          "node_id": "MDc6TGljZW5zZTA="}
 
@@ -123,8 +128,10 @@ def license_found(git_dir: Path, tree: dict[str, Any]) -> tuple[str | None, str]
 
 
 def license_object(spdx: str | None) -> dict[str, Any] | None:
+    """GitHub's license object for an SPDX id: a license GitHub does not know is "other"."""
     if spdx is None:
         return None
+    spdx = GITHUB_SPDX.get(spdx, spdx)
     known = GITHUB_LICENSES.get(spdx)
     if known is None:
         return dict(OTHER)
@@ -211,6 +218,8 @@ def record_rename(asked: str, full_name: str, evidence: str, models: list[str]) 
 
 def build(git_dir: Path, full_name: str, models: list[str], *, asked: str | None,
           evidence: str, license_override: str | None, user: bool) -> None:
+    if (git_dir / ".git").is_dir():
+        git_dir = git_dir / ".git"  # a snapshot that is a clone with a work tree
     if not (git_dir / "HEAD").is_file():
         raise Refused(f"{git_dir}: not a git directory (no HEAD)")
     tree, branch, commit = tree_answer(git_dir, full_name)
@@ -218,7 +227,7 @@ def build(git_dir: Path, full_name: str, models: list[str], *, asked: str | None
     if license_override is not None:
         spdx = None if license_override == "none" else (
             "NOASSERTION" if license_override == "other" else license_override)
-    lic = license_object(spdx) if spdx != "NOASSERTION" else dict(OTHER)
+    lic = license_object(spdx)
     stem = full_name.replace("/", "__")
     owner = owner_block(full_name.split("/", 1)[0], user)
     _write(OUT / "trees" / f"{stem}.json", tree)

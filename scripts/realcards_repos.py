@@ -1,4 +1,4 @@
-"""The GitHub repositories the crawl would look up for the real-card corpus, and which lack a fixture.
+"""GitHub repositories the crawl would look up for the real-card corpus; which lack a fixture.
 
     python scripts/realcards_repos.py [--all] [--json]
 
