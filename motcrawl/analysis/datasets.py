@@ -22,7 +22,9 @@ MAX_LOOKUPS = 8
 def declared_ids(card_data: dict[str, Any], tags: list[str]) -> list[str]:
     """Dataset ids the model declares: card ``datasets`` and ``dataset:`` tags."""
     data = card_data.get("datasets")
-    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
+    # Front matter is hand-written: ``datasets: true`` is a scalar, not a list of ids.
+    listed = data if isinstance(data, (list, tuple)) else []
+    ids = [data] if isinstance(data, str) else [d for d in listed if isinstance(d, str)]
     ids += [t.split(":", 1)[1] for t in tags if isinstance(t, str) and t.startswith("dataset:")]
     return _clean(ids)
 
