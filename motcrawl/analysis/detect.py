@@ -16,7 +16,8 @@ from typing import Any
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis import datasets as ds
-from motcrawl.analysis.evidence import ModelEvidence, str_list
+from motcrawl.analysis.evidence import ModelEvidence
+from motcrawl.analysis.metadata import str_list, tag_values
 from motcrawl.mof.framework import BY_NAME, NAMES
 from motcrawl.web.hf import blob_url, model_url
 
@@ -368,7 +369,7 @@ def _paper_links(ev: ModelEvidence) -> list[cardtext.Link]:
 
 
 def detect_research_paper(ev: ModelEvidence) -> Detection | None:
-    arxiv = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
+    arxiv = tag_values(ev.tags, "arxiv")
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
                          f"https://arxiv.org/abs/{arxiv[0]}")
@@ -542,9 +543,3 @@ def detect_components(ev: ModelEvidence) -> list[Detection]:
 
 def included(detections: list[Detection]) -> list[Detection]:
     return [d for d in detections if d.confidence >= INCLUDE_THRESHOLD]
-
-
-def paper_arxiv_ids(ev: ModelEvidence) -> list[str]:
-    ids = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
-    ids += [m.group(1) for lk in _paper_links(ev) for m in [_ARXIV_ID_RE.search(lk.url)] if m]
-    return list(dict.fromkeys(ids))
