@@ -5,7 +5,6 @@ checkout, through the ``motcrawl`` console script and the ``scrapy.commands`` en
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from motcrawl.outputs.run_summary import build_summary, check_summary, write_summary
+from tests.crawl_support import crawl_env
 from tests.test_commands import CLASS_III
 
 BIN = Path(sys.executable).parent
@@ -22,8 +22,8 @@ BIN = Path(sys.executable).parent
 
 def run(tool: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """An installed console script, from a folder that is not this project (no scrapy.cfg)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SCRAPY_SETTINGS_MODULE", "PYTHONPATH", "MOF_SCHEMA", "MOT_LICENSES")}
+    # No PYTHONPATH but the network guard's: the installed package, no settings from here.
+    env = crawl_env(pythonpath=None)
     return subprocess.run([str(BIN / tool), *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
