@@ -16,6 +16,7 @@ from typing import Any
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis import datasets as ds
+from motcrawl.analysis import github as gh
 from motcrawl.analysis.evidence import ModelEvidence, str_list
 from motcrawl.mof.framework import BY_NAME, NAMES
 from motcrawl.web.hf import blob_url, model_url
@@ -59,7 +60,14 @@ _METADATA_FILES = {"config.json": 0.75, "generation_config.json": 0.75, "model_i
 _PAPER_HOSTS_RE = re.compile(
     r"^https?://(www\.)?(arxiv\.org/(abs|pdf)/|aclanthology\.org/|openreview\.net/(forum|pdf)|"
     r"proceedings\.(neurips|mlr)\.|papers\.nips\.cc/|dl\.acm\.org/doi/|doi\.org/|"
-    r"huggingface\.co/papers/)", re.I)
+    r"huggingface\.co/papers/|(www\.)?aclweb\.org/anthology/|openaccess\.thecvf\.com/|"
+    r"(www\.)?jmlr\.org/papers/|ieeexplore\.ieee\.org/|link\.springer\.com/|ojs\.aaai\.org/|"
+    r"(www\.)?isca-(speech|archive)\.org/|(www\.)?biorxiv\.org/|(www\.)?semanticscholar\.org/paper)",
+    re.I)
+# An arXiv identifier written out in the card ("arXiv:2101.03961", "arXiv preprint
+# arXiv:2306.11644", a BibTeX ``eprint={2403.07691}`` with ``archivePrefix={arXiv}``).
+_ARXIV_TEXT_RE = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5})|eprint\s*=\s*[{\"](\d{4}\.\d{4,5})",
+                            re.I)
 _ARXIV_ID_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
 _TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report", re.I)
 _EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderboard", re.I)
@@ -254,18 +262,52 @@ def detect_datasets(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+# A document about the training data: "[the datasheet](...)", "individual [Data Cards](...)",
+# "See the [Pile paper](...)" in a training-data section.
+_DATASHEET_RE = re.compile(r"data ?sheets?|data(set)? cards?", re.I)
+_DATA_PAPER_RE = re.compile(r"\bpaper\b", re.I)
+
+
+def _datasheet_link(ev: ModelEvidence) -> cardtext.Link | None:
+    for lk in cardtext.links(ev.card.body):
+        if _DATASHEET_RE.search(f"{lk.text} {cardtext.near(lk)}"):
+            return lk
+    for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title) \
+                and not re.search(r"test", sec.title, re.I):
+            for lk in cardtext.links(sec.text):
+                if _DATA_PAPER_RE.search(lk.text) and _PAPER_HOSTS_RE.match(lk.url):
+                    return lk
+    return None
+
+
 def detect_data_card(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Data card): a datasheet or dataset card for the training data,
+    published or linked: a Hub dataset page (through a link or ``datasets:`` metadata), or
+    a datasheet or dataset paper. A model card's own section describing the data only names
+    the corpus: a finding, not a claim."""
     with_cards = [d for d, info in ev.datasets.items() if isinstance(info, dict)
                   and info.get("has_card")]
     if with_cards:
         return Detection("Data card", 0.8, [f"dataset cards: {', '.join(with_cards[:3])}"],
                          f"{ev.endpoint.rstrip('/')}/datasets/{with_cards[0]}")
+    sheet = _datasheet_link(ev)
+    if sheet is not None:
+        return Detection("Data card", 0.65,
+                         [f"card links a datasheet or dataset paper: {cardtext.near(sheet)[:120]}"],
+                         sheet.url)
+    ids = _dataset_ids(ev)
+    pages = [d for d in ids if isinstance(ev.datasets.get(d), dict) and ev.datasets[d].get("found")]
+    if pages:
+        return Detection("Data card", 0.6, [f"Hub dataset pages: {', '.join(pages[:3])}"],
+                         f"{ev.endpoint.rstrip('/')}/datasets/{pages[0]}")
     for sec in cardtext.sections(ev.card.body):
         if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower() \
                 and len(sec.text.strip()) > 300:
-            return Detection("Data card", 0.55,
-                             [f"card section {sec.title!r} documents the training data"])
-    if _dataset_ids(ev):
+            return Detection("Data card", 0.4,
+                             [f"card section {sec.title!r} describes the training data "
+                              "(not a datasheet)"])
+    if ids:
         return Detection("Data card", 0.45, ["datasets named on the Hub (their cards unchecked)"])
     return None
 
@@ -367,7 +409,22 @@ def _paper_links(ev: ModelEvidence) -> list[cardtext.Link]:
     return [lk for lk in cardtext.links(ev.card.body) if _PAPER_HOSTS_RE.match(lk.url)]
 
 
+def _bibtex_entries(body: str) -> list[str]:
+    """BibTeX entries in the card ("@article{...}"), each cut at the next entry."""
+    starts = [m.start() for m in re.finditer(r"@\w+\s*\{", body)]
+    if not starts:
+        return []
+    return [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+
+
+_PAPER_ENTRY_RE = re.compile(r"^@(article|inproceedings|misc|incollection|phdthesis|"
+                             r"proceedings)\s*\{", re.I)
+
+
 def detect_research_paper(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper linked or
+    cited in the card; an item the card calls only "paper" is one, a report, white paper
+    or blog is not; "paper coming soon" does not count."""
     arxiv = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
@@ -375,7 +432,28 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
     papers = [lk for lk in _paper_links(ev) if not _TECH_REPORT_RE.search(_context(lk))]
     if papers:
         return Detection("Research paper", 0.85, [f"paper link: {papers[0].url}"], papers[0].url)
-    if re.search(r"@(article|inproceedings|misc)\{", cardtext.clip(ev.card.body)):
+    body = cardtext.clip(ev.card.body)
+    # An arXiv preprint is an academic paper, whatever its title calls it.
+    for entry in _bibtex_entries(body):
+        m = _ARXIV_TEXT_RE.search(entry)
+        if m and _PAPER_ENTRY_RE.match(entry):
+            arxiv_id = m.group(1) or m.group(2)
+            return Detection("Research paper", 0.85, [f"BibTeX cites arXiv:{arxiv_id}"],
+                             f"https://arxiv.org/abs/{arxiv_id}")
+    named = [lk for lk in cardtext.links(body)
+             if re.fullmatch(r"(the |our |original |research |arxiv )?paper", lk.text.strip(),
+                             re.I) and not _NOT_REPORT_RE.search(lk.url)]
+    if named:
+        return Detection("Research paper", 0.7,
+                         [f"card links its paper: {cardtext.near(named[0])[:120]}"], named[0].url)
+    prose = _ARXIV_TEXT_RE.search(body)
+    if prose:
+        arxiv_id = prose.group(1) or prose.group(2)
+        return Detection("Research paper", 0.75,
+                         [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
+                         f"https://arxiv.org/abs/{arxiv_id}")
+    if any(_PAPER_ENTRY_RE.match(e) for e in _bibtex_entries(body)) \
+            and not re.search(r"paper (is )?coming soon", body, re.I):
         return Detection("Research paper", 0.55, ["BibTeX citation in card"])
     return None
 
@@ -384,13 +462,31 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
 _NOT_REPORT_RE = re.compile(r"licen[cs]e|terms|agreement|policy|privacy|acceptable use", re.I)
 
 
+def _producer_blog(lk: cardtext.Link, model_id: str) -> bool:
+    """A blog post of the model's producer: the card calls it "our" blog, or the blog's
+    host is named for the producer (qwenlm.github.io/blog for Qwen, blog.allenai.org for
+    allenai); another organisation's post about the model is neither."""
+    if not re.search(r"blog", f"{lk.text} {lk.url}", re.I):
+        return False
+    if re.search(r"\bour\b", cardtext.near(lk), re.I):
+        return True
+    host = re.sub(r"^https?://(www\.)?", "", lk.url.lower()).split("/")[0]
+    org = re.sub(r"[^a-z0-9]", "", model_id.split("/")[0].lower())
+    labels = [re.sub(r"[^a-z0-9]", "", x) for x in host.split(".")[:-1]]
+    return any(len(x) >= 4 and (x in org or org in x) for x in labels if x not in ("blog", "www"))
+
+
 def detect_technical_report(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Technical report): a document of report nature from the producer,
+    linked from the card: a technical report, white paper, model or system card document,
+    or technical release blog post. A paper on a paper host, a license and another
+    organisation's blog are not."""
     for lk in cardtext.links(ev.card.body):
         ctx = _context(lk)
         if _NOT_REPORT_RE.search(lk.text) and not _TECH_REPORT_RE.search(lk.text):
             continue
         if _TECH_REPORT_RE.search(ctx) or (lk.url.lower().endswith(".pdf")
-                                           and "arxiv" not in lk.url.lower()):
+                                           and not _PAPER_HOSTS_RE.match(lk.url)):
             return Detection("Technical report", 0.8, [f"report link: {lk.line[:120]}"], lk.url)
     for sec in cardtext.sections(ev.card.body):
         if _TECH_REPORT_RE.search(sec.title):
@@ -401,6 +497,11 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
         # The card cites a technical report: it exists, though the link may be elsewhere.
         return Detection("Technical report", 0.65,
                          [f"card cites: {cardtext._line_of(body, cited.start())}"])
+    blogs = [lk for lk in cardtext.links(body) if _producer_blog(lk, ev.model_id)]
+    if blogs:
+        return Detection("Technical report", 0.6,
+                         [f"the producer's release blog post: {cardtext.near(blogs[0])[:120]}"],
+                         blogs[0].url)
     m = _TECH_REPORT_RE.search(body)
     if m:
         return Detection("Technical report", 0.4, [f"card: {cardtext._line_of(body, m.start())}"])
@@ -484,19 +585,62 @@ def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+_LIBRARY_WORDS_RE = re.compile(r"librar(y|ies)|toolkit|framework|\btools?\b|\bpackage\b|\bsdk\b",
+                               re.I)
+_PACKAGING_RE = re.compile(r"\b(setup\.py|pyproject\.toml|setup\.cfg)\b")
+
+
+def _software_section_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """GitHub links listed in the card template's Software section (the libraries and
+    tools the model was trained with), unless it was left at its placeholder."""
+    out: list[cardtext.Link] = []
+    for sec in cardtext.sections(ev.card.body):
+        if _SOFTWARE_HEADING_RE.match(sec.title) \
+                and "more information needed" not in sec.text.lower():
+            out += [lk for lk in cardtext.links(sec.text) if _GITHUB_RE.match(lk.url)]
+    return out
+
+
+def _producer_owned(url: str, model_id: str) -> bool:
+    m = _GITHUB_RE.match(url)
+    return bool(m) and gh.owned_by_producer(m.group(2), model_id)
+
+
 def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"library|toolkit|framework|tools?\b")
-    if hits:
-        return Detection("Supporting libraries and tools", 0.55,
-                         [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)
-    # The Hub's card template has a "Software" section: the libraries and tools the
-    # model was trained with, unless left at the template's placeholder.
+    """COMPONENT_RULES (Supporting libraries and tools): a reusable library, framework or
+    tool released by the producer's organisation and linked from the card; third-party
+    libraries (transformers, PyTorch, another organisation's framework) and dependency
+    lists do not count: they are findings for the reviewer, not claims."""
+    listed = _software_section_links(ev)
+    named = [lk for lk in _github_links(ev) if _LIBRARY_WORDS_RE.search(_context(lk))]
+    for lk in [*named, *listed]:
+        if _producer_owned(lk.url, ev.model_id):
+            return Detection("Supporting libraries and tools", 0.6,
+                             [f"card links the producer's own tooling: {cardtext.near(lk)[:120]}"],
+                             lk.url)
+    own = (ev.github or {}).get("full_name") or ""
+    packaged = ((ev.github or {}).get("components") or {}).get("Supporting libraries and tools")
+    if own and _producer_owned(f"https://github.com/{own}", ev.model_id) \
+            and isinstance(packaged, dict) \
+            and any(_PACKAGING_RE.search(str(e)) for e in packaged.get("evidence", [])):
+        # The producer's own repository installs as a package (a pip-installable model
+        # library or framework).
+        return Detection("Supporting libraries and tools", 0.6,
+                         [f"the producer's repository {own} installs as a package",
+                          *packaged.get("evidence", [])[:1]],
+                         str(packaged.get("component_path", "")))
+    third = [*named, *listed]
+    if third:
+        return Detection("Supporting libraries and tools", 0.4,
+                         [f"card links another organisation's tooling (not the producer's): "
+                          f"{cardtext.near(third[0])[:120]}"], third[0].url)
     for sec in cardtext.sections(ev.card.body):
         text = sec.text.strip()
         if _SOFTWARE_HEADING_RE.match(sec.title) and len(text) >= 20 \
                 and "more information needed" not in text.lower():
-            return Detection("Supporting libraries and tools", 0.55,
-                             [f"card section {sec.title!r}: {text.splitlines()[0][:100]}"])
+            return Detection("Supporting libraries and tools", 0.4,
+                             [f"card section {sec.title!r} (no linked producer tooling): "
+                              f"{text.splitlines()[0][:100]}"])
     if ev.info.library_name:
         return Detection("Supporting libraries and tools", 0.35,
                          [f"library_name: {ev.info.library_name}"])
