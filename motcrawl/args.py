@@ -83,6 +83,16 @@ def parse_count(name: str, value: Any, default: int | None) -> int | None:
     return number
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_once(line: str) -> None:
+    """Arguments are parsed twice (the crawl command, then the spider): say it once."""
+    if line not in _WARNED:
+        _WARNED.add(line)
+        print(line, file=sys.stderr)
+
+
 def read_ids_file(path: str) -> list[str]:
     """Model ids from a text file (one per line, ``#`` comments) or a failures JSONL file.
 
@@ -104,8 +114,8 @@ def read_ids_file(path: str) -> list[str]:
                 line = str(json.loads(line).get("model_id", ""))
             except (ValueError, AttributeError):
                 if number == len(lines) and not text.endswith("\n"):
-                    print(f"warning: {path}:{number}: torn last line skipped (the file was "
-                          "cut while being written)", file=sys.stderr)
+                    _warn_once(f"warning: {path}:{number}: torn last line skipped (the file "
+                               "was cut while being written)")
                     break
                 raise ArgumentError(f"{path}:{number}: not a failures line") from None
         else:

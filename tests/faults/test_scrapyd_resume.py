@@ -18,8 +18,10 @@ from tests.faults.support import drafts_of, failure_ids
 PROJECT = "motcrawl"
 
 
-@pytest.fixture
-def scrapyd(tmp_path: Path):
+@pytest.fixture(scope="module")
+def scrapyd(tmp_path_factory: pytest.TempPathFactory):
+    """One scrapyd (and one egg build) for the module's tests: the build takes seconds."""
+    tmp_path = tmp_path_factory.mktemp("scrapyd")
     egg = build_egg(tmp_path / "build")
     home = tmp_path / "home"
     env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
