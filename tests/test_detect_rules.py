@@ -206,3 +206,143 @@ def test_research_paper_links(card: str, expected: bool) -> None:
 def test_technical_report_from_the_producer(model_id: str, card: str, expected: bool) -> None:
     det = detect.detect_technical_report(evidence(f"# M\n\n{card}\n", model_id=model_id))
     assert claimed(det) is expected
+
+
+# Training code: "the code actually used to train this checkpoint, released or linked as
+# the model's training codebase. User fine-tuning recipes (LoRA/PEFT examples, third-party
+# trainers in a snippet) do not count."
+@pytest.mark.parametrize(("model_id", "line", "expected"), [
+    # BlinkDL/rwkv-5-world: the producer's own repository
+    ("BlinkDL/rwkv-5-world", "RWKV-5 training: set --my_testing \"r2r4\" in latest RWKV-LM v4neo: "
+     "https://github.com/BlinkDL/RWKV-LM", True),
+    # baichuan-inc/Baichuan-7B
+    ("baichuan-inc/Baichuan-7B", "For specific training settings, please refer to [Baichuan-7B]"
+     "(https://github.com/baichuan-inc/Baichuan-7B).", True),
+    # google/switch-c-2048: the card says the model was trained with it
+    ("google/switch-c-2048", "the model has been trained on TPU v3 or TPU v4 pods, using [`t5x`]"
+     "(https://github.com/google-research/t5x) codebase together with [`jax`]"
+     "(https://github.com/google/jax).", True),
+    # stabilityai/stable-diffusion-xl-base-1.0: "pretrained" describes other models
+    ("stabilityai/stable-diffusion-xl-base-1.0", "a Latent Diffusion Model that uses two fixed, "
+     "pretrained text encoders ([OpenCLIP-ViT/G](https://github.com/mlfoundations/open_clip) "
+     "and [CLIP-ViT/L](https://github.com/openai/CLIP/tree/main)).", False),
+    # a third-party trainer offered to users
+    ("org/model-7b", "You can fine-tune this model with [axolotl]"
+     "(https://github.com/OpenAccess-AI-Collective/axolotl).", False),
+])
+def test_training_code_is_the_models_own(model_id: str, line: str, expected: bool) -> None:
+    det = detect.detect_training_code(evidence(f"# M\n\n{line}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# Evaluation code: "the producer's evaluation scripts for this model, or an evaluation
+# harness the card links as the one that produced its reported results."
+@pytest.mark.parametrize(("model_id", "line", "expected"), [
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "The scores reported below were obtained using "
+     "the [LightEval](https://github.com/huggingface/lighteval) evaluation suite", True),
+    # cerebras/Cerebras-GPT-13B: the verb stands more than a window away from the link
+    ("cerebras/Cerebras-GPT-13B", "We performed downstream evaluations of text generation "
+     "accuracy on standardized tasks using the [Eleuther lm-evaluation-harness]"
+     "(https://github.com/EleutherAI/lm-evaluation-harness). Results are compared against many "
+     "publicly available large language models in Section 3 of the paper.", True),
+    # allenai/OLMo-7B: the producer's own evaluation repository
+    ("allenai/OLMo-7B", "- Evaluation code: https://github.com/allenai/OLMo-Eval", True),
+    # baichuan-inc/Baichuan-7B: a benchmark described, not the code that scored the model
+    ("baichuan-inc/Baichuan-7B", "[AGIEval](https://github.com/microsoft/AGIEval) "
+     "旨在评估模型的认知和解决问题相关的任务中的一般能力。", False),
+    # a harness offered to users, not said to have produced the results
+    ("org/model-7b", "You can evaluate the model with the [lm-evaluation-harness]"
+     "(https://github.com/EleutherAI/lm-evaluation-harness).", False),
+])
+def test_evaluation_code_produced_the_results(model_id: str, line: str, expected: bool) -> None:
+    det = detect.detect_evaluation_code(evidence(f"# M\n\n{line}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# Evaluation data: "reachable from the release, through dataset links ... data files in a
+# linked repository, or a linked harness that produced the results. Naming benchmarks in a
+# table does not count."
+@pytest.mark.parametrize(("card", "expected"), [
+    # baichuan-inc/Baichuan-7B
+    ("### AGIEval\n\n[AGIEval](https://github.com/microsoft/AGIEval) 旨在评估模型的认知和解决"
+     "问题相关的任务中的一般能力。", True),
+    # michiyasunaga/BioLinkBERT-large
+    ("**Biomedical benchmarks ([BLURB](https://microsoft.github.io/BLURB/), [MedQA]"
+     "(https://github.com/jind11/MedQA), [MMLU](https://github.com/hendrycks/test), etc):** "
+     "BioLinkBERT attains new state-of-the-art", True),
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: a paper and a leaderboard space are no data
+    ("It achieves strong performance on chat benchmarks like [MT Bench]"
+     "(https://huggingface.co/spaces/lmsys/mt-bench) and [IFEval]"
+     "(https://arxiv.org/abs/2311.07911).", False),
+    # cerebras/Cerebras-GPT-13B: benchmarks named in a table, no harness linked
+    ("## Evaluation\n\n| Model | Hella-Swag | PIQA | Lambada |\n|---|---|---|---|\n"
+     "| 13B | 0.513 | 0.766 | 0.696 |\n", False),
+])
+def test_evaluation_data_is_linked(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_evaluation_data(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Evaluation results: "benchmark numbers or plots in the card".
+@pytest.mark.parametrize(("card", "expected"), [
+    # google/switch-c-2048
+    ("# Evaluation\n\n## Testing Data, Factors & Metrics\n\nThe authors evaluated the model on "
+     "a variety of tasks and compared the results against T5.\n\n![image.png](https://s3."
+     "amazonaws.com/moonup/production/uploads/1666967660372-62441d1d9fdefb55a0b7d12c.png)", True),
+    # stabilityai/stable-diffusion-xl-base-1.0
+    ("### Evaluation\n![comparison](comparison.png)\nThe chart above evaluates user preference "
+     "for SDXL (with and without refinement) over SDXL 0.9 and Stable Diffusion 1.5 and 2.1.",
+     True),
+    # stabilityai/stable-diffusion-2
+    ("## Evaluation Results \nEvaluations with different classifier-free guidance scales (1.5, "
+     "2.0, 3.0) and 50 steps DDIM sampling steps show the relative improvements of the "
+     "checkpoints:\n\n![pareto](assets/model-variants.jpg) \n", True),
+    # openai-community/gpt2: a button under the results heading's citation subsection
+    ("## Evaluation results\n\n### BibTeX entry and citation info\n\n<a href=\"https://huggingface"
+     ".co/exbert/?model=gpt2\">\n\t<img width=\"300px\" src=\"https://cdn-media.huggingface.co/"
+     "exbert/button.png\">\n</a>", False),
+])
+def test_evaluation_results_plots(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_evaluation_results(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Sample model outputs: "example generations published by the producer (outputs shown in
+# the card, commented outputs in snippets, sample files). A widget prompt or a live demo
+# does not count."
+@pytest.mark.parametrize(("block", "expected"), [
+    # state-spaces/mamba-2.8b-hf: a doctest answer
+    (">>> out = model.generate(input_ids, max_new_tokens=10)\n>>> print(tokenizer.batch_decode("
+     "out))\n[\"Hey how are you doing?\\n\\nI'm doing great.\\n\\nI\"]\n", True),
+    # openai-community/gpt2: the answer after a blank line
+    (">>> set_seed(42)\n>>> generator(\"Hello, I'm a language model,\", max_length=30)\n\n"
+     "[{'generated_text': \"Hello, I'm a language model, a language for thinking.\"}]\n", True),
+    # google/switch-c-2048: the printed result on the line after print
+    ("outputs = model.generate(input_ids)\nprint(tokenizer.decode(outputs[0]))\n>>> <pad> "
+     "<extra_id_0> man<extra_id_1> beer<extra_id_2> a<extra_id_3> salt<extra_id_4>.</s>\n", True),
+    # facebook/xglm-7.5B: comments that end a block which prints
+    ("for lang in data_samples_long:\n    predict = COPA_eval(example)\n    print(f'{lang}', "
+     "predict)\n        \n# en-0 1 1\n# en-1 0 0\n", True),
+    # a comment labelled as output
+    ("print(generator(\"Hello\"))\n# Output: [{'generated_text': 'Hello world'}]\n", True),
+    # usage without any output (Cerebras-GPT-13B, zephyr)
+    ("generated_text = pipe(text, max_length=50)[0]\nprint(generated_text['generated_text'])\n",
+     False),
+    ("outputs = pipe(messages, max_new_tokens=512)\nprint(outputs[0][\"generated_text\"][-1]"
+     "[\"content\"])\n", False),
+    # a doctest session without answers
+    (">>> from transformers import pipeline\n>>> pipe = pipeline('fill-mask')\n", False),
+    # comments that explain, in a block that prints nothing
+    ("# pip install accelerate\nfrom transformers import AutoModel\n# load the model\n"
+     "model = AutoModel.from_pretrained('m')\n# done\n", False),
+])
+def test_outputs_shown_in_code(block: str, expected: bool) -> None:
+    assert (detect.shown_output(block) is not None) is expected
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n```python\n{block}```\n"))
+    assert claimed(det) is expected
+
+
+def test_outputs_section_needs_outputs_not_output_variables() -> None:
+    # the example section of a usage card: variables named outputs are no outputs
+    card = ("## Example\n\n```python\noutputs = model(**inputs)\nlogits = outputs.logits\n"
+            "messages = [{\"role\": \"assistant\", \"content\": \"\"}]\n```\n")
+    assert not claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}")))

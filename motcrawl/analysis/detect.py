@@ -347,6 +347,22 @@ def _prose_results(ev: ModelEvidence) -> tuple[str, str] | None:
     return None
 
 
+_IMAGE_RE = re.compile(r"!\[[^\]]{0,200}\]\([^)\s]{1,500}\)|<img\b[^>]{0,500}>", re.I)
+_NOT_PLOT_RE = re.compile(r"badge|button|logo|shields\.io|icon|banner|avatar", re.I)
+
+
+def _results_plot(ev: ModelEvidence) -> tuple[str, str] | None:
+    """COMPONENT_RULES (Evaluation results): "benchmark numbers or plots in the card". An
+    image in a section whose own heading names evaluation or results, not a badge."""
+    for sec in cardtext.sections(ev.card.body):
+        if not _EVAL_HEADING_RE.search(sec.title):
+            continue
+        for m in _IMAGE_RE.finditer(sec.text):
+            if not _NOT_PLOT_RE.search(m.group(0)):
+                return sec.title, m.group(0)
+    return None
+
+
 def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
     results = _model_index_results(ev)
     if results:
@@ -365,11 +381,26 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation results", 0.6,
                          [f"results reported under {heading!r}: {line[:100]}"],
                          blob_url(ev.endpoint, ev.model_id, "README.md"))
+    plot = _results_plot(ev)
+    if plot:
+        heading, image = plot
+        return Detection("Evaluation results", 0.6,
+                         [f"results plot under {heading!r}: {image[:100]}"],
+                         blob_url(ev.endpoint, ev.model_id, "README.md"))
     for lk in cardtext.links(ev.card.body):
         if _RESULTS_LINK_RE.search(lk.line):
             return Detection("Evaluation results", 0.6,
                              [f"card links evaluation results: {lk.line[:120]}"], lk.url)
     return None
+
+
+def _benchmark_repo_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Evaluation data): data files in a linked repository. A GitHub link
+    whose text names a benchmark ("[AGIEval](https://github.com/microsoft/AGIEval)",
+    "[MMLU](https://github.com/hendrycks/test)") points at the benchmark's data."""
+    return [lk for lk in _github_links(ev)
+            if 0 < len(lk.text) <= 40 and _BENCHMARKS_RE.search(lk.text)
+            and not _own_code(lk, ev)]
 
 
 def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
@@ -386,6 +417,12 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation data", 0.7,
                          [f"card links evaluation datasets: {', '.join(linked[:5])}"],
                          f"{ev.endpoint.rstrip('/')}/datasets/{linked[0]}")
+    repos = _benchmark_repo_links(ev)
+    if repos:
+        return Detection("Evaluation data", 0.6,
+                         [f"card links benchmark repositories: "
+                          f"{', '.join(f'{lk.text} ({lk.url})' for lk in repos[:4])}"],
+                         repos[0].url)
     bench: list[str] = []
     for _, table in _eval_tables(ev):
         bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
@@ -393,7 +430,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     if len(bench) >= 2:
         # COMPONENT_RULES: naming benchmarks does not release them; a linked harness that
         # produced the results makes them reachable.
-        harness = _code_links(ev, _EVAL_LINK_WORDS)
+        harness = _eval_harness_links(ev)
         if harness:
             return Detection("Evaluation data", 0.6,
                              [f"benchmarks in evaluation table: {', '.join(bench[:6])}",
@@ -508,13 +545,61 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+_PRINT_RE = re.compile(r"\bprint\s*\(")
+_OUTPUT_COMMENT_RE = re.compile(r"^\s*#+\s*(outputs?|results?|prints?|returns?|response|"
+                                r"generated|->|=>)\b", re.I)
+
+
+def shown_output(block: str) -> str | None:
+    """A model output a card's code block shows, as its first line, or None.
+
+    - a doctest answer: a line after a ``>>>`` prompt that is not itself code
+      (``>>> generator("Hello, I'm a language model,")`` then ``[{'generated_text': ...}]``);
+    - a result printed after ``print(...)``: ``>>> <pad> man beer ...`` on the next line;
+    - comments that end a block which prints, or a comment labelled as output
+      (``# en-0 1 1``, ``# Output: ...``).
+    """
+    lines = block.rstrip().splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(">>>"):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and not lines[j].lstrip().startswith((">>>", "...", "#")):
+                if any(ln.startswith(">>>") for ln in lines[:i]):  # a doctest session
+                    return lines[j].strip()
+        if _PRINT_RE.search(line) and i + 1 < len(lines) and lines[i + 1].startswith(">>>") \
+                and not re.match(r">>>\s*(\w+\s*=|import|from|print)", lines[i + 1]):
+            return lines[i + 1].strip()
+        if _OUTPUT_COMMENT_RE.match(line):
+            return line.strip()
+    code = [ln for ln in lines if ln.strip()]
+    tail = []
+    while code and code[-1].lstrip().startswith("#"):
+        tail.insert(0, code.pop())
+    if tail and code and any(_PRINT_RE.search(ln) for ln in code):
+        return tail[0].strip()
+    return None
+
+
 def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Sample model outputs): example generations published by the
+    producer: outputs shown in the card, commented outputs in snippets, sample files. A
+    widget prompt or a live demo does not count."""
+    for block in cardtext.code_blocks(ev.card.body):
+        shown = shown_output(block)
+        if shown:
+            return Detection("Sample model outputs", 0.6,
+                             [f"card code shows the model's output: {shown[:100]}"])
     for sec in cardtext.sections(ev.card.body):
         if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
                 r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
-            # Outputs shown, not a variable that names them ("output_dir", "outputs = ...").
-            if re.search(r"!\[|<img|\boutputs?\b(?!\s*=)|\bresponses?\b(?!\s*=)|"
-                         r"\bassistant\b|\bgenerated\b", sec.text, re.I):
+            # Outputs shown in the section's prose or images, not a variable in its code
+            # ("output_dir", "outputs = ...", "outputs.logits", "role": "assistant").
+            prose = re.sub(r"```.*?```", " ", sec.text, flags=re.S)
+            if re.search(r"!\[|<img|\b(outputs?|responses?)\b(?!\s*[=.\[(_])|"
+                         r"^\s*\**(assistant|model|bot)\**\s*:|\bgenerated\b", prose,
+                         re.I | re.M):
                 return Detection("Sample model outputs", 0.6,
                                  [f"card section {sec.title!r} shows outputs"])
     if ev.card_data.get("widget"):
@@ -527,34 +612,77 @@ def _code_links(ev: ModelEvidence, pattern: str) -> list[cardtext.Link]:
     return [lk for lk in _github_links(ev) if rx.search(_context(lk))]
 
 
-def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words: str,
-                         link_confidence: float, mention_words: str,
-                         mention_confidence: float) -> Detection | None:
-    """A GitHub link the card labels as this code (claimed), else a mere mention (not)."""
-    hits = _code_links(ev, link_words)
+_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
+# Training words about this model's training; "pretrained text encoders ([OpenCLIP](...))"
+# describes another model, not code.
+_TRAIN_LINK_WORDS = r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|fine-?tun|recipe|reproduc"
+# The card says this code trained the model: "the model has been trained ... using [t5x]".
+_TRAINED_WITH_RE = re.compile(
+    r"\b(was|were|been|is|are|we|model)\b[^.]{0,60}\b(pre-?)?trained\b[^.]{0,80}\b(using|with|"
+    r"via|on)\b|\btraining (code|codebase|scripts?)\b", re.I)
+# The card says the harness produced its numbers: "The scores reported below were obtained
+# using [LightEval]", "were evaluated using the [LM Evaluation Harness]".
+_PRODUCED_WITH_RE = re.compile(
+    r"\b(obtained|evaluated|performed|computed|measured|reported|conducted|produced|run|ran)\b"
+    r"[^.]{0,100}\b(using|with|via|through|by|in)\b", re.I)
+
+
+def _sentence(lk: cardtext.Link) -> str:
+    """The link's whole sentence (``near`` keeps at most NEAR_CHARS either side, which
+    can cut the verb that says what the link did)."""
+    return lk.sentence or cardtext.near(lk)
+
+
+def _own_code(lk: cardtext.Link, ev: ModelEvidence) -> bool:
+    """A repository of the producer's organisation, or one named for the model's family
+    (a first author's account holding the model's code: dpfried/incoder)."""
+    m = _GITHUB_RE.match(lk.url)
+    return bool(m) and (gh.owned_by_producer(m.group(2), ev.model_id)
+                        or gh.names_model_family(m.group(3), ev.model_id))
+
+
+def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Training code): the model's training codebase. The producer's own
+    repository with training words, or another's that the card says trained this model;
+    a third-party trainer offered for users' fine-tuning is not."""
+    return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
+            if _own_code(lk, ev) or _TRAINED_WITH_RE.search(_sentence(lk))]
+
+
+def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Evaluation code): the producer's evaluation code, or a harness the
+    card links as the one that produced its reported results."""
+    return [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
+            if _own_code(lk, ev) or _PRODUCED_WITH_RE.search(_sentence(lk))]
+
+
+def _claimed_link_or_finding(ev: ModelEvidence, name: str, what: str,
+                             hits: list[cardtext.Link], link_words: str,
+                             mention_words: str) -> Detection | None:
     if hits:
-        return Detection(name, link_confidence,
+        return Detection(name, 0.65 if name == "Training code" else 0.6,
                          [f"card links {what}: {cardtext.near(hits[0])[:120]}"], hits[0].url)
+    others = _code_links(ev, link_words)
+    if others:
+        return Detection(name, 0.4, [f"card links another's code ({what} words, not said "
+                                     f"to be this model's): {cardtext.near(others[0])[:120]}"],
+                         others[0].url)
     body = cardtext.clip(ev.card.body)
     m = re.search(mention_words, body, re.I)
     if m:
-        return Detection(name, mention_confidence,
+        return Detection(name, 0.3 if name == "Training code" else 0.35,
                          [f"card: {cardtext._line_of(body, m.start())}"])
     return None
 
 
-_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # A link the card names as the model's code ("[BLOOM Megatron code](...)", "paper / [code]").
 _CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementation)$", re.I)
 
 
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    found = _linked_or_mentioned(
-        ev, "Training code", "training code",
-        link_words=r"train|pretrain|fine-?tun|recipe|reproduc",
-        link_confidence=0.65,
-        mention_words=r"training code|training scripts?|training framework",
-        mention_confidence=0.3)
+    found = _claimed_link_or_finding(
+        ev, "Training code", "training code", _training_links(ev), _TRAIN_LINK_WORDS,
+        r"training code|training scripts?|training framework")
     if found is not None and found.confidence >= INCLUDE_THRESHOLD:
         return found
     # COMPONENT_RULES: training code "released or linked as the model's training codebase";
@@ -568,11 +696,9 @@ def detect_training_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
-    return _linked_or_mentioned(
-        ev, "Evaluation code", "evaluation code",
-        link_words=_EVAL_LINK_WORDS, link_confidence=0.6,
-        mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
-        mention_confidence=0.35)
+    return _claimed_link_or_finding(
+        ev, "Evaluation code", "evaluation code", _eval_harness_links(ev), _EVAL_LINK_WORDS,
+        r"evaluation code|lm-evaluation-harness|evaluation harness")
 
 
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:

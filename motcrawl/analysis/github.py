@@ -205,6 +205,11 @@ def owned_by_producer(owner: str, model_id: str) -> bool:
     return _org_matches(owner, model_id.split("/")[0] if "/" in model_id else "")
 
 
+def names_model_family(repo_name: str, model_id: str) -> bool:
+    """The repository is named after the model's family (``incoder`` for incoder-6B)."""
+    return _family_match(repo_name, family_names(model_id)) == 1.0
+
+
 def _org_matches(owner: str, org: str) -> bool:
     if not org:
         return False
