@@ -155,8 +155,9 @@ def fixture_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[Case
             if refs_rec and refs_rec.status == 200 else None
         # The crawl asks for refs only when the card hints at checkpoints: when it
         # would not ask, "no refs" is the crawl's real answer.
-        refs_known = refs is not None or not needs_refs(info, card)
-        lic_name = license_file_to_fetch(info, card)
+        hub = build_evidence(model_id, info, card, status)  # what the spider has by then
+        refs_known = refs is not None or not needs_refs(hub)
+        lic_name = license_file_to_fetch(hub)
         lic_rec = recorded.get(("GET", f"/{model_id}/resolve/main/{lic_name}")) \
             if lic_name else None
         mot_file, release = pick(mot[model_id.lower()], model_id)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcrawl.analysis.evidence import str_list
+from motcrawl.analysis.metadata import str_list
 from motcrawl.web.hf import parse_card
 
 ROOT = Path(__file__).resolve().parent.parent

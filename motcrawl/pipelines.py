@@ -2,7 +2,10 @@
 
 Items that carry a ``failure`` or were not asked to be drafted pass through
 untouched until DraftWriterPipeline, which records every failure: no model is
-dropped silently.
+dropped silently. Between pipelines the item carries the analysis' dataclasses
+(the spider's ModelEvidence, Detections, LicenseFinding, Fields, Confidence,
+Evaluation); DraftWriterPipeline turns them into dicts for the draft header and
+the feed (motcrawl.outputs.feed).
 """
 
 from __future__ import annotations
@@ -22,9 +25,15 @@ from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.listing_facts import priority_for
 from motcrawl.analysis.lookups import external_notes
-from motcrawl.analysis.release import Field, fields_as_dict, release_fields, release_license
+from motcrawl.analysis.release import Field, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
+from motcrawl.components.spider_api import (
+    report_args,
+    spider_args,
+    spider_catalog,
+    spider_runstate,
+)
 from motcrawl.mof.evaluator import evaluate
 from motcrawl.mof.license_facts import load_license_db
 from motcrawl.mof.schema import load_schema, validate_document
@@ -33,6 +42,7 @@ from motcrawl.outputs.audit_report import render as render_audit
 from motcrawl.outputs.draft import build_document, today
 from motcrawl.outputs.draft_header import draft_header
 from motcrawl.outputs.failures import FailureLog
+from motcrawl.outputs.feed import to_feed
 from motcrawl.outputs.gap_report import (
     DEFAULT_MAX_ROWS,
     GapReport,
@@ -55,6 +65,7 @@ def drafting(adapter: ItemAdapter) -> bool:
 
 
 def evidence_of(adapter: ItemAdapter) -> ModelEvidence:
+    """The spider's parsed evidence; built here only for an item made without it."""
     ev = adapter.get("evidence")
     if ev is None:
         ev = build_evidence(
@@ -64,10 +75,6 @@ def evidence_of(adapter: ItemAdapter) -> ModelEvidence:
             datasets=adapter.get("datasets"))
         adapter["evidence"] = ev
     return ev
-
-
-def _detections(adapter: ItemAdapter) -> list[Detection]:
-    return [Detection(**d) for d in adapter.get("components") or []]
 
 
 class _Pipeline:
@@ -94,7 +101,7 @@ class ComponentDetectionPipeline(_Pipeline):
             self.stats.inc_value("motcrawl/card_front_matter_broken")
             logger.warning("%s: %s", adapter["model_id"], ev.card.error)
         detections = detect_components(ev)
-        adapter["components"] = [d.as_dict() for d in detections]
+        adapter["components"] = detections
         self.stats.inc_value("motcrawl/components_detected", len(detections))
         return item
 
@@ -104,9 +111,8 @@ class LicenseDetectionPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         if not drafting(adapter):
             return item
-        ev = evidence_of(adapter)
-        finding = release_license(ev)
-        adapter["license_finding"] = finding.__dict__
+        finding = release_license(evidence_of(adapter))
+        adapter["license_finding"] = finding
         adapter["license"] = finding.name
         if not finding.known:
             self.stats.inc_value("motcrawl/license_unknown")
@@ -119,7 +125,7 @@ class ReleaseFieldsPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         fields = release_fields(evidence_of(adapter))
-        adapter["release"] = fields_as_dict(fields)
+        adapter["release"] = fields
         adapter["mof_type"] = fields["type"].value
         return item
 
@@ -131,11 +137,10 @@ class ConfidenceScoringPipeline(_Pipeline):
         adapter = ItemAdapter(item)
         if not drafting(adapter):
             return item
-        detections = _detections(adapter)
-        fields = {k: Field(**v) for k, v in adapter["release"].items()}
-        finding = LicenseFinding(**adapter["license_finding"])
-        confidence = score(detections, fields, finding)
-        adapter["confidence"] = confidence.as_dict()
+        detections: list[Detection] = adapter["components"]
+        fields: dict[str, Field] = adapter["release"]
+        finding: LicenseFinding = adapter["license_finding"]
+        adapter["confidence"] = score(detections, fields, finding)
         github = adapter.get("github") or {}
         code_license = None
         if github.get("license"):
@@ -165,13 +170,7 @@ class ClassificationPipeline(_Pipeline):
         if not drafting(adapter):
             return item
         result = evaluate(adapter["document"], self.license_db)
-        adapter["evaluation"] = {
-            "class": result.mof_class, "label": result.label,
-            "progress": {str(k): v for k, v in result.progress.items()},
-            "missing_for_next": result.missing_for_next,
-            "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
-                               for i in result.license_issues],
-        }
+        adapter["evaluation"] = result
         adapter["mof_class"] = result.label
         self.stats.inc_value(f"motcrawl/mof_class/{result.mof_class}")
         return item
@@ -214,7 +213,9 @@ class DraftWriterPipeline(_Pipeline):
 
     def _setup(self) -> tuple[DraftStore, FailureLog]:
         if self._store is None or self._failures is None:
-            args = self.crawler.spider.args
+            args = spider_args(self.crawler.spider)
+            if args is None:
+                raise RuntimeError("DraftWriterPipeline needs a motcrawl spider (its args)")
             self._store = DraftStore(Path(args.output_dir), overwrite=args.overwrite)
             self._failures = FailureLog(Path(args.failures))
         return self._store, self._failures
@@ -245,7 +246,7 @@ class DraftWriterPipeline(_Pipeline):
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         store, failures = self._setup()
-        adapter.pop("evidence", None)
+        to_feed(adapter)  # dicts from here on: the draft header and the feed
         failure = adapter.get("failure")
         if failure:
             self._record(failures, adapter["model_id"], failure["stage"], failure["reason"])
@@ -297,7 +298,7 @@ class CatalogDiffPipeline(_Pipeline):
     """
 
     def process_item(self, item: Any) -> Any:
-        catalog = getattr(self.crawler.spider, "catalog", None)
+        catalog = spider_catalog(self.crawler.spider)
         if catalog is None:
             return item
         adapter = ItemAdapter(item)
@@ -346,10 +347,9 @@ class GapReportPipeline(_Pipeline):
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def open_spider(self) -> None:
-        args = getattr(self.crawler.spider, "args", None)
-        path = getattr(args, "report", None)
-        if path:
-            self.path = Path(path)
+        args = report_args(self.crawler.spider)
+        if args is not None and args.report:
+            self.path = Path(args.report)
             self.report = GapReport(max_rows=self.crawler.settings.getint(
                 "MOTCRAWL_REPORT_ROWS", DEFAULT_MAX_ROWS))
             self.ids = IdsFile(ids_path_for(self.path))
@@ -372,9 +372,10 @@ class GapReportPipeline(_Pipeline):
         # Written on spider_closed (not close_spider): the close reason goes in the report.
         if self.report is None or self.ids is None or self.path is None:
             return
-        catalog = getattr(spider, "catalog", None)
-        runstate = getattr(spider, "runstate", None)  # motcrawl.components.incremental
-        args = spider.args
+        catalog = spider_catalog(spider)
+        runstate = spider_runstate(spider)  # motcrawl.components.incremental
+        args = report_args(spider)
+        assert args is not None  # open_spider found the report path there
         params = {"min_downloads": args.min_downloads, "limit": args.limit,
                   "model_type": args.model_type, "max_drafts": args.max_drafts}
         # A partial run (interrupted, catalog or listing failed) never replaces the last

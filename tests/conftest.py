@@ -110,3 +110,14 @@ def fake_mot_api() -> Iterator[FakeMOTApi]:
 def run_scrapy_fixture():
     """`run_scrapy` as a fixture, so tests need not import conftest."""
     return run_scrapy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_state_left_in_the_project() -> Iterator[None]:
+    """Crawls started from the project root keep their incremental state in its `.scrapy/`
+    (Scrapy's project data folder), one file per drafts folder: remove what the tests added."""
+    folder = PROJECT_ROOT / ".scrapy" / "motcrawl-state"
+    before = set(folder.glob("*")) if folder.is_dir() else set()
+    yield
+    for path in (set(folder.glob("*")) if folder.is_dir() else set()) - before:
+        path.unlink(missing_ok=True)

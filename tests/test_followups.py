@@ -2,12 +2,14 @@
 
 import pytest
 
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.followups import license_file_to_fetch, needs_refs
 from tests.evidence_helpers import info_payload
 
 
-def _info(files: list[str], **fields) -> dict:
-    return info_payload(siblings=[{"rfilename": f} for f in files], **fields)
+def _ev(files: list[str], card: str | None, **fields) -> ModelEvidence:
+    payload = info_payload(siblings=[{"rfilename": f} for f in files], **fields)
+    return build_evidence(payload["id"], payload, card, "ok" if card is not None else "missing")
 
 
 @pytest.mark.parametrize(("files", "card", "expected"), [
@@ -18,7 +20,7 @@ def _info(files: list[str], **fields) -> dict:
     (["README.md"], None, False),
 ])
 def test_needs_refs(files, card, expected) -> None:
-    assert needs_refs(_info(files), card) is expected
+    assert needs_refs(_ev(files, card)) is expected
 
 
 @pytest.mark.parametrize(("files", "card", "tags", "expected"), [
@@ -29,4 +31,4 @@ def test_needs_refs(files, card, expected) -> None:
     (["README.md"], "# M", [], None),
 ])
 def test_license_file_to_fetch(files, card, tags, expected) -> None:
-    assert license_file_to_fetch(_info(files, tags=tags), card) == expected
+    assert license_file_to_fetch(_ev(files, card, tags=tags)) == expected

@@ -7,6 +7,7 @@ polled through scrapyd's JSON API as the README's curl commands do.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -94,4 +95,13 @@ def test_scheduled_missing_runs_are_incremental(scrapyd, fake_hub, fake_mot_api,
     assert not [i for i in items2 if i.get("draft_status") in ("written", "overwritten")]
     report2 = next(p for p in out.glob("missing-*.md") if p not in reports).read_text()
     assert "## Changes since the previous run" in report2
+    # Exit codes are invisible under scrapyd: each job left a run summary a scheduler reads,
+    # naming its job; the last one is last-run.json beside the drafts folder.
+    summaries = {s["job"]: s for s in map(json.loads, map(Path.read_text,
+                                                          (out / "runs").glob("*.json")))}
+    assert {first, model_job, second} <= set(summaries)
+    assert {summaries[j]["spider"] for j in (first, second)} == {"missing"}
+    assert all(summaries[j]["ok"] and summaries[j]["exit_code"] == 0
+               for j in (first, model_job, second))
+    assert json.loads((out / "last-run.json").read_text())["job"] == second
     assert "| newly missing | 0 |" in report2

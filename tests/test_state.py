@@ -13,7 +13,6 @@ from motcrawl.outputs.state import (
     CHANGED,
     DRAFT_GONE,
     FULL,
-    JSON_STATE_FILE,
     NEW,
     STATE_FILE,
     UNCHANGED,
@@ -324,46 +323,6 @@ def test_save_error_keeps_the_records_for_the_next_save(tmp_path, monkeypatch):
     assert "o/a" in store.pending
     store.save()
     assert set(_saved(path)) == {"o/a"} and store.pending == {}
-
-
-def _json_state(models: dict, runs: dict | None = None) -> str:
-    return json.dumps({"version": 1, "runs": runs or {}, "models": models})
-
-
-def test_json_state_is_imported_once(tmp_path):
-    legacy = tmp_path / JSON_STATE_FILE
-    legacy.write_text(_json_state(
-        {"o/a": {"sha": "s1", "status": "missing", "draft": "/d/a.yml", "drafted_sha": "s1",
-                 "run": "r1", "previous": {"sha": "s0", "status": "known"}},
-         "o/b": {"sha": "s9", "status": "known", "run": "r1"}},
-        {"missing": {"last_finished": {"id": "r1", "finished": "t1", "spider": "missing"}},
-         "model": {"last_finished": {"id": "x1", "finished": "t2", "spider": "model"}}}))
-    path = tmp_path / STATE_FILE
-    store = StateStore(path, "r2").load()
-    store.start_run({})
-    assert store.warning is None
-    assert store.model_count() == 2
-    a = store.get("o/a")
-    assert (a.sha, a.status, a.draft, a.drafted_sha, a.run) == (
-        "s1", "missing", "/d/a.yml", "s1", "r1")
-    assert a.previous == {"sha": "s0", "status": "known"}
-    assert store.previous_run["id"] == "r1"
-    assert StateStore(path, "x2", spider="model").load().previous_run["id"] == "x1"
-    assert not legacy.exists() and (tmp_path / f"{JSON_STATE_FILE}.imported").is_file()
-    store.close()
-    # Once: a JSON file that shows up again next to the database is left alone.
-    legacy.write_text(_json_state({"o/c": {"sha": "x"}}))
-    again = StateStore(path, "r3").load()
-    assert again.get("o/c") is None and again.model_count() == 2 and legacy.is_file()
-
-
-def test_unreadable_json_state_is_moved_aside(tmp_path):
-    legacy = tmp_path / JSON_STATE_FILE
-    legacy.write_text('{"version": 99, "models": {}}')
-    store = StateStore(tmp_path / STATE_FILE, "r").load()
-    assert "starting afresh" in store.warning and JSON_STATE_FILE in store.warning
-    assert (tmp_path / f"{JSON_STATE_FILE}.corrupt").is_file() and not legacy.exists()
-    assert store.model_count() == 0
 
 
 def test_draft_revision_reads_the_header(tmp_path):

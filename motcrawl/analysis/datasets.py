@@ -10,10 +10,11 @@ holds (``{dataset_id: info}``) and the Datasets / Data card detectors read:
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis.licenses import normalize_license
+from motcrawl.analysis.metadata import str_list, tag_values
+from motcrawl.web.urls import quote_path
 
 # A model naming more datasets than this gets the first ones looked up only.
 MAX_LOOKUPS = 8
@@ -21,10 +22,7 @@ MAX_LOOKUPS = 8
 
 def declared_ids(card_data: dict[str, Any], tags: list[str]) -> list[str]:
     """Dataset ids the model declares: card ``datasets`` and ``dataset:`` tags."""
-    data = card_data.get("datasets")
-    ids = [data] if isinstance(data, str) else [d for d in (data or []) if isinstance(d, str)]
-    ids += [t.split(":", 1)[1] for t in tags if isinstance(t, str) and t.startswith("dataset:")]
-    return _clean(ids)
+    return _clean(str_list(card_data.get("datasets")) + tag_values(tags, "dataset"))
 
 
 def linked_ids(body: str, *, evaluation: bool) -> list[str]:
@@ -45,20 +43,12 @@ def _clean(ids: list[str]) -> list[str]:
 
 
 def dataset_api_url(endpoint: str, dataset_id: str) -> str:
-    return f"{endpoint.rstrip('/')}/api/datasets/{quote(dataset_id, safe='/')}"
-
-
-def dataset_url(endpoint: str, dataset_id: str) -> str:
-    return f"{endpoint.rstrip('/')}/datasets/{quote(dataset_id, safe='/')}"
+    return f"{endpoint.rstrip('/')}/api/datasets/{quote_path(dataset_id)}"
 
 
 def _licenses(payload: dict[str, Any]) -> list[str]:
     card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
-    raw = card.get("license")
-    values = [raw] if isinstance(raw, str) else [v for v in (raw or []) if isinstance(v, str)]
-    if not values:
-        values = [t.split(":", 1)[1] for t in payload.get("tags") or []
-                  if isinstance(t, str) and t.startswith("license:")]
+    values = str_list(card.get("license")) or tag_values(payload.get("tags") or [], "license")
     names = [normalize_license(v) for v in values]
     return list(dict.fromkeys(n for n in names if n))
 

@@ -17,7 +17,8 @@ from typing import Any
 from motcrawl.analysis import cardtext
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
-from motcrawl.analysis.evidence import ModelEvidence, str_list
+from motcrawl.analysis.evidence import ModelEvidence
+from motcrawl.analysis.metadata import str_list, tag_values
 from motcrawl.mof.framework import BY_NAME, NAMES
 from motcrawl.web.hf import blob_url, model_url
 
@@ -462,7 +463,7 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
     """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper linked or
     cited in the card; an item the card calls only "paper" is one, a report, white paper
     or blog is not; "paper coming soon" does not count."""
-    arxiv = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
+    arxiv = tag_values(ev.tags, "arxiv")
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
                          f"https://arxiv.org/abs/{arxiv[0]}")
@@ -812,9 +813,3 @@ def detect_components(ev: ModelEvidence) -> list[Detection]:
 
 def included(detections: list[Detection]) -> list[Detection]:
     return [d for d in detections if d.confidence >= INCLUDE_THRESHOLD]
-
-
-def paper_arxiv_ids(ev: ModelEvidence) -> list[str]:
-    ids = [t.split(":", 1)[1] for t in ev.tags if t.startswith("arxiv:")]
-    ids += [m.group(1) for lk in _paper_links(ev) for m in [_ARXIV_ID_RE.search(lk.url)] if m]
-    return list(dict.fromkeys(ids))

@@ -26,10 +26,12 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis.licenses import normalize_license
+from motcrawl.analysis.metadata import str_list
+from motcrawl.web.urls import quote_path, quote_segment
 
 # Verify candidates at or above this score; accept a verified one at or above ACCEPT.
 MIN_TRY_SCORE = 0.5
@@ -106,26 +108,22 @@ class Candidate:
 
 
 # -- URLs ---------------------------------------------------------------------
-def _q(full_name: str) -> str:
-    return quote(full_name, safe="/")
-
-
 def repo_api_url(api: str, full_name: str) -> str:
-    return f"{api.rstrip('/')}/repos/{_q(full_name)}"
+    return f"{api.rstrip('/')}/repos/{quote_path(full_name)}"
 
 
 def tree_api_url(api: str, full_name: str, branch: str) -> str:
-    return f"{api.rstrip('/')}/repos/{_q(full_name)}/git/trees/{quote(branch, safe='')}" \
+    return f"{api.rstrip('/')}/repos/{quote_path(full_name)}/git/trees/{quote_segment(branch)}" \
            "?recursive=1"
 
 
 def html_url(web: str, full_name: str) -> str:
-    return f"{web.rstrip('/')}/{_q(full_name)}"
+    return f"{web.rstrip('/')}/{quote_path(full_name)}"
 
 
 def path_url(web: str, full_name: str, branch: str, path: str, *, folder: bool) -> str:
     kind = "tree" if folder else "blob"
-    return f"{html_url(web, full_name)}/{kind}/{quote(branch, safe='')}/{quote(path, safe='/')}"
+    return f"{html_url(web, full_name)}/{kind}/{quote_segment(branch)}/{quote_path(path)}"
 
 
 def parse_repo_ref(text: Any) -> tuple[str, str] | None:
@@ -262,8 +260,7 @@ _DATA_FIELDS = ("repository", "repo", "github", "code", "code_repository", "sour
                 "github_repo", "repo_url", "code_url")
 
 
-def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
-               *, base_models: list[str] | None = None) -> list[Candidate]:
+def candidates(model_id: str, card_body: str, card_data: dict[str, Any]) -> list[Candidate]:
     """Every repository that may be the model's own, best first (duplicates merged)."""
     found: dict[str, Candidate] = {}
     # Per repository: the folders the card links into ("" for a link to the whole repository).
@@ -276,7 +273,7 @@ def candidates(model_id: str, card_body: str, card_data: dict[str, Any],
 
     for key in _DATA_FIELDS:
         values = card_data.get(key)
-        for value in [values] if isinstance(values, str) else (values or []):
+        for value in str_list(values):
             ref = parse_repo_ref(value)
             if ref:
                 add(score_candidate(*ref, model_id=model_id, source="card data"))

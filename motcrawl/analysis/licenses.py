@@ -15,6 +15,7 @@ from typing import Any
 from license_expression import ExpressionError, get_spdx_licensing
 
 from motcrawl.analysis.license_words import card_license, names_in
+from motcrawl.analysis.metadata import str_list, tag_values
 
 UNLICENSED = "unlicensed"
 
@@ -190,15 +191,6 @@ def license_files(filenames: list[str]) -> list[str]:
     return sorted(found, key=rank)
 
 
-def _card_licenses(card_data: dict[str, Any]) -> list[str]:
-    value = card_data.get("license")
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 def detect_license(
     card_data: dict[str, Any],
     tags: list[str],
@@ -221,7 +213,7 @@ def detect_license(
     path = file_url(files[0]) if (files and file_url) else ""
     finding = LicenseFinding(path=path)
 
-    raw_ids = _card_licenses(card_data)
+    raw_ids = str_list(card_data.get("license"))
     names = [n for n in (normalize_license(v) for v in raw_ids) if n]
     if names:
         finding.name = names[0] if len(names) == 1 else " OR ".join(names)
@@ -241,8 +233,7 @@ def detect_license(
                 link = file_url(link.lstrip("./"))
             finding.path = link
     if not finding.known:
-        tag_ids = [t.split(":", 1)[1] for t in tags if isinstance(t, str)
-                   and t.startswith("license:")]
+        tag_ids = tag_values(tags, "license")
         tag_names = [n for n in (normalize_license(t) for t in tag_ids) if n]
         if tag_names:
             finding.name, finding.source, finding.confidence = tag_names[0], "license tag", 0.85

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcrawl.analysis.evidence import build_evidence
-from motcrawl.analysis.licenses import detect_license
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.release import release_type
 
 HIGH = 100_000
@@ -27,8 +26,10 @@ def priority_for(downloads: Any) -> str:
     return "low"
 
 
-def listing_facts(entry: dict[str, Any]) -> dict[str, Any]:
-    """The gap report's columns for one listing entry; odd entries give empty values."""
+def listing_facts(entry: dict[str, Any], ev: ModelEvidence | None = None) -> dict[str, Any]:
+    """The gap report's columns for one listing entry; odd entries give empty values.
+
+    ``ev``: the entry already parsed (the spider parses each entry once)."""
     model_id = str(entry.get("id") or entry.get("modelId") or "")
     created = entry.get("createdAt")
     gated = entry.get("gated")
@@ -43,9 +44,10 @@ def listing_facts(entry: dict[str, Any]) -> dict[str, Any]:
     }
     facts["priority"] = priority_for(facts["downloads"])
     try:
-        ev = build_evidence(model_id, entry, None, "missing")
+        if ev is None:
+            ev = build_evidence(model_id, entry, None, "missing")
         facts["mof_type"] = release_type(ev).value
-        finding = detect_license(ev.card_data, ev.tags, ev.files)
+        finding = ev.license
         facts["license"] = finding.name if finding.known else ""
     except (TypeError, ValueError, KeyError, AttributeError):
         pass  # a malformed entry still gets a row; its type and license stay blank

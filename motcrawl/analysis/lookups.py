@@ -8,18 +8,20 @@ Plain objects, no Scrapy; the spider (``motcrawl.spiders.lookup_requests``) only
   is spent, repositories are verified with a HEAD on github.com instead.
 - :class:`ExternalPlan` - per model: which datasets and repositories to look
   up next, and the ``github`` / ``datasets`` evidence once they are answered.
+- :class:`Lookups` - the spider's one lookups object: the caches, the budget, and
+  each waiting model (a :class:`ModelLookups`, the model's item with its plan).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
-from motcrawl.web.hf import Card, parse_card
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 
 W = TypeVar("W")
 
@@ -173,23 +175,24 @@ class ExternalPlan:
                                       tree=result.tree, web=web, verified=result.verified,
                                       notes=notes, canonical=result.canonical)
 
-    def dataset_notes(self) -> list[str]:
-        return [n for n in self.notes if n.startswith("dataset ")]
-
 
 def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
              budget: GitHubBudget | None, github: bool = True,
              datasets: bool = True, known: dict[str, Any] | None = None) -> ExternalPlan:
     """What to look up for one model, from its Hub info payload and card text."""
-    card: Card = parse_card(card_text or "")
-    card_data = card.data or (info.get("cardData") if isinstance(info.get("cardData"), dict)
-                              else {}) or {}
-    tags = [t for t in info.get("tags") or [] if isinstance(t, str)]
-    ids = ds.training_ids(card_data, tags, card.body)[:ds.MAX_LOOKUPS] if datasets else []
-    cands = gh.candidates(model_id, card.body, card_data) if github else []
+    return plan_from(build_evidence(model_id, info, card_text, "ok"), budget=budget,
+                     github=github, datasets=datasets, known=known)
+
+
+def plan_from(ev: ModelEvidence, *, budget: GitHubBudget | None, github: bool = True,
+              datasets: bool = True, known: dict[str, Any] | None = None) -> ExternalPlan:
+    """What to look up for one model, from what its Hub answers say."""
+    card_data = ev.card_data
+    ids = ds.training_ids(card_data, ev.tags, ev.card.body)[:ds.MAX_LOOKUPS] if datasets else []
+    cands = gh.candidates(ev.model_id, ev.card.body, card_data) if github else []
     remaining = budget.remaining if budget is not None and not budget.spent else None
     tries = gh.to_try(cands, remaining=remaining)
-    plan = ExternalPlan(model_id, ids, cands, tries)
+    plan = ExternalPlan(ev.model_id, ids, cands, tries)
     for dataset_id, value in (known or {}).items():
         if dataset_id in ids and isinstance(value, dict):
             plan.datasets[dataset_id] = value  # already known: no request
@@ -205,3 +208,73 @@ def external_notes(github: dict[str, Any] | None, datasets: dict[str, Any] | Non
         if isinstance(info, dict) and info.get("note"):
             notes.append(f"dataset {dataset_id}: {info['note']}")
     return notes
+
+
+@dataclass(eq=False)
+class ModelLookups(Generic[W]):
+    """One model going through its lookups: the item that goes on once they are answered."""
+
+    item: W
+    plan: ExternalPlan
+
+
+LookupKind = Literal["dataset", "repo"]
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """Ask the outside for ``key``; the answer goes to :meth:`Lookups.answer`."""
+
+    kind: LookupKind
+    key: str
+
+
+class Lookups(Generic[W]):
+    """Per crawl: each repository and dataset looked up once, the GitHub budget, and the
+    models waiting for an answer (no Scrapy; the spider turns a :class:`Fetch` into a
+    request and hands the answer back).
+
+    ``count`` receives counter names (``dataset/cache_hits``, ``repo/waited``).
+    """
+
+    def __init__(self, count: Callable[[str], None] = lambda _key: None) -> None:
+        self.repos: OnceCache[ModelLookups[W]] = OnceCache()
+        self.datasets: OnceCache[ModelLookups[W]] = OnceCache()
+        self.budget = GitHubBudget()
+        self._count = count
+
+    def _cache(self, kind: str) -> OnceCache[ModelLookups[W]]:
+        return self.datasets if kind == "dataset" else self.repos
+
+    def advance(self, model: ModelLookups[W]) -> Fetch | None:
+        """The model's next lookup to fetch; None when it waits for another model's fetch
+        or is done (:attr:`ExternalPlan.next_step` is None then)."""
+        while (step := model.plan.next_step()) is not None:
+            kind, key = step
+            state, value = self._cache(kind).ask(key, model)
+            if state == "fetch":
+                return Fetch("dataset" if kind == "dataset" else "repo", key)
+            if state == "wait":
+                self._count(f"{kind}/waited")
+                return None
+            self._count(f"{kind}/cache_hits")
+            _record(model.plan, kind, key, value)
+        return None
+
+    def answer(self, kind: LookupKind, key: str, value: Any) -> list[ModelLookups[W]]:
+        """Store an answer; every model that waited for it, with the answer recorded in its
+        plan (the caller advances each). A renamed repository is known by both names."""
+        if kind == "repo" and isinstance(value, RepoResult) and value.canonical \
+                and value.canonical.lower() != key:
+            self.repos.alias(value.canonical.lower(), value)
+        waiters = self._cache(kind).resolve(key, value)
+        for model in waiters:
+            _record(model.plan, kind, key, value)
+        return waiters
+
+
+def _record(plan: ExternalPlan, kind: str, key: str, value: Any) -> None:
+    if kind == "dataset":
+        plan.record_dataset(key, value)
+    else:
+        plan.record_repo(key, value)

@@ -15,9 +15,10 @@ from typing import Any
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis import modelkind as mk
-from motcrawl.analysis.evidence import ModelEvidence, str_list
-from motcrawl.analysis.licenses import LicenseFinding, detect_license
-from motcrawl.web.hf import blob_url, model_url
+from motcrawl.analysis.evidence import ModelEvidence
+from motcrawl.analysis.licenses import LicenseFinding
+from motcrawl.analysis.metadata import str_list
+from motcrawl.web.hf import model_url
 
 # Producers whose name differs from their Hub organization id, each with its source.
 PRODUCERS: dict[str, dict[str, str]] = json.loads(resources.files("motcrawl").joinpath(
@@ -326,10 +327,9 @@ def release_producer(ev: ModelEvidence) -> Field:
 
 def release_license(ev: ModelEvidence) -> LicenseFinding:
     """The distribution license as the crawl drafts it: card metadata, tags, the LICENSE
-    file's text and the card's own words (motcrawl.analysis.licenses.detect_license)."""
-    return detect_license(ev.card_data, ev.tags, ev.files,
-                          file_url=lambda f: blob_url(ev.endpoint, ev.model_id, f),
-                          license_text=ev.license_text, card_body=ev.card.body)
+    file's text and the card's own words (motcrawl.analysis.licenses.detect_license),
+    detected once per evidence (ModelEvidence.license)."""
+    return ev.license
 
 
 def release_fields(ev: ModelEvidence) -> dict[str, Field]:

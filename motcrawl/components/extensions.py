@@ -18,6 +18,7 @@ from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
 from motcrawl.components.safety import internal_reason
+from motcrawl.components.spider_api import spider_failures
 from motcrawl.outputs.crawl_summary import (
     progress_line,
     ratelimit_lines,
@@ -66,8 +67,8 @@ class CrawlSummary:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
-        args = getattr(spider, "args", None)
-        failures_path = str(getattr(args, "failures", "")) if args else ""
+        failures = spider_failures(spider)
+        failures_path = str(failures) if failures else ""
         for line in summary_lines(stats, self.failures, failures_path, reason,
                                   self.already_in_mot):
             logger.info(line)

@@ -37,10 +37,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from motcrawl.components.spider_api import spider_output_dir, spider_state_dir
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG, state_file_for
 from motcrawl.outputs.state import (
     STATE_FILE,
-    UNCHANGED,
     Changes,
     ModelRecord,
     StateStore,
@@ -85,9 +85,6 @@ class RunState:
         self.stats.inc_value(f"motcrawl/incremental/{reason}")
         return reason
 
-    def should_draft(self, model_id: str, info: Mapping[str, Any] | None) -> bool:
-        return self.decide(model_id, info) != UNCHANGED
-
     def draft_of(self, model_id: str) -> str | None:
         record = self.record(model_id)
         return record.draft if record else None
@@ -115,12 +112,12 @@ def run_id_for(spider: Spider, crawl_id: str | None) -> str:
         return crawl_id
     persisted = getattr(spider, "state", None)  # set by Scrapy's SpiderState when JOBDIR is
     if isinstance(persisted, dict):
-        return persisted.setdefault("motcrawl_run", _new_id(spider))
+        return persisted.setdefault("motcrawl_run", _new_id())
     job = getattr(spider, "_job", None)
-    return str(job) if job else _new_id(spider)
+    return str(job) if job else _new_id()
 
 
-def _new_id(spider: Spider) -> str:
+def _new_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:6]}"
 
 
@@ -145,14 +142,13 @@ class IncrementalRuns:
         return cls(crawler)
 
     def state_path(self, spider: Spider, output_dir: Path) -> Path:
-        given = getattr(spider, "state_dir", None) or self.state_dir
+        given = spider_state_dir(spider) or self.state_dir
         kwargs = {OUTPUT_BASE_ARG: getattr(spider, OUTPUT_BASE_ARG, None),
                   "_job": getattr(spider, "_job", None)}
         return state_file_for(output_dir, given, kwargs, STATE_FILE, spider=spider.name)
 
     def spider_opened(self, spider: Spider) -> None:
-        args = getattr(spider, "args", None)
-        output_dir = getattr(args, "output_dir", None)
+        output_dir = spider_output_dir(spider)
         if output_dir is None:
             return
         path = self.state_path(spider, Path(output_dir))
@@ -166,9 +162,9 @@ class IncrementalRuns:
         if store.warning:
             logger.warning("%s", store.warning)
         store.start_run({"started": now_iso(), "job": getattr(spider, "_job", None)})
-        full = bool(getattr(args, "full", False))
+        full = bool(getattr(spider.args, "full", False))  # only the missing spider has it
         self.runstate = RunState(store, Path(output_dir), full=full, stats=self.crawler.stats)
-        spider.runstate = self.runstate  # type: ignore[attr-defined]
+        spider.runstate = self.runstate  # declared by motcrawl.spiders.base.DraftSpider
         previous = store.previous_run
         try:
             recorded = store.model_count()

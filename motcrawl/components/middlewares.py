@@ -24,6 +24,7 @@ from scrapy.utils.asyncio import sleep
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError
 
+from motcrawl.components.spider_api import spider_hf_token
 from motcrawl.web.buckets import bucket_in
 from motcrawl.web.endpoints import GITHUB_API, HF, Endpoints
 from motcrawl.web.ratelimit import (
@@ -68,7 +69,7 @@ class TokenMiddleware:
     def _token_for_hf(self) -> str | None:
         if not self._resolved:
             spider = self._crawler.spider
-            explicit = getattr(spider, "hf_token", None) if spider else None
+            explicit = spider_hf_token(spider)
             self._hf_token = hf_token(explicit)
             self._resolved = True
         return self._hf_token

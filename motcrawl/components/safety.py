@@ -20,6 +20,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from motcrawl.components.spider_api import spider_failures
 from motcrawl.items import ModelItem
 from motcrawl.outputs.failures import FailureLog
 
@@ -99,7 +100,7 @@ class PipelineErrorsToFailures:
                    failure: Failure) -> None:
         adapter = ItemAdapter(item) if ItemAdapter.is_item(item) else None
         model_id = adapter.get("model_id") if adapter is not None else None
-        path = getattr(getattr(spider, "args", None), "failures", None)
+        path = spider_failures(spider)
         if not model_id or not path:
             return
         reason = internal_reason(failure.value)

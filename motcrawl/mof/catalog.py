@@ -237,12 +237,6 @@ class Catalog:
         stem = name_stem(model_id.split("/")[-1])
         return self._similar.get(stem) if stem else None
 
-    def warnings_by_kind(self) -> dict[str, list[CatalogWarning]]:
-        grouped: dict[str, list[CatalogWarning]] = {}
-        for warning in self.warnings:
-            grouped.setdefault(warning.kind, []).append(warning)
-        return grouped
-
 
 def _model_files(directory: Path) -> Iterator[Path]:
     yield from sorted(p for p in directory.iterdir()

@@ -18,8 +18,7 @@ Robustness:
   before the run), so a run resumed with JOBDIR compares against the same
   baseline as before the interruption;
 - a state file that cannot be read is moved aside (``.corrupt``) and the run
-  starts as a first run: the no-clobber draft store keeps existing drafts;
-- the JSON state of earlier versions (``motcrawl-state.json``) is imported once.
+  starts as a first run: the no-clobber draft store keeps existing drafts.
 
 No Scrapy import: the extension in motcrawl.components.incremental is the adapter.
 """
@@ -40,8 +39,6 @@ from motcrawl.outputs.yamlfile import HEADER_MARK
 
 STATE_VERSION = 3  # the SQLite schema below (2: the same without models.failed)
 STATE_FILE = "motcrawl-state.sqlite3"
-JSON_STATE_VERSION = 1  # motcrawl-state.json, imported once
-JSON_STATE_FILE = "motcrawl-state.json"
 # The report lists this many models per kind of change; counts are always exact.
 CHANGES_LISTED = 50
 # Touched records kept in memory between saves, at most (the extension saves sooner).
@@ -361,7 +358,6 @@ class StateStore:
         if self._db is not None:
             return self._db
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        imported: Path | None = None
         db = None
         try:
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -374,7 +370,6 @@ class StateStore:
                     for statement in _SCHEMA:
                         db.execute(statement)
                     db.execute("INSERT INTO meta VALUES ('version', ?)", (str(STATE_VERSION),))
-                    imported = self._import_json(db)
                 else:
                     version = db.execute("SELECT value FROM meta WHERE key = 'version'") \
                         .fetchone() if "meta" in tables else None
@@ -399,39 +394,8 @@ class StateStore:
             if db is not None:
                 db.close()
             raise
-        if imported is not None:
-            os.replace(imported, imported.with_name(imported.name + ".imported"))
         self._db = db
         return db
-
-    def _import_json(self, db: sqlite3.Connection) -> Path | None:
-        """Copy motcrawl-state.json (version 1) into the new file, inside its first transaction.
-
-        The JSON is read whole, once: that is the old format's own cost.
-        """
-        legacy = self.path.with_name(JSON_STATE_FILE)
-        try:
-            data = json.loads(legacy.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            data = exc
-        if not isinstance(data, dict) or data.get("version") != JSON_STATE_VERSION \
-                or not isinstance(data.get("models"), dict):
-            aside = _move_aside(legacy, ".corrupt")
-            reason = f"unreadable: {data}" if isinstance(data, Exception) \
-                else f"not a motcrawl state file (version {JSON_STATE_VERSION})"
-            self.warning = f"state file {legacy} is {reason}; moved to {aside}, starting afresh"
-            return None
-        db.executemany(_UPSERT, ((model_id, *_row(ModelRecord.from_dict(record)))
-                                 for model_id, record in data["models"].items()
-                                 if isinstance(record, dict)))
-        runs = data.get("runs")
-        if isinstance(runs, dict):
-            db.executemany("INSERT INTO runs VALUES (?, ?)",
-                           ((spider, json.dumps(value, ensure_ascii=False))
-                            for spider, value in runs.items() if isinstance(value, dict)))
-        return legacy
 
     def _read_runs(self, db: sqlite3.Connection) -> dict[str, Any]:
         row = db.execute("SELECT data FROM runs WHERE spider = ?", (self.spider,)).fetchone()
@@ -442,7 +406,7 @@ class StateStore:
         return runs if isinstance(runs, dict) else {}
 
     def load(self) -> StateStore:
-        """Open the file (creating or importing it); an unreadable file is moved aside.
+        """Open the file (creating it); an unreadable file is moved aside.
 
         Raises StateIOError (an OSError) when the file cannot be opened at all.
         """

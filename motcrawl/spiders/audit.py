@@ -22,8 +22,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
-from scrapy import Request, Spider
-from scrapy.crawler import Crawler
+from scrapy import Request
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
@@ -40,7 +39,7 @@ from motcrawl.audit.findings import (
 )
 from motcrawl.items import AuditFinding
 from motcrawl.mof.catalog import api_models
-from motcrawl.outputs.paths import inject
+from motcrawl.spiders.base import MotSpider
 from motcrawl.web import hf
 
 FEED_FIELDS = ["catalog_file", "model_id", "kind", "detail", "evidence", "suggestion"]
@@ -64,8 +63,9 @@ def as_item(finding: Finding) -> AuditFinding:
     return AuditFinding(**finding.feed(), diff=finding.diff, downloads=finding.downloads)
 
 
-class AuditSpider(Spider):
+class AuditSpider(MotSpider):
     name = "audit"
+    args: AuditArgs
     custom_settings = {
         "FEED_EXPORT_FIELDS": FEED_FIELDS,
         # Findings are not drafts: only the report pipeline sees them.
@@ -77,15 +77,8 @@ class AuditSpider(Spider):
         """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
         return parse_audit_args(kwargs)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Any:
-        inject(kwargs, crawler.settings.get("MOTCRAWL_OUTPUT_DIR"))  # relative report paths
-        return super().from_crawler(crawler, *args, **kwargs)
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.args: AuditArgs = self.parse_arguments(kwargs)
-        self.hf_token: str | None = kwargs.get("hf_token") or None
         self.catalog_source = ""
         self.entries: list[Entry] = []
         self.api_models: list[dict[str, Any]] = []
@@ -103,14 +96,6 @@ class AuditSpider(Spider):
         self.failed = 0
         self.hf_requests = 0
         self._mot_pending = 0
-
-    @property
-    def hf_endpoint(self) -> str:
-        return str(self.settings.get("HF_ENDPOINT")).rstrip("/")
-
-    @property
-    def mot_api_url(self) -> str:
-        return str(self.settings.get("MOT_API_URL")).rstrip("/")
 
     def _inc(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"motcrawl/audit/{key}", count)

@@ -1,8 +1,9 @@
-"""Routing of the outside lookups (Hub datasets, GitHub) once a model's Hub requests are done.
+"""The outside lookups' requests and answers (Hub datasets, GitHub), for motcrawl.spiders.base.
 
-The logic lives in ``motcrawl.analysis.lookups`` (plan, per-crawl cache, budget) and
-``motcrawl.analysis.github`` / ``motcrawl.analysis.datasets`` (URLs, parsing, scoring); this
-mixin only builds requests and hands answers over. Requests:
+The logic lives in ``motcrawl.analysis.lookups`` (plan, per-crawl cache, budget: the
+spider's one ``Lookups`` object) and ``motcrawl.analysis.github`` /
+``motcrawl.analysis.datasets`` (URLs, parsing, scoring); these functions only build
+requests and hand answers over. Requests:
 
 - ``GET {HF_ENDPOINT}/api/datasets/{id}`` per named dataset;
 - ``GET {GITHUB_API_URL}/repos/{owner}/{repo}`` per candidate, best first
@@ -21,261 +22,195 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
-from motcrawl.analysis.lookups import ExternalPlan, GitHubBudget, OnceCache, RepoResult, plan_for
+from motcrawl.analysis.lookups import ExternalPlan, Fetch, LookupKind, RepoResult
 from motcrawl.components.shared_crawl import NODE_LOCAL
-from motcrawl.items import ModelItem
+
+if TYPE_CHECKING:
+    from motcrawl.spiders.base import DraftSpider
+
+__all__ = ["LookupKind", "RepoResult", "request_for"]
 
 _API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 _STATUSES = [401, 403, 404, 410, 429, 451]
 
 
-def _headers(response: Response) -> dict[str, str]:
-    return response.headers.to_unicode_dict()
+def github_api(spider: DraftSpider) -> str:
+    return str(spider.settings.get("GITHUB_API_URL")).rstrip("/")
 
 
-class ExternalEvidenceMixin(Spider):
-    """``external_evidence(item)`` yields the lookups, then (eventually) the item."""
+def github_web(spider: DraftSpider) -> str:
+    return str(spider.settings.get("GITHUB_URL")).rstrip("/")
 
-    def _ext(self) -> None:
-        if not hasattr(self, "_ext_ready"):
-            self._ext_ready = True
-            self._repo_cache: OnceCache[ModelItem] = OnceCache()
-            self._dataset_cache: OnceCache[ModelItem] = OnceCache()
-            self._budget = GitHubBudget()
-            self._plans: dict[int, ExternalPlan] = {}
 
-    def _stat(self, key: str, count: int = 1) -> None:
-        self.crawler.stats.inc_value(f"motcrawl/{key}", count)
+def _meta(kind: LookupKind, key: str, stage: str, **extra: Any) -> dict[str, Any]:
+    return {"handle_httpstatus_list": _STATUSES, "lookup": (kind, key), "stage": stage,
+            NODE_LOCAL: True, **extra}
 
-    @property
-    def github_api(self) -> str:
-        return self.settings.get("GITHUB_API_URL").rstrip("/")
 
-    @property
-    def github_web(self) -> str:
-        return self.settings.get("GITHUB_URL").rstrip("/")
+def request_for(spider: DraftSpider, fetch: Fetch, plan: ExternalPlan) -> Request:
+    if fetch.kind == "dataset":
+        return _dataset_request(spider, fetch.key)
+    return _repo_request(spider, plan.candidate(fetch.key))
 
-    # -- per model --------------------------------------------------------------
-    def external_evidence(self, item: ModelItem) -> Iterator[Any]:
-        github_on = self.settings.getbool("GITHUB_LOOKUPS", True)
-        datasets_on = self.settings.getbool("DATASET_LOOKUPS", True)
-        if item.get("failure") or not item.get("draft_requested") or not (
-                github_on or datasets_on) or not isinstance(item.get("info"), dict):
-            yield item
-            return
-        self._ext()
-        plan = plan_for(item["model_id"], item["info"], item.get("card_text"),
-                        budget=self._budget, github=github_on, datasets=datasets_on,
-                        known=item.get("datasets"))
-        self._plans[id(item)] = plan
-        yield from self._advance(item)
 
-    def _advance(self, item: ModelItem) -> Iterator[Any]:
-        plan = self._plans[id(item)]
-        step = plan.next_step()
-        if step is None:
-            yield self._done(item, plan)
-            return
-        kind, key = step
-        cache = self._dataset_cache if kind == "dataset" else self._repo_cache
-        state, value = cache.ask(key, item)
-        if state == "cached":
-            self._stat(f"{kind}/cache_hits")
-            self._record(plan, kind, key, value)
-            yield from self._advance(item)
-        elif state == "wait":
-            self._stat(f"{kind}/waited")
-        elif kind == "dataset":
-            yield self._dataset_request(key)
-        else:
-            yield self._repo_request(plan.candidate(key))
+# -- datasets -----------------------------------------------------------------
+def _dataset_request(spider: DraftSpider, dataset_id: str) -> Request:
+    spider.inc_stat("dataset/requests")
+    return Request(ds.dataset_api_url(spider.hf_endpoint, dataset_id),
+                   callback=spider.parse_dataset, errback=spider.on_lookup_error,
+                   cb_kwargs={"key": dataset_id},
+                   meta=_meta("dataset", dataset_id, "dataset"), dont_filter=True)
 
-    def _record(self, plan: ExternalPlan, kind: str, key: str, value: Any) -> None:
-        if kind == "dataset":
-            plan.record_dataset(key, value)
-        else:
-            plan.record_repo(key, value)
 
-    def _resolve(self, kind: str, key: str, value: Any) -> Iterator[Any]:
-        cache = self._dataset_cache if kind == "dataset" else self._repo_cache
-        for waiter in cache.resolve(key, value):
-            plan = self._plans.get(id(waiter))
-            if plan is None:
-                continue
-            self._record(plan, kind, key, value)
-            yield from self._advance(waiter)
-
-    def _done(self, item: ModelItem, plan: ExternalPlan) -> ModelItem:
-        self._plans.pop(id(item), None)
-        if plan.dataset_ids:
-            item["datasets"] = {**(item.get("datasets") or {}), **plan.datasets}
-        evidence = plan.github_evidence(self.github_web)
-        if evidence is not None:
-            item["github"] = evidence
-            self._stat("github/repository_found" if evidence["repository"]
-                       else "github/repository_none")
-        return item
-
-    # -- datasets -----------------------------------------------------------------
-    def _dataset_request(self, dataset_id: str) -> Request:
-        self._stat("dataset/requests")
-        endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")
-        return Request(ds.dataset_api_url(endpoint, dataset_id),
-                       callback=self.parse_dataset, errback=self.on_lookup_error,
-                       cb_kwargs={"key": dataset_id},
-                       meta={"handle_httpstatus_list": _STATUSES, "lookup": ("dataset", dataset_id),
-                             "stage": "dataset", NODE_LOCAL: True}, dont_filter=True)
-
-    def parse_dataset(self, response: Response, key: str) -> Iterator[Any]:
-        self._ext()  # a JOBDIR resume replays lookups before any model asks
-        if response.status == 200:
-            try:
-                info = ds.parse_dataset_info(json.loads(response.text))
-                self._stat("dataset/found")
-            except ValueError as exc:
-                info = ds.missing(f"unusable Hub answer ({exc})")
-                self._stat("dataset/invalid")
-        else:
-            code = response.headers.get(b"X-Error-Code", b"").decode("latin-1")
-            detail = f"HTTP {response.status}{', ' + code if code else ''}"
-            info = ds.missing(f"not on the Hub ({detail})" if response.status in (401, 404, 410)
-                              else f"not readable ({detail})")
-            self._stat(f"dataset/http_{response.status}")
-        yield from self._resolve("dataset", key, info)
-
-    # -- GitHub --------------------------------------------------------------------
-    def _repo_request(self, cand: gh.Candidate) -> Request:
-        if self._budget.allows_api():
-            self._stat("github/api_requests")
-            return Request(gh.repo_api_url(self.github_api, cand.full_name), headers=_API_HEADERS,
-                           callback=self.parse_repo, errback=self.on_lookup_error,
-                           cb_kwargs={"key": cand.key, "full_name": cand.full_name},
-                           meta={"handle_httpstatus_list": _STATUSES,
-                                 "lookup": ("repo", cand.key), "stage": "github", NODE_LOCAL: True},
-                           dont_filter=True)
-        return self._head_request(cand.key, cand.full_name)
-
-    def _head_request(self, key: str, full_name: str) -> Request:
-        self._stat("github/head_requests")
-        return Request(gh.html_url(self.github_web, full_name), method="HEAD",
-                       callback=self.parse_head, errback=self.on_lookup_error,
-                       cb_kwargs={"key": key, "full_name": full_name},
-                       meta={"handle_httpstatus_list": _STATUSES, "lookup": ("repo", key),
-                             "stage": "github", NODE_LOCAL: True}, dont_filter=True)
-
-    def parse_repo(self, response: Response, key: str, full_name: str) -> Iterator[Any]:
-        self._ext()  # a JOBDIR resume replays lookups before any model asks
-        headers = _headers(response)
-        self._budget.update(gh.parse_rate_limit(headers))
-        if gh.is_rate_limited(response.status, headers):
-            self._budget.exhaust()
-            self._stat("github/rate_limited")
-            self.logger.warning("GitHub API budget spent (resets at %s); verifying %s by HEAD",
-                                self._budget.reset, full_name)
-            yield self._head_request(key, full_name)
-            return
-        if response.status == 404:
-            self._stat("github/missing")
-            yield from self._resolve("repo", key, RepoResult(
-                "missing", note=f"GitHub: {full_name} does not exist (404)"))
-            return
-        if response.status != 200:
-            self._stat(f"github/http_{response.status}")
-            yield from self._resolve("repo", key, RepoResult(
-                "error", note=f"GitHub: {full_name} not readable (HTTP {response.status})"))
-            return
+def parse_dataset(spider: DraftSpider, response: Response, key: str) -> Iterator[Any]:
+    if response.status == 200:
         try:
-            repo = gh.parse_repo(json.loads(response.text))
+            info = ds.parse_dataset_info(json.loads(response.text))
+            spider.inc_stat("dataset/found")
         except ValueError as exc:
-            self._stat("github/invalid")
-            yield from self._resolve("repo", key, RepoResult(
-                "error", note=f"GitHub: unusable answer for {full_name} ({exc})"))
-            return
-        if repo.full_name.lower() != full_name.lower():
-            self._stat("github/renamed")
-            self.logger.info("GitHub: %s is now %s", full_name, repo.full_name)
-        result = RepoResult("found", "api", repo, canonical=repo.full_name)
-        if not self._budget.allows_api():
-            result.note = (f"GitHub API budget spent: the file tree of {repo.full_name} was "
-                           "not read; code components come from the card only")
-            yield from self._resolve_repo(key, result)
-            return
-        self._stat("github/api_requests")
-        yield Request(gh.tree_api_url(self.github_api, repo.full_name, repo.default_branch),
-                      headers=_API_HEADERS, callback=self.parse_tree,
-                      errback=self.on_lookup_error,
-                      cb_kwargs={"key": key, "result": result},
-                      meta={"handle_httpstatus_list": _STATUSES, "lookup": ("repo", key),
-                            "partial": result, "stage": "github", NODE_LOCAL: True},
-                      dont_filter=True)
+            info = ds.missing(f"unusable Hub answer ({exc})")
+            spider.inc_stat("dataset/invalid")
+    else:
+        code = response.headers.get(b"X-Error-Code", b"").decode("latin-1")
+        detail = f"HTTP {response.status}{', ' + code if code else ''}"
+        info = ds.missing(f"not on the Hub ({detail})" if response.status in (401, 404, 410)
+                          else f"not readable ({detail})")
+        spider.inc_stat(f"dataset/http_{response.status}")
+    yield from spider.answered("dataset", key, info)
 
-    def parse_tree(self, response: Response, key: str, result: RepoResult) -> Iterator[Any]:
-        self._ext()  # a JOBDIR resume replays lookups before any model asks
-        headers = _headers(response)
-        self._budget.update(gh.parse_rate_limit(headers))
-        name = result.canonical
-        if response.status == 200:
-            try:
-                result.tree = gh.parse_tree(json.loads(response.text))
-                self._stat("github/trees")
-            except ValueError as exc:
-                result.note = f"GitHub: unusable file tree of {name} ({exc})"
-        elif gh.is_rate_limited(response.status, headers):
-            self._budget.exhaust()
-            self._stat("github/rate_limited")
-            result.note = (f"GitHub API budget spent: the file tree of {name} was not read; "
-                           "code components come from the card only")
-        else:
-            result.note = f"GitHub: the file tree of {name} was not readable " \
-                          f"(HTTP {response.status})"
-        yield from self._resolve_repo(key, result)
 
-    def parse_head(self, response: Response, key: str, full_name: str) -> Iterator[Any]:
-        self._ext()  # a JOBDIR resume replays lookups before any model asks
-        if response.status == 200:
-            self._stat("github/head_found")
-            canonical = "/".join(urlsplit(response.url).path.strip("/").split("/")[:2])
-            result = RepoResult(
-                "found", "head", canonical=canonical or full_name,
-                note=f"GitHub API budget spent: {canonical or full_name} verified by HEAD only; "
-                     "its license and file tree were not read")
-        elif response.status == 404:
-            self._stat("github/missing")
-            result = RepoResult("missing", note=f"GitHub: {full_name} does not exist (404)")
-        else:
-            result = RepoResult("error", note=f"GitHub: {full_name} not verifiable "
-                                              f"(HTTP {response.status})")
-        yield from self._resolve_repo(key, result)
+# -- GitHub ---------------------------------------------------------------------
+def _repo_request(spider: DraftSpider, cand: gh.Candidate) -> Request:
+    if spider.lookups.budget.allows_api():
+        spider.inc_stat("github/api_requests")
+        return Request(gh.repo_api_url(github_api(spider), cand.full_name),
+                       headers=_API_HEADERS, callback=spider.parse_repo,
+                       errback=spider.on_lookup_error,
+                       cb_kwargs={"key": cand.key, "full_name": cand.full_name},
+                       meta=_meta("repo", cand.key, "github"), dont_filter=True)
+    return _head_request(spider, cand.key, cand.full_name)
 
-    def _resolve_repo(self, key: str, result: RepoResult) -> Iterator[Any]:
-        if result.canonical and result.canonical.lower() != key:
-            self._repo_cache.alias(result.canonical.lower(), result)
-        yield from self._resolve("repo", key, result)
 
-    # -- failures ---------------------------------------------------------------------
-    def on_lookup_error(self, failure: Failure) -> Iterator[Any]:
-        """A network-level failure of a lookup: resolve it as unknown, go on drafting."""
-        self._ext()
-        kind, key = failure.request.meta["lookup"]
-        reason = type(failure.value).__name__
-        self._stat(f"{kind}/error")
-        self.logger.warning("%s lookup %s failed (%s); drafting without it", kind, key, reason)
-        if kind == "dataset":
-            yield from self._resolve("dataset", key, ds.missing(f"lookup failed ({reason})"))
-            return
-        partial = failure.request.meta.get("partial")
-        if isinstance(partial, RepoResult):
-            partial.note = f"GitHub: the file tree of {partial.canonical} failed ({reason})"
-            yield from self._resolve_repo(key, partial)
-            return
-        yield from self._resolve("repo", key, RepoResult(
-            "error", note=f"GitHub: {key} lookup failed ({reason}); drafted without it"))
+def _head_request(spider: DraftSpider, key: str, full_name: str) -> Request:
+    spider.inc_stat("github/head_requests")
+    return Request(gh.html_url(github_web(spider), full_name), method="HEAD",
+                   callback=spider.parse_head, errback=spider.on_lookup_error,
+                   cb_kwargs={"key": key, "full_name": full_name},
+                   meta=_meta("repo", key, "github"), dont_filter=True)
+
+
+def _spent_note(name: str) -> str:
+    return (f"GitHub API budget spent: the file tree of {name} was not read; "
+            "code components come from the card only")
+
+
+def parse_repo(spider: DraftSpider, response: Response, key: str,
+               full_name: str) -> Iterator[Any]:
+    budget = spider.lookups.budget
+    headers = response.headers.to_unicode_dict()
+    budget.update(gh.parse_rate_limit(headers))
+    if gh.is_rate_limited(response.status, headers):
+        budget.exhaust()
+        spider.inc_stat("github/rate_limited")
+        spider.logger.warning("GitHub API budget spent (resets at %s); verifying %s by HEAD",
+                              budget.reset, full_name)
+        yield _head_request(spider, key, full_name)
+        return
+    if response.status == 404:
+        spider.inc_stat("github/missing")
+        yield from spider.answered("repo", key, RepoResult(
+            "missing", note=f"GitHub: {full_name} does not exist (404)"))
+        return
+    if response.status != 200:
+        spider.inc_stat(f"github/http_{response.status}")
+        yield from spider.answered("repo", key, RepoResult(
+            "error", note=f"GitHub: {full_name} not readable (HTTP {response.status})"))
+        return
+    try:
+        repo = gh.parse_repo(json.loads(response.text))
+    except ValueError as exc:
+        spider.inc_stat("github/invalid")
+        yield from spider.answered("repo", key, RepoResult(
+            "error", note=f"GitHub: unusable answer for {full_name} ({exc})"))
+        return
+    if repo.full_name.lower() != full_name.lower():
+        spider.inc_stat("github/renamed")
+        spider.logger.info("GitHub: %s is now %s", full_name, repo.full_name)
+    result = RepoResult("found", "api", repo, canonical=repo.full_name)
+    if not budget.allows_api():
+        result.note = _spent_note(repo.full_name)
+        yield from spider.answered("repo", key, result)
+        return
+    spider.inc_stat("github/api_requests")
+    yield Request(gh.tree_api_url(github_api(spider), repo.full_name, repo.default_branch),
+                  headers=_API_HEADERS, callback=spider.parse_tree,
+                  errback=spider.on_lookup_error, cb_kwargs={"key": key, "result": result},
+                  meta=_meta("repo", key, "github", partial=result), dont_filter=True)
+
+
+def parse_tree(spider: DraftSpider, response: Response, key: str,
+               result: RepoResult) -> Iterator[Any]:
+    budget = spider.lookups.budget
+    headers = response.headers.to_unicode_dict()
+    budget.update(gh.parse_rate_limit(headers))
+    name = result.canonical
+    if response.status == 200:
+        try:
+            result.tree = gh.parse_tree(json.loads(response.text))
+            spider.inc_stat("github/trees")
+        except ValueError as exc:
+            result.note = f"GitHub: unusable file tree of {name} ({exc})"
+    elif gh.is_rate_limited(response.status, headers):
+        budget.exhaust()
+        spider.inc_stat("github/rate_limited")
+        result.note = _spent_note(name)
+    else:
+        result.note = f"GitHub: the file tree of {name} was not readable " \
+                      f"(HTTP {response.status})"
+    yield from spider.answered("repo", key, result)
+
+
+def parse_head(spider: DraftSpider, response: Response, key: str,
+               full_name: str) -> Iterator[Any]:
+    if response.status == 200:
+        spider.inc_stat("github/head_found")
+        canonical = "/".join(urlsplit(response.url).path.strip("/").split("/")[:2])
+        result = RepoResult(
+            "found", "head", canonical=canonical or full_name,
+            note=f"GitHub API budget spent: {canonical or full_name} verified by HEAD only; "
+                 "its license and file tree were not read")
+    elif response.status == 404:
+        spider.inc_stat("github/missing")
+        result = RepoResult("missing", note=f"GitHub: {full_name} does not exist (404)")
+    else:
+        result = RepoResult("error", note=f"GitHub: {full_name} not verifiable "
+                                          f"(HTTP {response.status})")
+    yield from spider.answered("repo", key, result)
+
+
+# -- failures ---------------------------------------------------------------------
+def on_lookup_error(spider: DraftSpider, failure: Failure) -> Iterator[Any]:
+    """A network-level failure of a lookup: resolve it as unknown, go on drafting."""
+    kind, key = failure.request.meta["lookup"]
+    reason = type(failure.value).__name__
+    spider.inc_stat(f"{kind}/error")
+    spider.logger.warning("%s lookup %s failed (%s); drafting without it", kind, key, reason)
+    if kind == "dataset":
+        yield from spider.answered("dataset", key, ds.missing(f"lookup failed ({reason})"))
+        return
+    partial = failure.request.meta.get("partial")
+    if isinstance(partial, RepoResult):
+        partial.note = f"GitHub: the file tree of {partial.canonical} failed ({reason})"
+        yield from spider.answered("repo", key, partial)
+        return
+    yield from spider.answered("repo", key, RepoResult(
+        "error", note=f"GitHub: {key} lookup failed ({reason}); drafted without it"))

@@ -23,6 +23,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.listing_facts import listing_facts
 from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.resume import earlier_run, job_journal
@@ -30,7 +31,7 @@ from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import REVIEW_FIELDS, ModelItem
 from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
 from motcrawl.outputs.state import UNCHANGED
-from motcrawl.spiders.model_details import ModelDetailsMixin, _error_reason
+from motcrawl.spiders.base import DraftSpider, error_reason
 from motcrawl.web import hf
 from motcrawl.web.tokens import same_origin
 
@@ -41,9 +42,10 @@ LISTING_PAGE_SIZE = 100
 FEED_FIELDS = REVIEW_FIELDS
 
 
-class MissingSpider(ModelDetailsMixin):
+class MissingSpider(DraftSpider):
     name = "missing"
     custom_settings = {"FEED_EXPORT_FIELDS": FEED_FIELDS}
+    args: MissingArgs
 
     @classmethod
     def parse_arguments(cls, kwargs: dict[str, Any]) -> MissingArgs:
@@ -52,20 +54,10 @@ class MissingSpider(ModelDetailsMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.args = self.parse_arguments(kwargs)
-        self.hf_token = kwargs.get("hf_token")
-        self.catalog: Catalog | None = None
         self.listed = 0
         self.drafts_requested = 0
         self._mot_pending = 0
         self._resumed: set[str] = set()  # models an earlier run of this JOBDIR job wanted
-
-    @property
-    def mot_api_url(self) -> str:
-        return str(self.settings.get("MOT_API_URL")).rstrip("/")
-
-    def _inc(self, key: str, count: int = 1) -> None:
-        self.crawler.stats.inc_value(f"motcrawl/{key}", count)
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:
@@ -92,10 +84,10 @@ class MissingSpider(ModelDetailsMixin):
         try:
             models, total_pages = api_models(json.loads(response.text))
         except ValueError as exc:
-            self._inc("mot_api/invalid")
+            self.inc_stat("mot_api/invalid")
             raise CloseSpider(f"mot_api_invalid: {response.url}: {exc}") from None
-        self._inc("mot_api/pages")
-        self._inc("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
+        self.inc_stat("mot_api/pages")
+        self.inc_stat("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
         if page == 1 and total_pages is not None:
             # The pager says how many pages there are: fetch the rest side by side.
             for number in range(2, total_pages + 1):
@@ -108,7 +100,7 @@ class MissingSpider(ModelDetailsMixin):
             if self.catalog.entries == 0 and not self.args.allow_empty_catalog:
                 # MOT has hundreds of models: an empty answer is a broken API, and drafting
                 # against it would draft models MOT has.
-                self._inc("mot_api/empty")
+                self.inc_stat("mot_api/empty")
                 reason = f"mot_api_empty: {self.mot_api_url} listed 0 models"
                 self.logger.error("MOT catalog unavailable, stopping before the listing (%s; "
                                   "-a allow_empty_catalog=true if that is right)", reason)
@@ -147,7 +139,7 @@ class MissingSpider(ModelDetailsMixin):
         if not isinstance(entry, dict):
             yield self.info_request(model_id, refetch=True)
             return
-        self._inc("resume/requested_again")
+        self.inc_stat("resume/requested_again")
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
                          draft_requested=True, **listing_facts(entry))
         item["base_models"] = _base_models(entry)
@@ -164,8 +156,8 @@ class MissingSpider(ModelDetailsMixin):
         # A partial catalog would report (and draft) models MOT already has: stop.
         # Closing through the engine, not by raising CloseSpider: an errback that raises
         # makes Scrapy log the download error again, with a traceback.
-        self._inc("mot_api/failed")
-        reason = f"mot_api_failed: {failure.request.url}: {_error_reason(failure)}"
+        self.inc_stat("mot_api/failed")
+        reason = f"mot_api_failed: {failure.request.url}: {error_reason(failure)}"
         self.logger.error("MOT catalog unavailable, stopping before the listing (%s)", reason)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
@@ -204,15 +196,15 @@ class MissingSpider(ModelDetailsMixin):
             if not isinstance(entries, list):
                 raise ValueError("not a list")
         except ValueError as exc:
-            self._inc("listing/invalid")
+            self.inc_stat("listing/invalid")
             self._listing_done()
             self.logger.error("listing page %s is not a JSON list (%s): listing stops",
                               response.url, exc)
             return
-        self._inc("listing/pages")
+        self.inc_stat("listing/pages")
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                self._inc("listing/invalid_entries")
+                self.inc_stat("listing/invalid_entries")
                 continue
             downloads = entry.get("downloads")
             if not isinstance(downloads, int) or downloads < self.args.min_downloads:
@@ -223,7 +215,7 @@ class MissingSpider(ModelDetailsMixin):
                 self._stop("limit")
                 return
             self.listed += 1
-            self._inc("listing/models")
+            self.inc_stat("listing/models")
             yield from self.listed_model(entry)
         if self.args.limit is not None and self.listed >= self.args.limit:
             self._stop("limit")
@@ -247,14 +239,14 @@ class MissingSpider(ModelDetailsMixin):
     def _stop(self, reason: str) -> None:
         self._journal_listing(None)
         self._listing_done()
-        self._inc(f"listing/stopped/{reason}")
+        self.inc_stat(f"listing/stopped/{reason}")
         self.logger.info("listing stopped (%s) after %d models", reason, self.listed)
 
     def on_listing_error(self, failure: Failure) -> None:
-        self._inc("listing/failed")
+        self.inc_stat("listing/failed")
         self._listing_done()
         self.logger.error("listing page %s failed (%s): listing stops after %d models",
-                          failure.request.url, _error_reason(failure), self.listed)
+                          failure.request.url, error_reason(failure), self.listed)
 
     def listed_model(self, entry: dict[str, Any]) -> Iterator[Any]:
         """The diff, before any request: known or beyond max_drafts -> one item, no request."""
@@ -262,13 +254,17 @@ class MissingSpider(ModelDetailsMixin):
         model_id = entry["id"]
         if model_id in self._resumed:
             return  # wanted by an earlier run of this job: finished, or requested again
+        try:
+            evidence: ModelEvidence | None = build_evidence(model_id, entry, None, "missing")
+        except hf.HubAnswerError:
+            evidence = None  # a report row with blank type and license; no draft
         item = ModelItem(model_id=model_id, url=hf.model_url("https://huggingface.co", model_id),
-                         draft_requested=False, **listing_facts(entry))
+                         draft_requested=False, **listing_facts(entry, evidence))
         if model_id in self.catalog or self.drafts_requested >= self.args.max_drafts:
             item["base_models"] = _base_models(entry) if model_id not in self.catalog else []
             yield item
             return
-        runstate = getattr(self, "runstate", None)  # motcrawl.components.incremental (state file)
+        runstate = self.runstate  # motcrawl.components.incremental (the state file)
         if runstate is not None:
             item["incremental"] = runstate.decide(model_id, entry)
             if item["incremental"] == UNCHANGED:
@@ -278,13 +274,13 @@ class MissingSpider(ModelDetailsMixin):
                 yield item
                 return
         self.drafts_requested += 1
-        self._inc("drafts/requested")
+        self.inc_stat("drafts/requested")
         item["draft_requested"] = True
         item["base_models"] = _base_models(entry)
         found = job_journal(self.crawler)
         if found is not None:  # JOBDIR: a resumed job finishes it even if this run does not
             found[0].want(model_id, why=item.get("incremental"), entry=entry)
-        yield from self.details_from_info(item, entry, listed=True)
+        yield from self.details_from_info(item, entry, evidence, listed=True)
 
 
 def _base_models(entry: dict[str, Any]) -> list[str]:

@@ -8,26 +8,19 @@ from typing import Any
 from motcrawl.args import ModelArgs, parse_model_args
 from motcrawl.components.resume import resuming, skip_on_start
 from motcrawl.items import REVIEW_FIELDS
-from motcrawl.mof.catalog import Catalog, load_dir
-from motcrawl.spiders.model_details import ModelDetailsMixin
+from motcrawl.mof.catalog import load_dir
+from motcrawl.spiders.base import DraftSpider
 
 
-class ModelSpider(ModelDetailsMixin):
+class ModelSpider(DraftSpider):
     name = "model"
     custom_settings = {"FEED_EXPORT_FIELDS": REVIEW_FIELDS}
+    args: ModelArgs
 
     @classmethod
     def parse_arguments(cls, kwargs: dict[str, Any]) -> ModelArgs:
         """Validate arguments (raises motcrawl.args.ArgumentError with a one-line message)."""
         return parse_model_args(kwargs)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.args = self.parse_arguments(kwargs)
-        self.hf_token = kwargs.get("hf_token")
-        # MOT's catalog, when one is at hand (-a models_dir, MOT_MODELS_DIR, ../models): a
-        # model it already has is drafted all the same, and the draft says so.
-        self.catalog: Catalog | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:

@@ -12,12 +12,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import yaml
 from huggingface_hub import ModelCard, ModelInfo
 from huggingface_hub.errors import HFValidationError
 from huggingface_hub.utils import validate_repo_id
+
+from motcrawl.web.urls import quote_path, quote_segment
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
@@ -101,18 +103,14 @@ def model_id_or_none(text: Any) -> str | None:
         return None
 
 
-def _q(model_id: str) -> str:
-    return quote(model_id, safe="/")
-
-
 def model_url(endpoint: str, model_id: str) -> str:
     """The public page of a model (used in drafts, never requested)."""
-    return f"{endpoint.rstrip('/')}/{_q(model_id)}"
+    return f"{endpoint.rstrip('/')}/{quote_path(model_id)}"
 
 
 def model_info_url(endpoint: str, model_id: str, expand: tuple[str, ...] = EXPAND_FIELDS) -> str:
     query = urlencode([("expand[]", f) for f in expand])
-    return f"{endpoint.rstrip('/')}/api/models/{_q(model_id)}?{query}"
+    return f"{endpoint.rstrip('/')}/api/models/{quote_path(model_id)}?{query}"
 
 
 def resolve_url(endpoint: str, model_id: str, filename: str, revision: str = "main") -> str:
@@ -121,8 +119,8 @@ def resolve_url(endpoint: str, model_id: str, filename: str, revision: str = "ma
     ``/raw/`` and HTML pages fall in the "pages" bucket (100 requests per 5
     minutes anonymously), so they are never used.
     """
-    return (f"{endpoint.rstrip('/')}/{_q(model_id)}/resolve/{quote(revision, safe='')}/"
-            f"{quote(filename, safe='/')}")
+    return (f"{endpoint.rstrip('/')}/{quote_path(model_id)}/resolve/{quote_segment(revision)}/"
+            f"{quote_path(filename)}")
 
 
 def card_url(endpoint: str, model_id: str) -> str:
@@ -130,12 +128,12 @@ def card_url(endpoint: str, model_id: str) -> str:
 
 
 def refs_url(endpoint: str, model_id: str) -> str:
-    return f"{endpoint.rstrip('/')}/api/models/{_q(model_id)}/refs"
+    return f"{endpoint.rstrip('/')}/api/models/{quote_path(model_id)}/refs"
 
 
 def blob_url(endpoint: str, model_id: str, filename: str) -> str:
     """Human-readable link to a file, for draft paths (never requested)."""
-    return f"{endpoint.rstrip('/')}/{_q(model_id)}/blob/main/{quote(filename, safe='/')}"
+    return f"{endpoint.rstrip('/')}/{quote_path(model_id)}/blob/main/{quote_path(filename)}"
 
 
 def listing_url(endpoint: str, *, limit: int = 100, pipeline_tag: str | None = None,
