@@ -1,20 +1,45 @@
-"""Shared fixtures: local fake services and a helper to run `scrapy` in a subprocess."""
+"""Shared fixtures: local fake services, the crawl helper, and the network guard.
+
+The guard (tests/netguard): any test that resolves or connects to a host that is
+not the loopback fails, and so does any test whose child processes (crawls,
+scrapyd, anything started with this session's environment) do.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
-import pytest
+from tests.netguard import guard  # the standard library only
 
-from tests.fakes.hub import FakeHub
-from tests.fakes.mot_api import FakeMOTApi
+# First of all, the guard: libraries keep the socket functions they see at import
+# (Twisted's resolver does), so it must patch them before anything else is imported.
+# Child processes inherit the rest: the guard's sitecustomize and where to report.
+guard.install()
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="motcrawl-tests-"))
+os.environ[guard.LOG_ENV] = str(_SESSION_DIR / "netguard.log")
+_GUARD_SITE = Path(guard.__file__).with_name("site")
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(_GUARD_SITE), *filter(None, [os.environ.get("PYTHONPATH")])])
+# Before anything imports huggingface_hub (it reads these once): no stored token,
+# no cache of the machine's, and no telemetry (huggingface_hub 2.x fetches
+# https://huggingface.co/api/agent-harnesses for its User-Agent, whatever endpoint
+# the client was given: the guard caught it).
+for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "GITHUB_TOKEN", "GH_TOKEN",
+              "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+    os.environ.pop(_name, None)
+os.environ["HF_HOME"] = str(_SESSION_DIR / "hf")
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+import pytest  # noqa: E402
+
+from tests import crawl_support  # noqa: E402
+from tests.crawl_support import PROJECT_ROOT, run_scrapy  # noqa: E402
+from tests.fakes.hub import FakeHub  # noqa: E402
+from tests.fakes.mot_api import FakeMOTApi  # noqa: E402
 
 
 def _find_shared_mot() -> Path:
@@ -30,47 +55,70 @@ SHARED_MOT = _find_shared_mot()
 MOT: Path | None = SHARED_MOT if (SHARED_MOT / "licenses.json").is_file() else None
 needs_mot = pytest.mark.skipif(MOT is None, reason="../shared/mot (MOT reference data) absent")
 
-# Variables through which a subprocess could find real credentials or a real cache.
-_SCRUBBED = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "GITHUB_TOKEN", "GH_TOKEN",
-             "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "XDG_CACHE_HOME")
+
+# -- the network guard ---------------------------------------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    guard.clear()
+    # In-process crawls need the asyncio reactor, installed before anything imports one.
+    crawl_support.install_reactor()
 
 
-def run_scrapy(
-    args: list[str],
-    *,
-    cwd: Path,
-    env: dict[str, str] | None = None,
-    timeout: float = 120,
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m scrapy *args` isolated from the machine's tokens and caches.
+def pytest_unconfigure(config: pytest.Config) -> None:
+    crawl_support.stop_reactor()
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
-    PYTHONPATH is the project root; HOME and HF_HOME point to a fresh temporary
-    directory (so no stored HF token is found); HF_TOKEN, GITHUB_TOKEN and
-    friends are removed unless `env` gives them. Output is captured as text.
-    """
-    with tempfile.TemporaryDirectory(prefix="motcrawl-home-") as home:
-        full_env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
-        full_env.update(
-            PYTHONPATH=str(PROJECT_ROOT),
-            HOME=home,
-            HF_HOME=str(Path(home) / "hf"),
-            PYTHONUNBUFFERED="1",
-        )
-        full_env.update(env or {})
-        return subprocess.run(
-            [sys.executable, "-m", "scrapy", *args],
-            cwd=cwd,
-            env=full_env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+
+def _no_outside_host() -> Generator[None, object, object]:
+    """Around each phase of a test: fail it when the guard refused anything meanwhile
+    (in this process or a child), even if the code under test swallowed the error."""
+    guard.clear()
+    try:
+        result = yield
+    except BaseException:
+        _fail_if_refused(also_failed=True)
+        raise
+    _fail_if_refused(also_failed=False)
+    return result
+
+
+def _fail_if_refused(also_failed: bool) -> None:
+    refused = guard.refusals()
+    guard.clear()
+    if refused:
+        # While another failure propagates, keep its traceback in the report (chained).
+        pytest.fail("network guard: this test (or a process it started) tried to reach a "
+                    "host that is not the loopback:\n  " + "\n  ".join(refused),
+                    pytrace=also_failed)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _no_outside_host())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _no_outside_host())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item,
+                            nextitem: pytest.Item | None) -> Generator[None, object, object]:
+    return (yield from _no_outside_host())
 
 
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def project_egg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The egg scrapyd-client builds from this checkout, built once per session (read-only:
+    test_egg opens it, test_scrapyd uploads it)."""
+    from tests.deploy_helpers import build_egg
+
+    return build_egg(tmp_path_factory.mktemp("egg"))
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +156,7 @@ def fake_mot_api() -> Iterator[FakeMOTApi]:
 
 @pytest.fixture(name="run_scrapy")
 def run_scrapy_fixture():
-    """`run_scrapy` as a fixture, so tests need not import conftest."""
+    """tests/crawl_support.run_scrapy (``python -m scrapy ARGS`` in a child process)."""
     return run_scrapy
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import requests
 
+from tests.crawl_support import crawl_env
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("motcrawl", "pyproject.toml", "setup.py", "scrapy.cfg", "README.md")
 
@@ -32,14 +34,10 @@ def free_port() -> int:
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """The environment for child processes: no PYTHONPATH (only the egg provides motcrawl),
-    no tokens, no proxies."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "HF_TOKEN", "GITHUB_TOKEN", "SCRAPY_SETTINGS_MODULE",
-                        "SCRAPY_PROJECT", "REDIS_URL")
-           and not k.lower().endswith("_proxy")}
-    env.update(extra)
-    return env
+    """The environment for child processes (tests/crawl_support.crawl_env): no PYTHONPATH
+    but the network guard's (only the egg provides motcrawl) unless given, no tokens, no
+    proxies, every base URL on the loopback."""
+    return crawl_env(None, extra, pythonpath=None)
 
 
 def build_egg(workdir: Path) -> Path:

@@ -1,9 +1,12 @@
-"""``scrapy crawl audit`` end to end, in a subprocess, against FakeHub (and FakeMOTApi).
+"""``scrapy crawl audit`` end to end, against FakeHub (and FakeMOTApi).
 
 Two catalogs: a small one with a planted fault of every kind, and MOT's own 273
 files (skipped when ../shared/mot is absent), where the fake Hub serves every
 repository the catalog names: the recorded cassettes where we have them (real Hub
 answers), a plain model otherwise. The budget is counted in the fake's request log.
+
+Crawls run in this process (tests/crawl_support.run_crawl), the argument errors too
+(the crawl command exits 2 before Scrapy starts).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import yaml
 from motcrawl.audit.entries import read_dir
 from motcrawl.audit.findings import KINDS
 from tests.conftest import MOT, needs_mot
+from tests.crawl_support import run_crawl
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
 from tests.faults.test_catalog_inputs import alias_bomb
@@ -29,15 +33,14 @@ BUDGET = 2.2  # Hub requests per catalog entry with a Hub URL (issue 16)
 FEED_KEYS = {"catalog_file", "model_id", "kind", "detail", "evidence", "suggestion"}
 
 
-def audit(run_scrapy, root: Path, tmp: Path, hub: FakeHub, *args: str,
-          mot: FakeMOTApi | None = None):
+def audit(tmp: Path, hub: FakeHub, *args: str, mot: FakeMOTApi | None = None):
     feed, report = tmp / "audit.jsonl", tmp / "audit.md"
     env = {"HF_ENDPOINT": hub.url, "MOT_MODELS_DIR": "", "GITHUB_API_URL": DEAD,
            "GITHUB_URL": DEAD, "MOT_API_URL": f"{mot.url}/api/v1" if mot else DEAD,
            "MOTCRAWL_RETRY_BACKOFF": "0"}
-    proc = run_scrapy(["crawl", "audit", *args, "-a", f"report={report}", "-O", str(feed),
-                       "-s", "MOTCRAWL_RETRY_BACKOFF=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
-                      cwd=root, env=env, timeout=300)
+    proc = run_crawl(["audit", *args, "-a", f"report={report}", "-O", str(feed),
+                      "-s", "MOTCRAWL_RETRY_BACKOFF=0", "-s", "AUTOTHROTTLE_ENABLED=False"],
+                     env=env, timeout=300)
     rows = [json.loads(line) for line in feed.read_text().splitlines()] if feed.exists() else []
     return proc, rows, report.read_text() if report.exists() else ""
 
@@ -111,12 +114,10 @@ def planted_hub(hub: FakeHub) -> FakeHub:
     return hub
 
 
-def test_planted_faults_of_every_kind(run_scrapy, project_root: Path, tmp_path: Path,
-                                      planted: Path) -> None:
+def test_planted_faults_of_every_kind(tmp_path: Path, planted: Path) -> None:
     before = digest(planted)
     with planted_hub(FakeHub()) as hub:
-        proc, rows, report = audit(run_scrapy, project_root, tmp_path, hub,
-                                   "-a", f"models_dir={planted}")
+        proc, rows, report = audit(tmp_path, hub, "-a", f"models_dir={planted}")
         requests = hub.requests
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
@@ -167,8 +168,7 @@ def test_planted_faults_of_every_kind(run_scrapy, project_root: Path, tmp_path: 
 
 
 @needs_mot
-def test_mot_catalog_real_faults_and_budget(run_scrapy, project_root: Path,
-                                            tmp_path: Path) -> None:
+def test_mot_catalog_real_faults_and_budget(project_root: Path, tmp_path: Path) -> None:
     """MOT's 273 files against a fake Hub that has every repository they name: the faults
     the Hub cannot hide (wrong sizes, duplicates, URLs that are no model URL) are found,
     with at most one debatable url_names_other_model finding; within budget."""
@@ -181,8 +181,7 @@ def test_mot_catalog_real_faults_and_budget(run_scrapy, project_root: Path,
                 hub.add_model(model_id, readme=f"# {model_id}\n")
         for size in ("220m", "770m", "2b", "6b"):  # on the real Hub beside codet5p-16b
             hub.add_model(f"Salesforce/codet5p-{size}", readme="# CodeT5+\n")
-        proc, rows, report = audit(run_scrapy, project_root, tmp_path, hub,
-                                   "-a", f"models_dir={models}")
+        proc, rows, report = audit(tmp_path, hub, "-a", f"models_dir={models}")
         requests = hub.requests
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = {(r["catalog_file"], r["kind"]) for r in rows}
@@ -208,7 +207,7 @@ def test_mot_catalog_real_faults_and_budget(run_scrapy, project_root: Path,
     (project_root / ".audit-mot-example.md").unlink(missing_ok=True)
 
 
-def test_catalog_from_mot_api(run_scrapy, project_root: Path, tmp_path: Path) -> None:
+def test_catalog_from_mot_api(tmp_path: Path) -> None:
     """Without models_dir (and no MOT_MODELS_DIR, no ../models) the catalog is MOT's API."""
     api_models = [
         {"release": {"name": "Pythia-1B", "huggingface": "https://huggingface.co/EleutherAI/"
@@ -217,7 +216,7 @@ def test_catalog_from_mot_api(run_scrapy, project_root: Path, tmp_path: Path) ->
                      "gpt2", "license": {}, "components": ALL_WEIGHTS}},
     ]
     with FakeHub() as hub, FakeMOTApi(api_models) as mot:
-        proc, rows, report = audit(run_scrapy, project_root, tmp_path, hub, mot=mot)
+        proc, rows, report = audit(tmp_path, hub, mot=mot)
         api = f"{mot.url}/api/v1"
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [(r["catalog_file"], r["kind"]) for r in rows] == [
@@ -230,11 +229,10 @@ def test_catalog_from_mot_api(run_scrapy, project_root: Path, tmp_path: Path) ->
                                                "exist"),
     (["-a", "report=/nonexistent/audit.md"], "error: report folder /nonexistent does not exist"),
 ])
-def test_bad_arguments_one_line_exit_2(run_scrapy, project_root: Path, planted: Path,
-                                       args: list[str], message: str) -> None:
+def test_bad_arguments_one_line_exit_2(planted: Path, args: list[str], message: str) -> None:
     if "report=" in args[1]:
         args = ["-a", f"models_dir={planted}", *args]
-    proc = run_scrapy(["crawl", "audit", *args], cwd=project_root,
-                      env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD, "MOT_MODELS_DIR": ""})
+    proc = run_crawl(["audit", *args], env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD,
+                                            "MOT_MODELS_DIR": ""})
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [message]

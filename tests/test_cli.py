@@ -5,7 +5,6 @@ checkout, through the ``motcrawl`` console script and the ``scrapy.commands`` en
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -15,6 +14,7 @@ import pytest
 import yaml
 
 from motcrawl.outputs.run_summary import build_summary, check_summary, write_summary
+from tests.crawl_support import crawl_env, run_scrapy_in_process
 from tests.test_commands import CLASS_III
 
 BIN = Path(sys.executable).parent
@@ -22,8 +22,8 @@ BIN = Path(sys.executable).parent
 
 def run(tool: str, *args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """An installed console script, from a folder that is not this project (no scrapy.cfg)."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("SCRAPY_SETTINGS_MODULE", "PYTHONPATH", "MOF_SCHEMA", "MOT_LICENSES")}
+    # No PYTHONPATH but the network guard's: the installed package, no settings from here.
+    env = crawl_env(pythonpath=None)
     return subprocess.run([str(BIN / tool), *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -71,7 +71,9 @@ def _summary(folder: Path, stats: dict, job: str | None = None) -> Path:
 ])
 def test_runstatus_exits_with_the_crawls_exit_code(tmp_path, stats, code, first_word):
     _summary(tmp_path, stats)
-    done = run("motcrawl", "runstatus", cwd=tmp_path)
+    # The command as `motcrawl runstatus` runs it, in this process (the console script
+    # itself is the point of test_runstatus_fails_when_no_crawl_ran).
+    done = run_scrapy_in_process(["runstatus"], cwd=tmp_path)
     assert done.returncode == code, done.stderr
     assert (done.stdout + done.stderr).startswith(first_word)
 

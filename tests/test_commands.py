@@ -1,7 +1,9 @@
-"""The validate and classify commands, run for real as ``python -m scrapy`` subprocesses."""
+"""The validate and classify commands, run as ``scrapy`` runs them (scrapy.cmdline: the
+project's commands, their options, exit codes and output), in this process
+(tests/crawl_support.run_scrapy_in_process); two run ``python -m scrapy`` as a child
+process, where nothing else may reach stdout or stderr."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import MOT, needs_mot
+from tests.crawl_support import crawl_env, run_scrapy_in_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def scrapy(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    return run_scrapy_in_process([str(a) for a in args])
+
+
+def scrapy_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = crawl_env()  # the project and the network guard on PYTHONPATH, no tokens
     return subprocess.run(
         [sys.executable, "-m", "scrapy", *map(str, args)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
@@ -55,7 +61,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_validate_ok(files: dict[str, Path]) -> None:
-    run = scrapy("validate", files["good"])
+    run = scrapy_process("validate", files["good"])
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [f"OK {files['good']}"]
 
@@ -105,7 +111,7 @@ def test_classify_text_and_bad_files(files: dict[str, Path]) -> None:
 
 
 def test_classify_needs_files() -> None:
-    run = scrapy("classify")
+    run = scrapy_process("classify")
     assert run.returncode == 2
     assert "give at least one model file" in run.stderr
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_helpers import PROJECT_ROOT, build_egg, clean_env
+from tests.deploy_helpers import PROJECT_ROOT, clean_env
 
 
 @pytest.fixture(scope="module")
-def egg(tmp_path_factory) -> Path:
-    return build_egg(tmp_path_factory.mktemp("egg"))
+def egg(project_egg: Path) -> Path:
+    return project_egg
 
 
 def test_egg_holds_package_data_and_the_settings_entry_point(egg):

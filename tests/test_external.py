@@ -194,6 +194,9 @@ def test_hub_visible_detectors_on_cassettes(model_id, component, path_start):
     # Evaluation links, free text and hand-written junk are not training datasets to look up.
     ({"datasets": ["a paper title", True, ""]}, [], "## Evaluation\n\n[gsm8k]"
      "(https://huggingface.co/datasets/openai/gsm8k)", []),
+    # A scalar where a list belongs (``datasets: true`` / ``datasets: 3``) declares nothing.
+    ({"datasets": True}, ["dataset:EleutherAI/pile"], "", ["EleutherAI/pile"]),
+    ({"datasets": 3}, [], "", []),
 ])
 def test_training_dataset_ids(card_data, tags, body, expected) -> None:
     from motcrawl.analysis import datasets as ds

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.crawl_support import run_crawl
 from tests.fakes.github import FakeGitHub
 
 
@@ -17,15 +18,14 @@ def fake_github():
         yield gh
 
 
-def crawl(run_scrapy, project_root: Path, tmp_path: Path, hub, gh_api: str, gh_web: str,
-          ids: list[str], env: dict[str, str] | None = None) -> dict[str, dict]:
+def crawl(tmp_path: Path, hub, gh_api: str, gh_web: str, ids: list[str],
+          env: dict[str, str] | None = None, *settings: str) -> dict[str, dict]:
     out = tmp_path / "out.jsonl"
-    result = run_scrapy(
-        ["crawl", "model", "-a", "model_id=" + ",".join(ids), "-a",
+    result = run_crawl(
+        ["model", "-a", "model_id=" + ",".join(ids), "-a",
          f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO",
          # These tests read the evidence itself, which the review feed leaves out.
-         "-s", "FEED_EXPORT_FIELDS=[]"],
-        cwd=project_root,
+         "-s", "FEED_EXPORT_FIELDS=[]", *settings],
         env={"HF_ENDPOINT": hub.url, "GITHUB_API_URL": gh_api, "GITHUB_URL": gh_web,
              **(env or {})})
     assert result.returncode == 0, result.stderr[-3000:]
@@ -41,10 +41,10 @@ def draft_text(tmp_path: Path, item: dict) -> str:
     return Path(item["draft_path"]).read_text()
 
 
-def test_repository_found_and_looked_up_once_per_crawl(run_scrapy, project_root, tmp_path,
+def test_repository_found_and_looked_up_once_per_crawl(tmp_path,
                                                        fake_hub, fake_github):
     # OLMo-7B and OLMo-7B-hf both point at allenai/OLMo and allenai/dolma.
-    items = crawl(run_scrapy, project_root, tmp_path, fake_hub, fake_github.api_url,
+    items = crawl(tmp_path, fake_hub, fake_github.api_url,
                   fake_github.web_url, ["allenai/OLMo-7B-hf", "allenai/OLMo-7B"])
     paths = Counter(r.path for r in fake_github.requests)
     assert paths["/repos/allenai/OLMo"] == 1
@@ -63,10 +63,10 @@ def test_repository_found_and_looked_up_once_per_crawl(run_scrapy, project_root,
     assert not fake_github.web.requests  # budget left: no HEAD needed
 
 
-def test_token_less_budget_spent_falls_back_to_head(run_scrapy, project_root, tmp_path,
+def test_token_less_budget_spent_falls_back_to_head(tmp_path,
                                                     fake_hub):
     with FakeGitHub(limit=0) as gh:
-        items = crawl(run_scrapy, project_root, tmp_path, fake_hub, gh.api_url, gh.web_url,
+        items = crawl(tmp_path, fake_hub, gh.api_url, gh.web_url,
                       ["EleutherAI/pythia-160m"])
         api = [r for r in gh.requests if r.path.startswith("/repos/")]
         heads = [r for r in gh.web.requests if r.method == "HEAD"]
@@ -81,9 +81,9 @@ def test_token_less_budget_spent_falls_back_to_head(run_scrapy, project_root, tm
     assert "GitHub API budget spent" in text and "verified by HEAD only" in text
 
 
-def test_budget_spent_mid_crawl_skips_the_tree(run_scrapy, project_root, tmp_path, fake_hub):
+def test_budget_spent_mid_crawl_skips_the_tree(tmp_path, fake_hub):
     with FakeGitHub(limit=1) as gh:
-        items = crawl(run_scrapy, project_root, tmp_path, fake_hub, gh.api_url, gh.web_url,
+        items = crawl(tmp_path, fake_hub, gh.api_url, gh.web_url,
                       ["EleutherAI/pythia-160m"])
         paths = [r.path for r in gh.requests]
     assert paths == ["/repos/EleutherAI/pythia"]  # remaining 0 after it: no tree request
@@ -92,9 +92,9 @@ def test_budget_spent_mid_crawl_skips_the_tree(run_scrapy, project_root, tmp_pat
     assert "file tree of EleutherAI/pythia was not read" in draft_text(tmp_path, item)
 
 
-def test_token_goes_to_the_api_only(run_scrapy, project_root, tmp_path, fake_hub):
+def test_token_goes_to_the_api_only(tmp_path, fake_hub):
     with FakeGitHub(token_limit=1) as gh:
-        crawl(run_scrapy, project_root, tmp_path, fake_hub, gh.api_url, gh.web_url,
+        crawl(tmp_path, fake_hub, gh.api_url, gh.web_url,
               ["EleutherAI/pythia-160m", "allenai/OLMo-7B-hf"],
               env={"GITHUB_TOKEN": "ghp_secret"})
         api_auth = {r.header("authorization") for r in gh.requests}
@@ -104,9 +104,9 @@ def test_token_goes_to_the_api_only(run_scrapy, project_root, tmp_path, fake_hub
     assert all("ghp_secret" not in str(r.headers) for r in fake_hub.requests)
 
 
-def test_renamed_repository_is_followed(run_scrapy, project_root, tmp_path, fake_hub,
+def test_renamed_repository_is_followed(tmp_path, fake_hub,
                                         fake_github):
-    items = crawl(run_scrapy, project_root, tmp_path, fake_hub, fake_github.api_url,
+    items = crawl(tmp_path, fake_hub, fake_github.api_url,
                   fake_github.web_url, ["Qwen/Qwen2.5-7B-Instruct"])
     paths = [r.path for r in fake_github.requests]
     assert paths[:2] == ["/repos/QwenLM/Qwen2.5", "/repositories/772734112"]
@@ -116,9 +116,9 @@ def test_renamed_repository_is_followed(run_scrapy, project_root, tmp_path, fake
     assert github["renamed_from"] == "QwenLM/Qwen2.5"
 
 
-def test_repository_that_does_not_exist(run_scrapy, project_root, tmp_path, fake_hub,
+def test_repository_that_does_not_exist(tmp_path, fake_hub,
                                         fake_github):
-    items = crawl(run_scrapy, project_root, tmp_path, fake_hub, fake_github.api_url,
+    items = crawl(tmp_path, fake_hub, fake_github.api_url,
                   fake_github.web_url, ["someorg/broken-frontmatter-7b"])
     item = items["someorg/broken-frontmatter-7b"]
     assert item["draft_status"] == "written"
@@ -129,10 +129,10 @@ def test_repository_that_does_not_exist(run_scrapy, project_root, tmp_path, fake
     assert "no repository confirmed" in text
 
 
-def test_github_down_never_fails_the_model(run_scrapy, project_root, tmp_path, fake_hub):
-    items = crawl(run_scrapy, project_root, tmp_path, fake_hub, "http://127.0.0.1:9",
-                  "http://127.0.0.1:9", ["EleutherAI/pythia-160m"],
-                  env={"RETRY_TIMES": "0"})
+def test_github_down_never_fails_the_model(tmp_path, fake_hub):
+    # RETRY_TIMES as a setting: as an environment variable (before) no crawl read it.
+    items = crawl(tmp_path, fake_hub, "http://127.0.0.1:9",
+                  "http://127.0.0.1:9", ["EleutherAI/pythia-160m"], None, "-s", "RETRY_TIMES=0")
     item = items["EleutherAI/pythia-160m"]
     assert item["draft_status"] == "written"
     assert item["github"]["repository"] == ""

@@ -1,7 +1,9 @@
 """Integration: a `missing` crawl interrupted (SIGINT) and resumed with the same JOBDIR.
 
 The resumed run replays the persisted queue and duplicate filter: no listing
-page and no model is fetched twice, and no model gets a second draft.
+page and no model is fetched twice, and no model gets a second draft. The first run
+is a `scrapy` child process (it gets the signal); the resumed one runs in this
+process (tests/crawl_support.run_crawl).
 """
 
 from __future__ import annotations
@@ -13,9 +15,19 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.crawl_support import run_crawl
 from tests.deploy_helpers import PROJECT_ROOT, clean_env, read_jsonl
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
+
+
+def _args(tmp: Path, hub: FakeHub, github: FakeGitHub, mot_api: str, feed: str) -> list[str]:
+    return ["missing",
+            "-s", f"JOBDIR={tmp / 'job'}", "-s", f"HF_ENDPOINT={hub.url}",
+            "-s", f"GITHUB_API_URL={github.api_url}", "-s", f"GITHUB_URL={github.web_url}",
+            "-s", f"MOT_API_URL={mot_api}", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "CONCURRENT_REQUESTS=2", "-s", f"MOTCRAWL_OUTPUT_DIR={tmp / 'out'}",
+            "-a", "min_downloads=0", "-a", "max_drafts=1000", "-O", str(tmp / feed)]
 
 
 def _crawl(tmp: Path, hub: FakeHub, github: FakeGitHub, mot_api: str,
@@ -23,12 +35,7 @@ def _crawl(tmp: Path, hub: FakeHub, github: FakeGitHub, mot_api: str,
     home = tmp / "home"
     env = clean_env(PYTHONPATH=str(PROJECT_ROOT), SCRAPY_SETTINGS_MODULE="motcrawl.settings",
                     HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
-    args = [sys.executable, "-m", "scrapy", "crawl", "missing",
-            "-s", f"JOBDIR={tmp / 'job'}", "-s", f"HF_ENDPOINT={hub.url}",
-            "-s", f"GITHUB_API_URL={github.api_url}", "-s", f"GITHUB_URL={github.web_url}",
-            "-s", f"MOT_API_URL={mot_api}", "-s", "AUTOTHROTTLE_ENABLED=False",
-            "-s", "CONCURRENT_REQUESTS=2", "-s", f"MOTCRAWL_OUTPUT_DIR={tmp / 'out'}",
-            "-a", "min_downloads=0", "-a", "max_drafts=1000", "-O", str(tmp / feed)]
+    args = [sys.executable, "-m", "scrapy", "crawl", *_args(tmp, hub, github, mot_api, feed)]
     log = (tmp / f"{feed}.log").open("wb")
     return subprocess.Popen(args, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -53,8 +60,10 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
         assert "(shutdown)" in log1, log1[-2000:]
         drafted_first = set(drafts.glob("*.yml"))
 
-        second = _crawl(tmp_path, hub, github, mot, "second.jsonl")
-        assert second.wait(timeout=120) == 0
+        second = run_crawl(_args(tmp_path, hub, github, mot, "second.jsonl"), cwd=tmp_path,
+                           timeout=120)
+        (tmp_path / "second.jsonl.log").write_text(second.stdout + second.stderr)
+        assert second.returncode == 0
         log2 = (tmp_path / "second.jsonl.log").read_text(errors="replace")
         assert "(finished)" in log2, log2[-2000:]
         assert "] ERROR:" not in log2, log2[-3000:]

@@ -17,13 +17,13 @@ def progress_lines(stderr: str) -> list[str]:
     return [line.split("INFO: ", 1)[1] for line in stderr.splitlines() if "progress: " in line]
 
 
-def test_total_is_max_drafts_then_what_the_listing_gave(run_scrapy, project_root, tmp_path):
+def test_total_is_max_drafts_then_what_the_listing_gave(tmp_path):
     catalog = write_catalog(tmp_path / "models", {"known.yml": "https://huggingface.co/k/known"})
     with FakeHub(cassette_dir=tmp_path / "none", latency=0.3, enforce=False) as hub:
         add_model(hub, "k/known", 900)
         for n in range(3):
             add_model(hub, f"org/missing-{n}", 500 - n)
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=10", "-a", f"models_dir={catalog}",
                             "-s", "MOTCRAWL_PROGRESS_INTERVAL=0.4",
                             "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false")
@@ -38,12 +38,12 @@ def test_total_is_max_drafts_then_what_the_listing_gave(run_scrapy, project_root
     assert any("ETA" in line for line in lines), lines
 
 
-def test_max_drafts_caps_the_total(run_scrapy, project_root, tmp_path):
+def test_max_drafts_caps_the_total(tmp_path):
     catalog = write_catalog(tmp_path / "models", {})
     with FakeHub(cassette_dir=tmp_path / "none", enforce=False) as hub:
         for n in range(5):
             add_model(hub, f"org/missing-{n}", 500 - n)
-        proc, _ = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, _ = crawl(tmp_path, hub, "-a", "min_downloads=0",
                         "-a", "max_drafts=2", "-a", f"models_dir={catalog}",
                         "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false")
     assert proc.returncode == 0, proc.stderr[-3000:]

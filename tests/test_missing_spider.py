@@ -1,4 +1,8 @@
-"""`scrapy crawl missing` end to end, in a subprocess, against FakeHub and FakeMOTApi."""
+"""`scrapy crawl missing` end to end, against FakeHub and FakeMOTApi.
+
+Crawls run in this process (tests/crawl_support.run_crawl), which gives the exit code
+`scrapy` would exit with (the crawl command decides it).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import pytest
 import yaml
 
 from motcrawl.web.hf import model_id_or_none
+from tests.crawl_support import run_crawl
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
 from tests.fakes.server import Response
@@ -42,15 +47,14 @@ def write_catalog(folder: Path, entries: dict[str, Any]) -> Path:
     return folder
 
 
-def crawl(run_scrapy, root: Path, tmp: Path, hub: FakeHub, *args: str,
-          mot: FakeMOTApi | None = None):
-    """Run the spider; returns (process, items by id, stats text)."""
+def crawl(tmp: Path, hub: FakeHub, *args: str, mot: FakeMOTApi | None = None):
+    """Run the spider; returns (process, items by id)."""
     feed = tmp / "out.jsonl"
     feed.unlink(missing_ok=True)
     env = {"HF_ENDPOINT": hub.url, "MOT_MODELS_DIR": "",
            "MOT_API_URL": f"{mot.url}/api/v1" if mot else NO_MOT}
-    argv = ["crawl", "missing", "-a", f"output_dir={tmp / 'drafts'}", *args, "-O", str(feed)]
-    proc = run_scrapy(argv, cwd=root, env=env)
+    argv = ["missing", "-a", f"output_dir={tmp / 'drafts'}", *args, "-O", str(feed)]
+    proc = run_crawl(argv, env=env)
     items = {}
     if feed.exists():
         for line in feed.read_text(encoding="utf-8").splitlines():
@@ -77,9 +81,9 @@ def empty_catalog(tmp_path: Path) -> Path:
     return write_catalog(tmp_path / "models", {})
 
 
-def test_pagination_follows_link_to_the_end(run_scrapy, project_root, tmp_path, empty_catalog):
+def test_pagination_follows_link_to_the_end(tmp_path, empty_catalog):
     with FakeHub(generated=250, enforce=False) as hub:
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=0", "-a", f"models_dir={empty_catalog}")
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert set(items) == set(hub.models)
@@ -97,12 +101,12 @@ def test_pagination_follows_link_to_the_end(run_scrapy, project_root, tmp_path, 
         assert not (tmp_path / "drafts" / "failures.jsonl").exists()
 
 
-def test_stops_at_threshold_and_limit(run_scrapy, project_root, tmp_path, empty_catalog):
+def test_stops_at_threshold_and_limit(tmp_path, empty_catalog):
     with FakeHub(generated=400, enforce=False) as hub:
         ranked = by_downloads(hub)
         threshold = ranked[149]["downloads"]
         expected = [m["id"] for m in ranked if m["downloads"] >= threshold]
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a",
+        proc, items = crawl(tmp_path, hub, "-a",
                             f"min_downloads={threshold}", "-a", "max_drafts=0",
                             "-a", f"models_dir={empty_catalog}")
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -111,7 +115,7 @@ def test_stops_at_threshold_and_limit(run_scrapy, project_root, tmp_path, empty_
         assert stat(proc, "motcrawl/listing/stopped/threshold") == 1
 
         hub.clear_requests()
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "limit=120", "-a", "max_drafts=0",
                             "-a", f"models_dir={empty_catalog}")
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -120,9 +124,9 @@ def test_stops_at_threshold_and_limit(run_scrapy, project_root, tmp_path, empty_
         assert stat(proc, "motcrawl/listing/stopped/limit") == 1
 
 
-def test_model_type_filters_the_listing(run_scrapy, project_root, tmp_path, empty_catalog):
+def test_model_type_filters_the_listing(tmp_path, empty_catalog):
     with FakeHub(generated=200, enforce=False) as hub:
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "model_type=text-to-image", "-a", "max_drafts=0",
                             "-a", f"models_dir={empty_catalog}")
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -133,8 +137,7 @@ def test_model_type_filters_the_listing(run_scrapy, project_root, tmp_path, empt
         assert all(r.arg("pipeline_tag") == "text-to-image" for r in listing_requests(hub))
 
 
-def test_known_models_cost_no_request_and_missing_ones_are_drafted(
-        run_scrapy, project_root, tmp_path):
+def test_known_models_cost_no_request_and_missing_ones_are_drafted(tmp_path):
     with FakeHub(generated=120, enforce=False) as hub:
         add_model(hub, "allenai/OLMo-7B-hf-clone", 90_000_000)
         add_model(hub, "someone/OLMo-7B-hf-GGUF", 80_000_000)
@@ -146,7 +149,7 @@ def test_known_models_cost_no_request_and_missing_ones_are_drafted(
             "OLMo-7B-hf.yml": "https://huggingface.co/allenai/OLMo-7B-hf",
         })
         report = tmp_path / "missing.md"
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=3", "-a", f"models_dir={catalog}",
                             "-a", f"report={report}")
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -190,9 +193,9 @@ def test_known_models_cost_no_request_and_missing_ones_are_drafted(
         assert "someone/OLMo-7B-hf-GGUF" in ids and known[0] not in ids
 
 
-def test_catalog_from_the_mot_api(run_scrapy, project_root, tmp_path, fake_mot_api):
+def test_catalog_from_the_mot_api(tmp_path, fake_mot_api):
     with FakeHub(enforce=False) as hub:
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=0", mot=fake_mot_api)
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert items["EleutherAI/pythia-160m"]["status"] == "known"
@@ -206,7 +209,7 @@ def test_catalog_from_the_mot_api(run_scrapy, project_root, tmp_path, fake_mot_a
 
 
 def test_real_catalog_through_the_api_over_several_pages(
-        run_scrapy, project_root, tmp_path, shared_mot):
+        tmp_path, shared_mot):
     """Every catalog entry with a valid HF model URL is matched when the Hub lists it."""
     models_dir = shared_mot / "models"
     valid = set()
@@ -220,7 +223,7 @@ def test_real_catalog_through_the_api_over_several_pages(
         for n, model_id in enumerate(sorted(valid)):
             # The Hub's own spelling may differ in case from the catalog's.
             add_model(hub, model_id.lower() if n % 2 else model_id, 1_000_000 + n)
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=0", "-a", f"report={tmp_path / 'r.md'}", mot=mot)
         assert proc.returncode == 0, proc.stderr[-3000:]
         listed = {i.lower(): item for i, item in items.items()}
@@ -233,9 +236,9 @@ def test_real_catalog_through_the_api_over_several_pages(
         assert "Several entries name the same Hub model" in text
 
 
-def test_real_catalog_from_a_folder(run_scrapy, project_root, tmp_path, shared_mot):
+def test_real_catalog_from_a_folder(tmp_path, shared_mot):
     with FakeHub(enforce=False) as hub:
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a", "min_downloads=0",
+        proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "max_drafts=0", "-a", f"models_dir={shared_mot / 'models'}")
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert items["allenai/OLMo-7B-hf"]["status"] == "known"
@@ -244,10 +247,10 @@ def test_real_catalog_from_a_folder(run_scrapy, project_root, tmp_path, shared_m
             (shared_mot / "models").glob("*.yml")))
 
 
-def test_mot_api_failure_stops_before_the_listing(run_scrapy, project_root, tmp_path):
+def test_mot_api_failure_stops_before_the_listing(tmp_path):
     with FakeHub(enforce=False) as hub, FakeMOTApi() as mot:
         mot.fault = lambda request: Response.json({"error": "down"}, status=503)
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, "-a",
+        proc, items = crawl(tmp_path, hub, "-a",
                             f"report={tmp_path / 'r.md'}", mot=mot)
         assert items == {}
         assert hub.requests == []
@@ -266,9 +269,9 @@ def test_mot_api_failure_stops_before_the_listing(run_scrapy, project_root, tmp_
     (["-a", "models_dir=/nonexistent/models"], "error: models_dir /nonexistent/models does "
                                                "not exist"),
 ])
-def test_argument_errors(run_scrapy, project_root, tmp_path, args, message):
+def test_argument_errors(tmp_path, args, message):
     with FakeHub(enforce=False) as hub, FakeMOTApi() as mot:
-        proc, items = crawl(run_scrapy, project_root, tmp_path, hub, *args, mot=mot)
+        proc, items = crawl(tmp_path, hub, *args, mot=mot)
         assert proc.returncode == 2
         # Checked before Scrapy starts logging: the error is all stderr says.
         assert proc.stderr.strip().startswith(message), proc.stderr

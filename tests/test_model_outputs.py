@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from motcrawl.items import REVIEW_FIELDS
-from tests.conftest import PROJECT_ROOT, run_scrapy
+from tests.crawl_support import run_crawl
 from tests.fakes.hub import FakeHub
 
 DEAD = "http://127.0.0.1:9"
@@ -22,12 +22,11 @@ def test_model_feed_has_review_columns_and_known_models_are_flagged(tmp_path: Pa
         "name": "Pythia-160m", "huggingface": "https://huggingface.co/EleutherAI/pythia-160m"}}))
     out, feed = tmp_path / "drafts", tmp_path / "items.jsonl"
     with FakeHub() as hub:
-        proc = run_scrapy(["crawl", "model", "-a",
-                           "model_id=EleutherAI/pythia-160m,allenai/OLMo-7B-hf",
-                           "-a", f"output_dir={out}", "-a", f"models_dir={catalog}",
-                           "-O", str(feed)],
-                          cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url, "GITHUB_API_URL": DEAD,
-                                                 "GITHUB_URL": DEAD, "MOT_API_URL": DEAD})
+        proc = run_crawl(["model", "-a", "model_id=EleutherAI/pythia-160m,allenai/OLMo-7B-hf",
+                          "-a", f"output_dir={out}", "-a", f"models_dir={catalog}",
+                          "-O", str(feed)],
+                         env={"HF_ENDPOINT": hub.url, "GITHUB_API_URL": DEAD,
+                              "GITHUB_URL": DEAD, "MOT_API_URL": DEAD})
     assert proc.returncode == 0, proc.stderr[-3000:]
     lines = feed.read_text(encoding="utf-8").splitlines()
     items = {i["model_id"]: i for i in map(json.loads, lines)}

@@ -1,4 +1,8 @@
-"""`scrapy crawl model` end to end, against the fake Hub (real-shaped cassettes)."""
+"""`scrapy crawl model` end to end, against the fake Hub (real-shaped cassettes).
+
+Crawls run in this process (tests/crawl_support.run_crawl); the two whose point is the
+exit code of `scrapy` run it as a child process.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
 from motcrawl.mof.schema import load_schema, validate_document
-from tests.conftest import PROJECT_ROOT, SHARED_MOT, run_scrapy
+from tests.conftest import SHARED_MOT
+from tests.crawl_support import run_crawl, run_crawl_subprocess
 from tests.fakes.hub import FakeHub
 
 FIXTURE_IDS = [
@@ -36,9 +41,9 @@ def hub() -> Iterator[FakeHub]:
 @pytest.fixture(scope="module")
 def crawl(hub: FakeHub, tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("drafts")
-    result = run_scrapy(["crawl", "model", "-a", f"model_id={','.join(FIXTURE_IDS)}",
-                         "-a", f"output_dir={out}", "-O", str(out / "items.jsonl")],
-                        cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url})
+    result = run_crawl(["model", "-a", f"model_id={','.join(FIXTURE_IDS)}",
+                        "-a", f"output_dir={out}", "-O", str(out / "items.jsonl")],
+                       env={"HF_ENDPOINT": hub.url})
     items = {}
     for line in (out / "items.jsonl").read_text().splitlines():
         item = json.loads(line)
@@ -160,9 +165,9 @@ def test_404_is_a_recorded_failure_with_no_file(crawl: dict) -> None:
 
 def test_malformed_id_is_one_line_and_exit_2(hub: FakeHub, tmp_path: Path) -> None:
     before = len(hub.requests)
-    result = run_scrapy(["crawl", "model", "-a", "model_id=not a model!",
-                         "-a", f"output_dir={tmp_path}"],
-                        cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url})
+    result = run_crawl_subprocess(["model", "-a", "model_id=not a model!",
+                                   "-a", f"output_dir={tmp_path}"],
+                                  env={"HF_ENDPOINT": hub.url})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert result.stderr.startswith("error: malformed model id")
@@ -172,27 +177,27 @@ def test_malformed_id_is_one_line_and_exit_2(hub: FakeHub, tmp_path: Path) -> No
 
 def test_nothing_drafted_exits_1_and_retry_from_failures_file(hub: FakeHub,
                                                                tmp_path: Path) -> None:
-    result = run_scrapy(["crawl", "model", "-a", "model_id=nobody/does-not-exist",
-                         "-a", f"output_dir={tmp_path}"],
-                        cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url})
+    result = run_crawl_subprocess(["model", "-a", "model_id=nobody/does-not-exist",
+                                   "-a", f"output_dir={tmp_path}"],
+                                  env={"HF_ENDPOINT": hub.url})
     assert result.returncode == 1
     assert list(tmp_path.glob("*.yml")) == []
-    retry = run_scrapy(["crawl", "model", "-a", f"ids_file={tmp_path / 'failures.jsonl'}",
-                        "-a", f"output_dir={tmp_path / 'again'}"],
-                       cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub.url})
+    retry = run_crawl(["model", "-a", f"ids_file={tmp_path / 'failures.jsonl'}",
+                       "-a", f"output_dir={tmp_path / 'again'}"],
+                      env={"HF_ENDPOINT": hub.url})
     assert retry.returncode == 1 and "nobody/does-not-exist" in retry.stderr
 
 
 def test_existing_draft_kept_then_overwritten(hub: FakeHub, tmp_path: Path) -> None:
-    args = ["crawl", "model", "-a", "model_id=microsoft/phi-2", "-a", f"output_dir={tmp_path}"]
+    args = ["model", "-a", "model_id=microsoft/phi-2", "-a", f"output_dir={tmp_path}"]
     env = {"HF_ENDPOINT": hub.url}
-    assert run_scrapy(args, cwd=PROJECT_ROOT, env=env).returncode == 0
+    assert run_crawl(args, env=env).returncode == 0
     (path,) = tmp_path.glob("*.yml")
     path.write_text(path.read_text() + "# reviewer note\n")
-    second = run_scrapy(args, cwd=PROJECT_ROOT, env=env)
+    second = run_crawl(args, env=env)
     assert "exists, kept (use -a overwrite=true" in second.stderr
     assert path.read_text().endswith("# reviewer note\n")
-    third = run_scrapy(args + ["-a", "overwrite=true"], cwd=PROJECT_ROOT, env=env)
+    third = run_crawl(args + ["-a", "overwrite=true"], env=env)
     assert "draft overwritten" in third.stderr
     assert not path.read_text().endswith("# reviewer note\n")
     assert [p.name for p in tmp_path.glob("*.yml")] == [path.name]

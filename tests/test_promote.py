@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -35,8 +34,7 @@ from motcrawl.outputs.promote import (
 )
 from motcrawl.outputs.yamlfile import HEADER_MARK, render_draft
 from tests.conftest import MOT, needs_mot
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.crawl_support import crawl_env
 
 
 def fields(name: str, model_id: str, producer: float = 0.85) -> dict[str, Field]:
@@ -75,9 +73,7 @@ def make_draft(folder: Path, name: str, model_id: str, *, license_conf: float = 
 
 def promote_process(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The real command line, from ``cwd`` (a folder that is not this project)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("SCRAPY_SETTINGS_MODULE", None)
-    env.pop("MOF_SCHEMA", None)
+    env = crawl_env()  # the project and the network guard on PYTHONPATH; no MOF_SCHEMA
     return subprocess.run([sys.executable, "-m", "scrapy", "promote", *map(str, args)],
                           cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
@@ -281,7 +277,7 @@ def test_promote_into_a_copy_of_mot_and_validate_with_mot_schema(tmp_path: Path,
     assert run.stdout.splitlines()[:2] == [
         f"REFUSED {known}: the catalog already has google/codegemma-7b (CodeGemma-2B.yml)",
         f"PROMOTED {new} -> {models / 'Demo-7B.yml'}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = crawl_env()
     check = subprocess.run([sys.executable, "-m", "scrapy", "validate", "--schema", str(schema),
                             str(models / "Demo-7B.yml")], cwd=elsewhere, env=env,
                            capture_output=True, text=True, timeout=120)

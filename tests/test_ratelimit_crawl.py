@@ -1,8 +1,8 @@
 """End to end: ``scrapy crawl model`` against the fake Hub with tiny quotas and windows.
 
-Each crawl is a subprocess; the fake enforces its quotas (a request over quota
-gets the Hub's 429), so "no 429" and "every model drafted or failed" are
-behaviour, not timing.
+Each crawl runs in this process (tests/crawl_support.run_crawl); the fake enforces
+its quotas (a request over quota gets the Hub's 429), so "no 429" and "every model
+drafted or failed" are behaviour, not timing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl_support import crawl_env, drafted_ids, failures, run_crawl
+from tests.crawl_support import drafted_ids, failures, run_crawl
 from tests.fakes.hub import FakeHub, info_url
 from tests.fakes.server import FakeService, RecordedRequest, Response
 
@@ -32,7 +32,7 @@ def crawl(hub_url: str, tmp: Path, ids: list[str], *args: str, out: str = "draft
     ids_file = tmp / f"{out}-ids.txt"
     ids_file.write_text("\n".join(ids) + "\n", encoding="utf-8")
     proc = run_crawl(["model", "-a", f"ids_file={ids_file}", "-a", f"output_dir={tmp / out}",
-                      *FAST, *args], crawl_env(hub_url, tmp, **(env or {})))
+                      *FAST, *args], env={"HF_ENDPOINT": hub_url, **(env or {})})
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     return proc
 
@@ -48,8 +48,9 @@ def spend(hub: FakeHub, n: int) -> None:
 
 def test_waits_on_429_then_succeeds(tmp_path):
     # The window outlasts the crawler's start-up on a loaded machine (a 3 s window
-    # could reset before the first request, and then no 429 is ever answered).
-    hub = FakeHub(generated=3, window=10, quotas={"api": 4})
+    # could reset before the first request, and then no 429 is ever answered). In
+    # this process the start-up is no interpreter start: 6 s is plenty (was 10 s).
+    hub = FakeHub(generated=3, window=6, quotas={"api": 4})
     with hub:
         ids = generated(hub, 3)
         spend(hub, 4)                       # the bucket is empty when the crawl starts

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from motcrawl.outputs.run_summary import build_summary, without_credentials, write_summary
-from tests.conftest import PROJECT_ROOT, run_scrapy
+from tests.crawl_support import run_crawl
 from tests.fakes.hub import FakeHub
 from tests.test_missing_spider import add_model, write_catalog
 
@@ -68,12 +68,12 @@ def test_feed_uris_lose_their_credentials():
 
 def _crawl(tmp_path: Path, hub_url: str, *extra: str):
     catalog = write_catalog(tmp_path / "models", {})
-    return run_scrapy(["crawl", "missing", "-a", f"output_dir={tmp_path / 'out' / 'drafts'}",
-                       "-a", "min_downloads=0", "-a", "max_drafts=2",
-                       "-a", f"models_dir={catalog}", "-a", f"report={tmp_path / 'out' / 'm.md'}",
-                       "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false", *extra],
-                      cwd=PROJECT_ROOT, env={"HF_ENDPOINT": hub_url, "GITHUB_API_URL": DEAD,
-                                             "GITHUB_URL": DEAD, "MOT_API_URL": DEAD})
+    return run_crawl(["missing", "-a", f"output_dir={tmp_path / 'out' / 'drafts'}",
+                      "-a", "min_downloads=0", "-a", "max_drafts=2",
+                      "-a", f"models_dir={catalog}", "-a", f"report={tmp_path / 'out' / 'm.md'}",
+                      "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false", *extra],
+                     env={"HF_ENDPOINT": hub_url, "GITHUB_API_URL": DEAD,
+                          "GITHUB_URL": DEAD, "MOT_API_URL": DEAD})
 
 
 def test_a_crawl_writes_its_summary_and_the_exit_code_is_the_real_one(tmp_path: Path):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_helpers import build_egg, clean_env, read_jsonl, running_scrapyd
+from tests.deploy_helpers import clean_env, read_jsonl, running_scrapyd
 from tests.fakes.github import FakeGitHub
 
 PROJECT = "motcrawl"
@@ -27,8 +27,8 @@ def fake_github():
 
 
 @pytest.fixture
-def scrapyd(tmp_path):
-    egg = build_egg(tmp_path / "build")
+def scrapyd(tmp_path, project_egg):
+    egg = project_egg
     home = tmp_path / "home"
     env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
     with running_scrapyd(tmp_path / "scrapyd", env) as server:

@@ -1,14 +1,15 @@
-"""Running real `scrapy crawl` processes against the fakes, signalling them, reading outputs.
+"""Running `scrapy crawl` against the fakes, signalling it, reading outputs.
 
-Every crawl runs in its own process with no token from the machine (tokens are
-given explicitly when a test needs one), every base URL on 127.0.0.1, and
-stdout+stderr in a log file the test reads.
+Every crawl gets tests/crawl_support.crawl_env (no token from the machine: tokens are
+given explicitly when a test needs one; every base URL on 127.0.0.1; the network
+guard) and writes stdout+stderr to a log file the test reads. A crawl that is
+signalled or limited (``Crawl``, ``preexec``) is its own process; one that just runs
+to its end (``run``) runs in the test's process (tests/crawl_support.run_crawl).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -20,25 +21,19 @@ from typing import Any
 import yaml
 
 from motcrawl.outputs.yamlfile import HEADER_MARK
+from tests import crawl_support
 
 ROOT = Path(__file__).resolve().parents[2]
 DEAD = "http://127.0.0.1:9"  # nothing listens: a request there fails at once
 EXIT_INTERRUPTED = 3
-_SCRUBBED = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "GITHUB_TOKEN", "GH_TOKEN",
-             "SCRAPY_SETTINGS_MODULE", "REDIS_URL", "MOTCRAWL_OUTPUT_DIR", "MOT_MODELS_DIR")
 
 
 def crawl_env(tmp: Path, *, hub: str = DEAD, github: str = DEAD, github_web: str = DEAD,
               mot: str = DEAD, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in _SCRUBBED and not k.lower().endswith("_proxy")}
-    home = tmp / "home"
-    env.update(PYTHONPATH=str(ROOT), HOME=str(home), HF_HOME=str(home / "hf"),
-               HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1", HF_ENDPOINT=hub,
-               GITHUB_API_URL=github, GITHUB_URL=github_web, MOT_API_URL=mot,
-               MOTCRAWL_PROGRESS_INTERVAL="0")
-    env.update(extra)
-    return env
+    return crawl_support.crawl_env(tmp / "home", {
+        "HF_ENDPOINT": hub, "GITHUB_API_URL": github, "GITHUB_URL": github_web,
+        "MOT_API_URL": mot, "HF_HUB_OFFLINE": "1", "MOTCRAWL_PROGRESS_INTERVAL": "0",
+        **extra})
 
 
 def command(*args: str) -> list[str]:
@@ -92,10 +87,15 @@ class Crawl:
 
 def run(args: list[str], env: dict[str, str], log: Path, timeout: float = 120,
         preexec: Callable[[], None] | None = None) -> tuple[int, str]:
-    """Run a crawl to its end: (exit code, output)."""
-    with Crawl(args, env, log, preexec=preexec) as crawl:
-        code = crawl.wait(timeout)
-        return code, crawl.text()
+    """Run a crawl to its end: (exit code, output). In this process, unless ``preexec``
+    must limit a process of its own."""
+    if preexec is not None:
+        with Crawl(args, env, log, preexec=preexec) as crawl:
+            code = crawl.wait(timeout)
+            return code, crawl.text()
+    proc = crawl_support.run_crawl(args, env=env, timeout=timeout)
+    log.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def drafts_of(folder: Path) -> dict[str, Path]:

@@ -1,11 +1,11 @@
-"""Helpers for the hostile-input tests: fake servers and `scrapy crawl` in a subprocess."""
+"""Helpers for the hostile-input tests: fake servers and reading what a crawl wrote.
+
+Crawls run through tests/crawl_support.py like every other crawl test.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,30 +14,6 @@ import yaml
 
 from motcrawl.outputs.yamlfile import HEADER_MARK
 from tests.fakes.hostile import CardServer, HostileHub
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def crawl_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "scrapy", "crawl", *args]
-
-
-def crawl_env(hub_url: str | None = None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "GITHUB_TOKEN")}
-    env["PYTHONPATH"] = str(ROOT)
-    env["HF_HUB_OFFLINE"] = "1"
-    env["HF_HOME"] = str(ROOT / ".pytest_cache" / "hf_home")  # no stored token is read
-    if hub_url:
-        env["HF_ENDPOINT"] = hub_url
-    env.update(extra)
-    return env
-
-
-def run_crawl(*args: str, hub_url: str | None = None, env: dict[str, str] | None = None,
-              timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`scrapy crawl ARGS` from the project root; returns the finished process."""
-    return subprocess.run(crawl_command(*args), cwd=ROOT, env=env or crawl_env(hub_url),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def failures_of(path: Path) -> dict[str, dict]:

@@ -1,4 +1,9 @@
-"""Bad input gives exactly one line on stderr and exit code 2, before any request."""
+"""Bad input gives exactly one line on stderr and exit code 2, before any request.
+
+The crawl command decides both before Scrapy starts: the cases run it in this process
+(tests/crawl_support.run_crawl); one runs `scrapy` as a child process, where nothing
+else may reach stderr either.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import run_crawl
+from tests.crawl_support import run_crawl, run_crawl_subprocess
 
 
 @pytest.mark.parametrize("args, line", [
@@ -27,7 +32,7 @@ from tests.hostile.conftest import run_crawl
      "'/nonexistent/schema.json'"),
 ])
 def test_one_line_error_and_exit_2(tmp_path: Path, args: list[str], line: str) -> None:
-    proc = run_crawl(*args, "-a", f"output_dir={tmp_path}", hub_url="http://127.0.0.1:9")
+    proc = run_crawl([*args, "-a", f"output_dir={tmp_path}"])  # the Hub: a dead port
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [line]
     assert proc.stdout == ""
@@ -36,6 +41,6 @@ def test_one_line_error_and_exit_2(tmp_path: Path, args: list[str], line: str) -
 def test_bad_failures_line_in_ids_file(tmp_path: Path) -> None:
     ids = tmp_path / "failures.jsonl"
     ids.write_text('{"model_id": "a/b"}\n{broken\n', encoding="utf-8")
-    proc = run_crawl("model", "-a", f"ids_file={ids}", "-a", f"output_dir={tmp_path}")
+    proc = run_crawl_subprocess(["model", "-a", f"ids_file={ids}", "-a", f"output_dir={tmp_path}"])
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [f"error: {ids}:2: not a failures line"]

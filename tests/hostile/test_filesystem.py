@@ -17,8 +17,9 @@ import yaml
 
 from motcrawl.args import ArgumentError, output_dir
 from motcrawl.outputs.yamlfile import HEADER_MARK, DraftStore, draft_owner
+from tests.crawl_support import run_crawl, run_crawl_subprocess
 from tests.fakes.hostile import HostileHub
-from tests.hostile.conftest import drafts_of, failures_of, run_crawl
+from tests.hostile.conftest import drafts_of, failures_of
 
 HOSTILE_NAMES = ["../../../etc/passwd", "/etc/passwd", "..", ".", "", "CON", "con.yml", "NUL",
                  "LPT1.txt", "aux", "a/../../b", "C:\\Windows\\system32", "~/.ssh/id_rsa",
@@ -101,8 +102,9 @@ def test_crawl_with_hostile_names(tmp_path: Path) -> None:
     mot = out / "Existing-MOT-model.yml"
     mot.write_text("release:\n  name: Existing MOT model\n", encoding="utf-8")
     with HostileHub(hostile=False, names=NAMES, enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=" + ",".join(NAMES), "-a", f"output_dir={out}",
-                         "-a", "overwrite=true", hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=" + ",".join(NAMES), "-a",
+                          f"output_dir={out}", "-a", "overwrite=true"],
+                         env={"HF_ENDPOINT": hub.url})
     assert proc.returncode == 0, proc.stderr[-2000:]
     drafts = drafts_of(out)
     assert set(drafts) == set(NAMES) and not failures_of(out / "failures.jsonl")
@@ -121,13 +123,13 @@ def test_crawl_with_hostile_names(tmp_path: Path) -> None:
     assert doc["release"]["name"] == "../../../../tmp/motcrawl-escaped"
 
 
-# -- output folders that cannot be written ---------------------------------------------
+# -- output folders that cannot be written (exit code 2 from the crawl command) ---------
 def test_output_dir_under_a_regular_file_is_a_clear_error_before_crawling(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     with HostileHub(hostile=False, enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=allenai/OLMo-7B-hf",
-                         "-a", f"output_dir={blocker}/drafts", hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=allenai/OLMo-7B-hf",
+                          "-a", f"output_dir={blocker}/drafts"], env={"HF_ENDPOINT": hub.url})
         requests = hub.requests
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
@@ -138,14 +140,14 @@ def test_output_dir_under_a_regular_file_is_a_clear_error_before_crawling(tmp_pa
 def test_output_dir_that_is_a_file(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    proc = run_crawl("model", "-a", "model_id=a/b", "-a", f"output_dir={blocker}")
+    proc = run_crawl(["model", "-a", "model_id=a/b", "-a", f"output_dir={blocker}"])
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: output_dir {blocker} cannot be created: File exists"
 
 
 def test_failures_path_that_is_a_folder(tmp_path: Path) -> None:
-    proc = run_crawl("model", "-a", "model_id=a/b", "-a", f"output_dir={tmp_path}",
-                     "-a", f"failures={tmp_path}")
+    proc = run_crawl(["model", "-a", "model_id=a/b", "-a", f"output_dir={tmp_path}",
+                      "-a", f"failures={tmp_path}"])
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: failures {tmp_path} is a folder, not a file"
 
@@ -165,7 +167,7 @@ def test_read_only_output_dir_really(tmp_path: Path) -> None:
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        proc = run_crawl("model", "-a", "model_id=a/b", "-a", f"output_dir={folder}")
+        proc = run_crawl(["model", "-a", "model_id=a/b", "-a", f"output_dir={folder}"])
     finally:
         folder.chmod(0o755)
     assert proc.returncode == 2
@@ -173,9 +175,10 @@ def test_read_only_output_dir_really(tmp_path: Path) -> None:
 
 
 def test_read_only_file_system_is_refused_if_available(tmp_path: Path) -> None:
-    """/proc is read-only even for root: a real EROFS/EACCES, no permission bits involved."""
+    """/proc is read-only even for root: a real EROFS/EACCES, no permission bits involved.
+    A `scrapy` child process: the exit code and the one line are the point."""
     target = "/proc/motcrawl-drafts"
-    proc = run_crawl("model", "-a", "model_id=a/b", "-a", f"output_dir={target}")
+    proc = run_crawl_subprocess(["model", "-a", "model_id=a/b", "-a", f"output_dir={target}"])
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: output_dir {target} cannot be created: ")
     assert len(proc.stderr.strip().splitlines()) == 1

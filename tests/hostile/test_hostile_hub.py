@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.crawl_support import run_crawl
 from tests.fakes.hostile import FAILING, HOSTILE_MODELS, RECOVERABLE, CardServer, HostileHub
-from tests.hostile.conftest import crawl_env, drafts_of, failures_of, run_crawl
+from tests.hostile.conftest import drafts_of, failures_of
 
 TOKEN = "hf_HostileTestToken0123456789"
 HEALTHY = ("allenai/OLMo-7B-hf", "EleutherAI/pythia-160m")
@@ -46,9 +47,9 @@ class Crawl:
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     out = tmp_path_factory.mktemp("hostile") / "drafts"
     with CardServer() as offsite, HostileHub(offsite=offsite, slow=4.0, enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=" + ",".join(HOSTILE_MODELS + HEALTHY),
-                         "-a", f"output_dir={out}", "-s", "DOWNLOAD_TIMEOUT=1",
-                         "-s", "RETRY_TIMES=1", env=crawl_env(hub.url, HF_TOKEN=TOKEN))
+        proc = run_crawl(["model", "-a", "model_id=" + ",".join(HOSTILE_MODELS + HEALTHY),
+                          "-a", f"output_dir={out}", "-s", "DOWNLOAD_TIMEOUT=1",
+                          "-s", "RETRY_TIMES=1"], env={"HF_ENDPOINT": hub.url, "HF_TOKEN": TOKEN})
         yield Crawl(proc, out, hub, offsite)
 
 
@@ -117,9 +118,9 @@ def test_summary_names_counts_reasons_and_the_failures_file(crawl: Crawl) -> Non
 def test_500_on_every_third_request_is_absorbed_by_retries(tmp_path: Path) -> None:
     names = {f"healthy/model-{i}": None for i in range(6)}
     with HostileHub(hostile=False, error_every=3, names=names, enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=" + ",".join([*names, *HEALTHY]),
-                         "-a", f"output_dir={tmp_path}", "-s", "RETRY_TIMES=8",
-                         hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=" + ",".join([*names, *HEALTHY]),
+                          "-a", f"output_dir={tmp_path}", "-s", "RETRY_TIMES=8"],
+                         env={"HF_ENDPOINT": hub.url})
         sent_500 = hub.errors_sent
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sent_500 >= 3
@@ -130,9 +131,9 @@ def test_500_on_every_third_request_is_absorbed_by_retries(tmp_path: Path) -> No
 
 def test_a_model_failing_every_time_is_recorded_after_retries(tmp_path: Path) -> None:
     with HostileHub(hostile=True, error_every=0, enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=hostile/server-error,allenai/OLMo-7B-hf",
-                         "-a", f"output_dir={tmp_path}", "-s", "RETRY_TIMES=2",
-                         hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=hostile/server-error,allenai/OLMo-7B-hf",
+                          "-a", f"output_dir={tmp_path}", "-s", "RETRY_TIMES=2"],
+                         env={"HF_ENDPOINT": hub.url})
         attempts = [r for r in hub.requests if r.path == "/api/models/hostile/server-error"]
     assert proc.returncode == 0
     assert len(attempts) == 3

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.crawl_support import ROOT, crawl_command, crawl_env, run_crawl
 from tests.fakes.hostile import HostileHub
-from tests.hostile.conftest import ROOT, crawl_command, crawl_env, drafts_of, failures_of, run_crawl
+from tests.hostile.conftest import drafts_of, failures_of
 
 NAMES = {f"slow/model-{i:02d}": None for i in range(16)}
 BROKEN = "hostile/server-error"  # fails in both runs: recorded once, not retried on resume
@@ -33,7 +34,10 @@ def test_interrupt_then_resume(tmp_path: Path, signum: signal.Signals) -> None:
     args = ["model", "-a", "model_id=" + ",".join(ids), "-a", f"output_dir={out}",
             "-s", f"JOBDIR={job}", "-s", "CONCURRENT_REQUESTS=2", "-s", "RETRY_TIMES=0"]
     with HostileHub(names=NAMES, enforce=False, latency=0.3) as hub:
-        proc = subprocess.Popen(crawl_command(*args), cwd=ROOT, env=crawl_env(hub.url),
+        # A signal is the point: a `scrapy` child process, at the usual pace (not QUICK:
+        # it must still be crawling when the signal comes).
+        proc = subprocess.Popen(crawl_command(*args, quick=False), cwd=ROOT,
+                                env=crawl_env(tmp_path / "home", {"HF_ENDPOINT": hub.url}),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             _wait_for_drafts(out, 3, proc)
@@ -51,7 +55,7 @@ def test_interrupt_then_resume(tmp_path: Path, signum: signal.Signals) -> None:
 
         seen = len(hub.requests)
         hub.latency = 0
-        second = run_crawl(*args, env=crawl_env(hub.url))
+        second = run_crawl(args, env={"HF_ENDPOINT": hub.url})
         asked = Counter(r.path for r in hub.requests[seen:] if r.path.startswith("/api/models/"))
 
     assert second.returncode == 0, second.stderr[-2000:]

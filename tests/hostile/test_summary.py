@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from motcrawl.outputs.crawl_summary import reason_group, summary_lines
+from tests.crawl_support import run_crawl
 from tests.fakes.hostile import HostileHub
-from tests.hostile.conftest import drafts_of, failures_of, run_crawl
+from tests.hostile.conftest import drafts_of, failures_of
 
 
 @pytest.mark.parametrize("stage, reason, expected", [
@@ -59,8 +60,9 @@ GOOD = ("allenai/OLMo-7B-hf",)
 def test_retry_exactly_the_failures(tmp_path: Path) -> None:
     out = tmp_path / "drafts"
     with HostileHub(enforce=False) as hub:
-        first = run_crawl("model", "-a", "model_id=" + ",".join(FLAKY + GOOD),
-                          "-a", f"output_dir={out}", "-s", "RETRY_TIMES=0", hub_url=hub.url)
+        first = run_crawl(["model", "-a", "model_id=" + ",".join(FLAKY + GOOD),
+                           "-a", f"output_dir={out}", "-s", "RETRY_TIMES=0"],
+                          env={"HF_ENDPOINT": hub.url})
     failures = out / "failures.jsonl"
     assert first.returncode == 0, first.stderr[-2000:]
     assert set(failures_of(failures)) == set(FLAKY)
@@ -69,8 +71,8 @@ def test_retry_exactly_the_failures(tmp_path: Path) -> None:
 
     # The Hub got better: the same ids now answer normally.
     with HostileHub(hostile=False, names=dict.fromkeys(FLAKY), enforce=False) as hub:
-        second = run_crawl("model", "-a", f"ids_file={failures}", "-a", f"output_dir={out}",
-                           hub_url=hub.url)
+        second = run_crawl(["model", "-a", f"ids_file={failures}", "-a", f"output_dir={out}"],
+                           env={"HF_ENDPOINT": hub.url})
         asked = {r.path.removeprefix("/api/models/") for r in hub.requests
                  if r.path.startswith("/api/models/")}
     assert second.returncode == 0, second.stderr[-2000:]
@@ -86,16 +88,16 @@ def test_failures_file_lists_only_this_crawls_failures(tmp_path: Path) -> None:
     (out / "failures.jsonl").write_text('{"model_id": "old/failure", "stage": "info", '
                                         '"reason": "HTTP 500"}\n', encoding="utf-8")
     with HostileHub(enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=hostile/html-info", "-a",
-                         f"output_dir={out}", hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=hostile/html-info", "-a",
+                          f"output_dir={out}"], env={"HF_ENDPOINT": hub.url})
     assert proc.returncode == 1  # nothing drafted, failures recorded
     assert set(failures_of(out / "failures.jsonl")) == {"hostile/html-info"}
 
 
 def test_all_failed_exits_1_with_a_summary(tmp_path: Path) -> None:
     with HostileHub(enforce=False) as hub:
-        proc = run_crawl("model", "-a", "model_id=hostile/invalid-json,hostile/html-info",
-                         "-a", f"output_dir={tmp_path}", hub_url=hub.url)
+        proc = run_crawl(["model", "-a", "model_id=hostile/invalid-json,hostile/html-info",
+                          "-a", f"output_dir={tmp_path}"], env={"HF_ENDPOINT": hub.url})
     assert proc.returncode == 1
     assert "drafted 0 (new 0, overwritten 0), kept existing 0, skipped (known to MOT) 0, " \
            "failed 2" in proc.stderr

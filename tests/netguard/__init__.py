@@ -1,0 +1,1 @@
+"""The tests' network guard: no test, and no process a test starts, reaches past the loopback."""
