@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from motcrawl.outputs.run_summary import build_summary, check_summary, write_summary
-from tests.crawl_support import crawl_env
+from tests.crawl_support import crawl_env, run_scrapy_in_process
 from tests.test_commands import CLASS_III
 
 BIN = Path(sys.executable).parent
@@ -71,7 +71,9 @@ def _summary(folder: Path, stats: dict, job: str | None = None) -> Path:
 ])
 def test_runstatus_exits_with_the_crawls_exit_code(tmp_path, stats, code, first_word):
     _summary(tmp_path, stats)
-    done = run("motcrawl", "runstatus", cwd=tmp_path)
+    # The command as `motcrawl runstatus` runs it, in this process (the console script
+    # itself is the point of test_runstatus_fails_when_no_crawl_ran).
+    done = run_scrapy_in_process(["runstatus"], cwd=tmp_path)
     assert done.returncode == code, done.stderr
     assert (done.stdout + done.stderr).startswith(first_word)
 
