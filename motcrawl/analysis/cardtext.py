@@ -41,6 +41,7 @@ class Link:
     text: str
     line: str  # the card line the link stands on, for evidence
     around: str = ""  # the sentence around the link (see near)
+    sentence: str = ""  # the link's whole sentence, at most SENTENCE_CHARS either side
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,22 @@ def _around(body: str, start: int, end: int) -> str:
     return " ".join(f"{before}{body[start:end]}{after}".split())
 
 
+SENTENCE_CHARS = 400
+
+
+def _sentence_of(body: str, start: int, end: int) -> str:
+    """The link's whole sentence within its line ("We performed downstream evaluations ...
+    using the [harness](...)"), at most SENTENCE_CHARS characters either side."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", end)
+    line_end = len(body) if line_end == -1 else line_end
+    before = body[max(line_start, start - SENTENCE_CHARS):start]
+    after = body[end:min(line_end, end + SENTENCE_CHARS)]
+    before = re.split(r"(?<=[.!?])\s+", before)[-1]
+    after = re.split(r"(?<=[.!?])\s+", after)[0]
+    return " ".join(f"{before}{body[start:end]}{after}".split())
+
+
 def _line_of(body: str, pos: int) -> str:
     start = body.rfind("\n", 0, pos) + 1
     end = body.find("\n", pos)
@@ -204,15 +221,18 @@ def _links(body: str) -> tuple[Link, ...]:
     for m in _MD_LINK_RE.finditer(body):
         url, line = m.group(2).rstrip(".,;"), _line_of(body, m.start())
         found.setdefault((url, line), Link(url, " ".join(m.group(1).split()), line,
-                                           _around(body, m.start(), m.end())))
+                                           _around(body, m.start(), m.end()),
+                                           _sentence_of(body, m.start(), m.end())))
     for m in _HTML_LINK_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;"), _line_of(body, m.start())
         text = re.sub(r"<[^>]+>", "", m.group(2)).strip()
         found.setdefault((url, line), Link(url, text, line, _TAG_RE.sub(
-            " ", _around(body, m.start(), m.end()))))
+            " ", _around(body, m.start(), m.end())), _TAG_RE.sub(
+            " ", _sentence_of(body, m.start(), m.end()))))
     for m in _BARE_URL_RE.finditer(body):
         url, line = m.group(1).rstrip(".,;:"), _line_of(body, m.start())
-        found.setdefault((url, line), Link(url, "", line, _around(body, m.start(), m.end())))
+        found.setdefault((url, line), Link(url, "", line, _around(body, m.start(), m.end()),
+                                           _sentence_of(body, m.start(), m.end())))
     return tuple(sorted(found.values(), key=lambda lk: body.find(lk.line)))
 
 

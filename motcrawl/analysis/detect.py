@@ -16,6 +16,7 @@ from typing import Any
 
 from motcrawl.analysis import cardtext
 from motcrawl.analysis import datasets as ds
+from motcrawl.analysis import github as gh
 from motcrawl.analysis.evidence import ModelEvidence
 from motcrawl.analysis.metadata import str_list, tag_values
 from motcrawl.mof.framework import BY_NAME, NAMES
@@ -60,7 +61,14 @@ _METADATA_FILES = {"config.json": 0.75, "generation_config.json": 0.75, "model_i
 _PAPER_HOSTS_RE = re.compile(
     r"^https?://(www\.)?(arxiv\.org/(abs|pdf)/|aclanthology\.org/|openreview\.net/(forum|pdf)|"
     r"proceedings\.(neurips|mlr)\.|papers\.nips\.cc/|dl\.acm\.org/doi/|doi\.org/|"
-    r"huggingface\.co/papers/)", re.I)
+    r"huggingface\.co/papers/|(www\.)?aclweb\.org/anthology/|openaccess\.thecvf\.com/|"
+    r"(www\.)?jmlr\.org/papers/|ieeexplore\.ieee\.org/|link\.springer\.com/|ojs\.aaai\.org/|"
+    r"(www\.)?isca-(speech|archive)\.org/|(www\.)?biorxiv\.org/|(www\.)?semanticscholar\.org/paper)",
+    re.I)
+# An arXiv identifier written out in the card ("arXiv:2101.03961", "arXiv preprint
+# arXiv:2306.11644", a BibTeX ``eprint={2403.07691}`` with ``archivePrefix={arXiv}``).
+_ARXIV_TEXT_RE = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5})|eprint\s*=\s*[{\"](\d{4}\.\d{4,5})",
+                            re.I)
 _ARXIV_ID_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
 _TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report", re.I)
 _EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderboard", re.I)
@@ -255,18 +263,52 @@ def detect_datasets(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+# A document about the training data: "[the datasheet](...)", "individual [Data Cards](...)",
+# "See the [Pile paper](...)" in a training-data section.
+_DATASHEET_RE = re.compile(r"data ?sheets?|data(set)? cards?", re.I)
+_DATA_PAPER_RE = re.compile(r"\bpaper\b", re.I)
+
+
+def _datasheet_link(ev: ModelEvidence) -> cardtext.Link | None:
+    for lk in cardtext.links(ev.card.body):
+        if _DATASHEET_RE.search(f"{lk.text} {cardtext.near(lk)}"):
+            return lk
+    for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title) \
+                and not re.search(r"test", sec.title, re.I):
+            for lk in cardtext.links(sec.text):
+                if _DATA_PAPER_RE.search(lk.text) and _PAPER_HOSTS_RE.match(lk.url):
+                    return lk
+    return None
+
+
 def detect_data_card(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Data card): a datasheet or dataset card for the training data,
+    published or linked: a Hub dataset page (through a link or ``datasets:`` metadata), or
+    a datasheet or dataset paper. A model card's own section describing the data only names
+    the corpus: a finding, not a claim."""
     with_cards = [d for d, info in ev.datasets.items() if isinstance(info, dict)
                   and info.get("has_card")]
     if with_cards:
         return Detection("Data card", 0.8, [f"dataset cards: {', '.join(with_cards[:3])}"],
                          f"{ev.endpoint.rstrip('/')}/datasets/{with_cards[0]}")
+    sheet = _datasheet_link(ev)
+    if sheet is not None:
+        return Detection("Data card", 0.65,
+                         [f"card links a datasheet or dataset paper: {cardtext.near(sheet)[:120]}"],
+                         sheet.url)
+    ids = _dataset_ids(ev)
+    pages = [d for d in ids if isinstance(ev.datasets.get(d), dict) and ev.datasets[d].get("found")]
+    if pages:
+        return Detection("Data card", 0.6, [f"Hub dataset pages: {', '.join(pages[:3])}"],
+                         f"{ev.endpoint.rstrip('/')}/datasets/{pages[0]}")
     for sec in cardtext.sections(ev.card.body):
         if _DATA_HEADING_RE.search(sec.title) and "eval" not in sec.title.lower() \
                 and len(sec.text.strip()) > 300:
-            return Detection("Data card", 0.55,
-                             [f"card section {sec.title!r} documents the training data"])
-    if _dataset_ids(ev):
+            return Detection("Data card", 0.4,
+                             [f"card section {sec.title!r} describes the training data "
+                              "(not a datasheet)"])
+    if ids:
         return Detection("Data card", 0.45, ["datasets named on the Hub (their cards unchecked)"])
     return None
 
@@ -306,6 +348,22 @@ def _prose_results(ev: ModelEvidence) -> tuple[str, str] | None:
     return None
 
 
+_IMAGE_RE = re.compile(r"!\[[^\]]{0,200}\]\([^)\s]{1,500}\)|<img\b[^>]{0,500}>", re.I)
+_NOT_PLOT_RE = re.compile(r"badge|button|logo|shields\.io|icon|banner|avatar", re.I)
+
+
+def _results_plot(ev: ModelEvidence) -> tuple[str, str] | None:
+    """COMPONENT_RULES (Evaluation results): "benchmark numbers or plots in the card". An
+    image in a section whose own heading names evaluation or results, not a badge."""
+    for sec in cardtext.sections(ev.card.body):
+        if not _EVAL_HEADING_RE.search(sec.title):
+            continue
+        for m in _IMAGE_RE.finditer(sec.text):
+            if not _NOT_PLOT_RE.search(m.group(0)):
+                return sec.title, m.group(0)
+    return None
+
+
 def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
     results = _model_index_results(ev)
     if results:
@@ -324,11 +382,26 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation results", 0.6,
                          [f"results reported under {heading!r}: {line[:100]}"],
                          blob_url(ev.endpoint, ev.model_id, "README.md"))
+    plot = _results_plot(ev)
+    if plot:
+        heading, image = plot
+        return Detection("Evaluation results", 0.6,
+                         [f"results plot under {heading!r}: {image[:100]}"],
+                         blob_url(ev.endpoint, ev.model_id, "README.md"))
     for lk in cardtext.links(ev.card.body):
         if _RESULTS_LINK_RE.search(lk.line):
             return Detection("Evaluation results", 0.6,
                              [f"card links evaluation results: {lk.line[:120]}"], lk.url)
     return None
+
+
+def _benchmark_repo_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Evaluation data): data files in a linked repository. A GitHub link
+    whose text names a benchmark ("[AGIEval](https://github.com/microsoft/AGIEval)",
+    "[MMLU](https://github.com/hendrycks/test)") points at the benchmark's data."""
+    return [lk for lk in _github_links(ev)
+            if 0 < len(lk.text) <= 40 and _BENCHMARKS_RE.search(lk.text)
+            and not _own_code(lk, ev)]
 
 
 def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
@@ -345,6 +418,12 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation data", 0.7,
                          [f"card links evaluation datasets: {', '.join(linked[:5])}"],
                          f"{ev.endpoint.rstrip('/')}/datasets/{linked[0]}")
+    repos = _benchmark_repo_links(ev)
+    if repos:
+        return Detection("Evaluation data", 0.6,
+                         [f"card links benchmark repositories: "
+                          f"{', '.join(f'{lk.text} ({lk.url})' for lk in repos[:4])}"],
+                         repos[0].url)
     bench: list[str] = []
     for _, table in _eval_tables(ev):
         bench += [m.lower() for m in _BENCHMARKS_RE.findall("\n".join(table))]
@@ -352,7 +431,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     if len(bench) >= 2:
         # COMPONENT_RULES: naming benchmarks does not release them; a linked harness that
         # produced the results makes them reachable.
-        harness = _code_links(ev, _EVAL_LINK_WORDS)
+        harness = _eval_harness_links(ev)
         if harness:
             return Detection("Evaluation data", 0.6,
                              [f"benchmarks in evaluation table: {', '.join(bench[:6])}",
@@ -368,7 +447,22 @@ def _paper_links(ev: ModelEvidence) -> list[cardtext.Link]:
     return [lk for lk in cardtext.links(ev.card.body) if _PAPER_HOSTS_RE.match(lk.url)]
 
 
+def _bibtex_entries(body: str) -> list[str]:
+    """BibTeX entries in the card ("@article{...}"), each cut at the next entry."""
+    starts = [m.start() for m in re.finditer(r"@\w+\s*\{", body)]
+    if not starts:
+        return []
+    return [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+
+
+_PAPER_ENTRY_RE = re.compile(r"^@(article|inproceedings|misc|incollection|phdthesis|"
+                             r"proceedings)\s*\{", re.I)
+
+
 def detect_research_paper(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper linked or
+    cited in the card; an item the card calls only "paper" is one, a report, white paper
+    or blog is not; "paper coming soon" does not count."""
     arxiv = tag_values(ev.tags, "arxiv")
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
@@ -376,7 +470,28 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
     papers = [lk for lk in _paper_links(ev) if not _TECH_REPORT_RE.search(_context(lk))]
     if papers:
         return Detection("Research paper", 0.85, [f"paper link: {papers[0].url}"], papers[0].url)
-    if re.search(r"@(article|inproceedings|misc)\{", cardtext.clip(ev.card.body)):
+    body = cardtext.clip(ev.card.body)
+    # An arXiv preprint is an academic paper, whatever its title calls it.
+    for entry in _bibtex_entries(body):
+        m = _ARXIV_TEXT_RE.search(entry)
+        if m and _PAPER_ENTRY_RE.match(entry):
+            arxiv_id = m.group(1) or m.group(2)
+            return Detection("Research paper", 0.85, [f"BibTeX cites arXiv:{arxiv_id}"],
+                             f"https://arxiv.org/abs/{arxiv_id}")
+    named = [lk for lk in cardtext.links(body)
+             if re.fullmatch(r"(the |our |original |research |arxiv )?paper", lk.text.strip(),
+                             re.I) and not _NOT_REPORT_RE.search(lk.url)]
+    if named:
+        return Detection("Research paper", 0.7,
+                         [f"card links its paper: {cardtext.near(named[0])[:120]}"], named[0].url)
+    prose = _ARXIV_TEXT_RE.search(body)
+    if prose:
+        arxiv_id = prose.group(1) or prose.group(2)
+        return Detection("Research paper", 0.75,
+                         [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
+                         f"https://arxiv.org/abs/{arxiv_id}")
+    if any(_PAPER_ENTRY_RE.match(e) for e in _bibtex_entries(body)) \
+            and not re.search(r"paper (is )?coming soon", body, re.I):
         return Detection("Research paper", 0.55, ["BibTeX citation in card"])
     return None
 
@@ -385,13 +500,31 @@ def detect_research_paper(ev: ModelEvidence) -> Detection | None:
 _NOT_REPORT_RE = re.compile(r"licen[cs]e|terms|agreement|policy|privacy|acceptable use", re.I)
 
 
+def _producer_blog(lk: cardtext.Link, model_id: str) -> bool:
+    """A blog post of the model's producer: the card calls it "our" blog, or the blog's
+    host is named for the producer (qwenlm.github.io/blog for Qwen, blog.allenai.org for
+    allenai); another organisation's post about the model is neither."""
+    if not re.search(r"blog", f"{lk.text} {lk.url}", re.I):
+        return False
+    if re.search(r"\bour\b", cardtext.near(lk), re.I):
+        return True
+    host = re.sub(r"^https?://(www\.)?", "", lk.url.lower()).split("/")[0]
+    org = re.sub(r"[^a-z0-9]", "", model_id.split("/")[0].lower())
+    labels = [re.sub(r"[^a-z0-9]", "", x) for x in host.split(".")[:-1]]
+    return any(len(x) >= 4 and (x in org or org in x) for x in labels if x not in ("blog", "www"))
+
+
 def detect_technical_report(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Technical report): a document of report nature from the producer,
+    linked from the card: a technical report, white paper, model or system card document,
+    or technical release blog post. A paper on a paper host, a license and another
+    organisation's blog are not."""
     for lk in cardtext.links(ev.card.body):
         ctx = _context(lk)
         if _NOT_REPORT_RE.search(lk.text) and not _TECH_REPORT_RE.search(lk.text):
             continue
         if _TECH_REPORT_RE.search(ctx) or (lk.url.lower().endswith(".pdf")
-                                           and "arxiv" not in lk.url.lower()):
+                                           and not _PAPER_HOSTS_RE.match(lk.url)):
             return Detection("Technical report", 0.8, [f"report link: {lk.line[:120]}"], lk.url)
     for sec in cardtext.sections(ev.card.body):
         if _TECH_REPORT_RE.search(sec.title):
@@ -402,19 +535,72 @@ def detect_technical_report(ev: ModelEvidence) -> Detection | None:
         # The card cites a technical report: it exists, though the link may be elsewhere.
         return Detection("Technical report", 0.65,
                          [f"card cites: {cardtext._line_of(body, cited.start())}"])
+    blogs = [lk for lk in cardtext.links(body) if _producer_blog(lk, ev.model_id)]
+    if blogs:
+        return Detection("Technical report", 0.6,
+                         [f"the producer's release blog post: {cardtext.near(blogs[0])[:120]}"],
+                         blogs[0].url)
     m = _TECH_REPORT_RE.search(body)
     if m:
         return Detection("Technical report", 0.4, [f"card: {cardtext._line_of(body, m.start())}"])
     return None
 
 
+_PRINT_RE = re.compile(r"\bprint\s*\(")
+_OUTPUT_COMMENT_RE = re.compile(r"^\s*#+\s*(outputs?|results?|prints?|returns?|response|"
+                                r"generated|->|=>)\b", re.I)
+
+
+def shown_output(block: str) -> str | None:
+    """A model output a card's code block shows, as its first line, or None.
+
+    - a doctest answer: a line after a ``>>>`` prompt that is not itself code
+      (``>>> generator("Hello, I'm a language model,")`` then ``[{'generated_text': ...}]``);
+    - a result printed after ``print(...)``: ``>>> <pad> man beer ...`` on the next line;
+    - comments that end a block which prints, or a comment labelled as output
+      (``# en-0 1 1``, ``# Output: ...``).
+    """
+    lines = block.rstrip().splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(">>>"):
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j < len(lines) and not lines[j].lstrip().startswith((">>>", "...", "#")):
+                if any(ln.startswith(">>>") for ln in lines[:i]):  # a doctest session
+                    return lines[j].strip()
+        if _PRINT_RE.search(line) and i + 1 < len(lines) and lines[i + 1].startswith(">>>") \
+                and not re.match(r">>>\s*(\w+\s*=|import|from|print)", lines[i + 1]):
+            return lines[i + 1].strip()
+        if _OUTPUT_COMMENT_RE.match(line):
+            return line.strip()
+    code = [ln for ln in lines if ln.strip()]
+    tail = []
+    while code and code[-1].lstrip().startswith("#"):
+        tail.insert(0, code.pop())
+    if tail and code and any(_PRINT_RE.search(ln) for ln in code):
+        return tail[0].strip()
+    return None
+
+
 def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Sample model outputs): example generations published by the
+    producer: outputs shown in the card, commented outputs in snippets, sample files. A
+    widget prompt or a live demo does not count."""
+    for block in cardtext.code_blocks(ev.card.body):
+        shown = shown_output(block)
+        if shown:
+            return Detection("Sample model outputs", 0.6,
+                             [f"card code shows the model's output: {shown[:100]}"])
     for sec in cardtext.sections(ev.card.body):
         if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
                 r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
-            # Outputs shown, not a variable that names them ("output_dir", "outputs = ...").
-            if re.search(r"!\[|<img|\boutputs?\b(?!\s*=)|\bresponses?\b(?!\s*=)|"
-                         r"\bassistant\b|\bgenerated\b", sec.text, re.I):
+            # Outputs shown in the section's prose or images, not a variable in its code
+            # ("output_dir", "outputs = ...", "outputs.logits", "role": "assistant").
+            prose = re.sub(r"```.*?```", " ", sec.text, flags=re.S)
+            if re.search(r"!\[|<img|\b(outputs?|responses?)\b(?!\s*[=.\[(_])|"
+                         r"^\s*\**(assistant|model|bot)\**\s*:|\bgenerated\b", prose,
+                         re.I | re.M):
                 return Detection("Sample model outputs", 0.6,
                                  [f"card section {sec.title!r} shows outputs"])
     if ev.card_data.get("widget"):
@@ -427,34 +613,77 @@ def _code_links(ev: ModelEvidence, pattern: str) -> list[cardtext.Link]:
     return [lk for lk in _github_links(ev) if rx.search(_context(lk))]
 
 
-def _linked_or_mentioned(ev: ModelEvidence, name: str, what: str, *, link_words: str,
-                         link_confidence: float, mention_words: str,
-                         mention_confidence: float) -> Detection | None:
-    """A GitHub link the card labels as this code (claimed), else a mere mention (not)."""
-    hits = _code_links(ev, link_words)
+_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
+# Training words about this model's training; "pretrained text encoders ([OpenCLIP](...))"
+# describes another model, not code.
+_TRAIN_LINK_WORDS = r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|fine-?tun|recipe|reproduc"
+# The card says this code trained the model: "the model has been trained ... using [t5x]".
+_TRAINED_WITH_RE = re.compile(
+    r"\b(was|were|been|is|are|we|model)\b[^.]{0,60}\b(pre-?)?trained\b[^.]{0,80}\b(using|with|"
+    r"via|on)\b|\btraining (code|codebase|scripts?)\b", re.I)
+# The card says the harness produced its numbers: "The scores reported below were obtained
+# using [LightEval]", "were evaluated using the [LM Evaluation Harness]".
+_PRODUCED_WITH_RE = re.compile(
+    r"\b(obtained|evaluated|performed|computed|measured|reported|conducted|produced|run|ran)\b"
+    r"[^.]{0,100}\b(using|with|via|through|by|in)\b", re.I)
+
+
+def _sentence(lk: cardtext.Link) -> str:
+    """The link's whole sentence (``near`` keeps at most NEAR_CHARS either side, which
+    can cut the verb that says what the link did)."""
+    return lk.sentence or cardtext.near(lk)
+
+
+def _own_code(lk: cardtext.Link, ev: ModelEvidence) -> bool:
+    """A repository of the producer's organisation, or one named for the model's family
+    (a first author's account holding the model's code: dpfried/incoder)."""
+    m = _GITHUB_RE.match(lk.url)
+    return bool(m) and (gh.owned_by_producer(m.group(2), ev.model_id)
+                        or gh.names_model_family(m.group(3), ev.model_id))
+
+
+def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Training code): the model's training codebase. The producer's own
+    repository with training words, or another's that the card says trained this model;
+    a third-party trainer offered for users' fine-tuning is not."""
+    return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
+            if _own_code(lk, ev) or _TRAINED_WITH_RE.search(_sentence(lk))]
+
+
+def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """COMPONENT_RULES (Evaluation code): the producer's evaluation code, or a harness the
+    card links as the one that produced its reported results."""
+    return [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
+            if _own_code(lk, ev) or _PRODUCED_WITH_RE.search(_sentence(lk))]
+
+
+def _claimed_link_or_finding(ev: ModelEvidence, name: str, what: str,
+                             hits: list[cardtext.Link], link_words: str,
+                             mention_words: str) -> Detection | None:
     if hits:
-        return Detection(name, link_confidence,
+        return Detection(name, 0.65 if name == "Training code" else 0.6,
                          [f"card links {what}: {cardtext.near(hits[0])[:120]}"], hits[0].url)
+    others = _code_links(ev, link_words)
+    if others:
+        return Detection(name, 0.4, [f"card links another's code ({what} words, not said "
+                                     f"to be this model's): {cardtext.near(others[0])[:120]}"],
+                         others[0].url)
     body = cardtext.clip(ev.card.body)
     m = re.search(mention_words, body, re.I)
     if m:
-        return Detection(name, mention_confidence,
+        return Detection(name, 0.3 if name == "Training code" else 0.35,
                          [f"card: {cardtext._line_of(body, m.start())}"])
     return None
 
 
-_EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # A link the card names as the model's code ("[BLOOM Megatron code](...)", "paper / [code]").
 _CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementation)$", re.I)
 
 
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    found = _linked_or_mentioned(
-        ev, "Training code", "training code",
-        link_words=r"train|pretrain|fine-?tun|recipe|reproduc",
-        link_confidence=0.65,
-        mention_words=r"training code|training scripts?|training framework",
-        mention_confidence=0.3)
+    found = _claimed_link_or_finding(
+        ev, "Training code", "training code", _training_links(ev), _TRAIN_LINK_WORDS,
+        r"training code|training scripts?|training framework")
     if found is not None and found.confidence >= INCLUDE_THRESHOLD:
         return found
     # COMPONENT_RULES: training code "released or linked as the model's training codebase";
@@ -468,11 +697,9 @@ def detect_training_code(ev: ModelEvidence) -> Detection | None:
 
 
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
-    return _linked_or_mentioned(
-        ev, "Evaluation code", "evaluation code",
-        link_words=_EVAL_LINK_WORDS, link_confidence=0.6,
-        mention_words=r"evaluation code|lm-evaluation-harness|evaluation harness",
-        mention_confidence=0.35)
+    return _claimed_link_or_finding(
+        ev, "Evaluation code", "evaluation code", _eval_harness_links(ev), _EVAL_LINK_WORDS,
+        r"evaluation code|lm-evaluation-harness|evaluation harness")
 
 
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
@@ -485,19 +712,62 @@ def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:
     return None
 
 
+_LIBRARY_WORDS_RE = re.compile(r"librar(y|ies)|toolkit|framework|\btools?\b|\bpackage\b|\bsdk\b",
+                               re.I)
+_PACKAGING_RE = re.compile(r"\b(setup\.py|pyproject\.toml|setup\.cfg)\b")
+
+
+def _software_section_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """GitHub links listed in the card template's Software section (the libraries and
+    tools the model was trained with), unless it was left at its placeholder."""
+    out: list[cardtext.Link] = []
+    for sec in cardtext.sections(ev.card.body):
+        if _SOFTWARE_HEADING_RE.match(sec.title) \
+                and "more information needed" not in sec.text.lower():
+            out += [lk for lk in cardtext.links(sec.text) if _GITHUB_RE.match(lk.url)]
+    return out
+
+
+def _producer_owned(url: str, model_id: str) -> bool:
+    m = _GITHUB_RE.match(url)
+    return bool(m) and gh.owned_by_producer(m.group(2), model_id)
+
+
 def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
-    hits = _code_links(ev, r"library|toolkit|framework|tools?\b")
-    if hits:
-        return Detection("Supporting libraries and tools", 0.55,
-                         [f"card links tooling: {hits[0].line[:120]}"], hits[0].url)
-    # The Hub's card template has a "Software" section: the libraries and tools the
-    # model was trained with, unless left at the template's placeholder.
+    """COMPONENT_RULES (Supporting libraries and tools): a reusable library, framework or
+    tool released by the producer's organisation and linked from the card; third-party
+    libraries (transformers, PyTorch, another organisation's framework) and dependency
+    lists do not count: they are findings for the reviewer, not claims."""
+    listed = _software_section_links(ev)
+    named = [lk for lk in _github_links(ev) if _LIBRARY_WORDS_RE.search(_context(lk))]
+    for lk in [*named, *listed]:
+        if _producer_owned(lk.url, ev.model_id):
+            return Detection("Supporting libraries and tools", 0.6,
+                             [f"card links the producer's own tooling: {cardtext.near(lk)[:120]}"],
+                             lk.url)
+    own = (ev.github or {}).get("full_name") or ""
+    packaged = ((ev.github or {}).get("components") or {}).get("Supporting libraries and tools")
+    if own and _producer_owned(f"https://github.com/{own}", ev.model_id) \
+            and isinstance(packaged, dict) \
+            and any(_PACKAGING_RE.search(str(e)) for e in packaged.get("evidence", [])):
+        # The producer's own repository installs as a package (a pip-installable model
+        # library or framework).
+        return Detection("Supporting libraries and tools", 0.6,
+                         [f"the producer's repository {own} installs as a package",
+                          *packaged.get("evidence", [])[:1]],
+                         str(packaged.get("component_path", "")))
+    third = [*named, *listed]
+    if third:
+        return Detection("Supporting libraries and tools", 0.4,
+                         [f"card links another organisation's tooling (not the producer's): "
+                          f"{cardtext.near(third[0])[:120]}"], third[0].url)
     for sec in cardtext.sections(ev.card.body):
         text = sec.text.strip()
         if _SOFTWARE_HEADING_RE.match(sec.title) and len(text) >= 20 \
                 and "more information needed" not in text.lower():
-            return Detection("Supporting libraries and tools", 0.55,
-                             [f"card section {sec.title!r}: {text.splitlines()[0][:100]}"])
+            return Detection("Supporting libraries and tools", 0.4,
+                             [f"card section {sec.title!r} (no linked producer tooling): "
+                              f"{text.splitlines()[0][:100]}"])
     if ev.info.library_name:
         return Detection("Supporting libraries and tools", 0.35,
                          [f"library_name: {ev.info.library_name}"])

@@ -197,6 +197,17 @@ def family_names(model_id: str) -> list[str]:
     return list(dict.fromkeys(n for n in order if len(n) >= 2))
 
 
+def owned_by_producer(owner: str, model_id: str) -> bool:
+    """The GitHub account is the model's Hub organization's own (same name, or one of
+    its listed accounts in motcrawl/data/github_orgs.json)."""
+    return _org_matches(owner, model_id.split("/")[0] if "/" in model_id else "")
+
+
+def names_model_family(repo_name: str, model_id: str) -> bool:
+    """The repository is named after the model's family (``incoder`` for incoder-6B)."""
+    return _family_match(repo_name, family_names(model_id)) == 1.0
+
+
 def _org_matches(owner: str, org: str) -> bool:
     if not org:
         return False
@@ -442,11 +453,11 @@ PATH_RULES: tuple[PathRule, ...] = (
     # (A Makefile is the repository's own task runner, alike.)
     _rule("Supporting libraries and tools", r"^(setup\.py|pyproject\.toml|setup\.cfg|Makefile)$",
           0.45, "installable package or build file"),
-    # Dependency lists and images name the libraries and environment the model was
-    # developed with, which is what MOF's component describes.
+    # COMPONENT_RULES (Supporting libraries and tools): third-party libraries do not
+    # count, and a dependency list or image names exactly those: a finding, not a claim.
     _rule("Supporting libraries and tools", r"^(requirements[\w.-]*\.txt|environment\.ya?ml|"
-                                            r"Dockerfile[\w.-]*)$", 0.6,
-          "dependencies and environment"),
+                                            r"Dockerfile[\w.-]*)$", 0.45,
+          "dependencies and environment (third-party libraries)"),
 )
 _SKIP_PATH_RE = re.compile(r"(^|/)(\.github|\.vscode|tests?|docs?|\.devcontainer|node_modules|"
                            r"third_party|vendor)/", re.I)

@@ -1,0 +1,348 @@
+"""Component rules as real cards state them: one row per way a card says it.
+
+Each table cites the COMPONENT_RULES rule it implements (see docs/evidence.md). Excerpts
+are from real cards: the development half of tests/fixtures/realcards, the old fixtures
+(tests/fixtures/cassettes), and named other public cards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from motcrawl.analysis import detect
+from tests.evidence_helpers import evidence
+
+
+def claimed(det: detect.Detection | None) -> bool:
+    return det is not None and det.confidence >= detect.INCLUDE_THRESHOLD
+
+
+def github_evidence(full_name: str, evidence_line: str) -> dict:
+    return {"repository": f"https://github.com/{full_name}", "full_name": full_name,
+            "components": {"Supporting libraries and tools": {
+                "confidence": 0.43, "evidence": [f"{full_name}: {evidence_line}"],
+                "component_path": f"https://github.com/{full_name}/blob/main/setup.py"}}}
+
+
+# Supporting libraries and tools: "a reusable library, framework or tool released by the
+# producer's organisation and linked from the card ... Third-party libraries
+# (transformers, PyTorch) and plain example repositories do not count."
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # microsoft/phi-1 and microsoft/phi-2: the Software section links Microsoft's DeepSpeed
+    ("microsoft/phi-1", "### Software\n\n* [PyTorch](https://github.com/pytorch/pytorch)\n\n"
+     "* [DeepSpeed](https://github.com/microsoft/DeepSpeed)\n\n"
+     "* [Flash-Attention](https://github.com/HazyResearch/flash-attention)\n", True),
+    # ... and the same list under another organisation's model is all third-party
+    ("org/model-7b", "### Software\n\n* [PyTorch](https://github.com/pytorch/pytorch)\n\n"
+     "* [DeepSpeed](https://github.com/microsoft/DeepSpeed)\n", False),
+    # EleutherAI/gpt-neox-20b: trained with the producer's own library
+    ("EleutherAI/gpt-neox-20b", "GPT-NeoX-20B was trained on [the Pile](https://pile.eleuther.ai/)"
+     " using the [GPT-NeoX library](https://github.com/EleutherAI/gpt-neox).", True),
+    # cyberagent/open-calm-7b: the same library is another organisation's
+    ("cyberagent/open-calm-7b", "* **Library**: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)",
+     False),
+    # llava-hf/llava-1.5-7b-hf: an installation hint for a third-party package
+    ("llava-hf/llava-1.5-7b-hf", "Refer to the [original repository of Flash Attention]"
+     "(https://github.com/Dao-AILab/flash-attention) regarding that package installation.", False),
+    # tiiuae/falcon-40b: a named codebase without a link is not a release
+    ("tiiuae/falcon-40b", "### Software\n\nFalcon-40B was trained a custom distributed training "
+     "codebase, Gigatron. It uses a 3D parallelism approach combined with ZeRO.", False),
+])
+def test_supporting_tools_are_the_producers_own(model_id: str, card: str, expected: bool) -> None:
+    det = detect.detect_supporting_tools(evidence(f"# M\n\n{card}\n", model_id=model_id,
+                                                  library_name=None))
+    assert claimed(det) is expected
+
+
+@pytest.mark.parametrize(("model_id", "full_name", "line", "expected"), [
+    # google/switch-c-2048 links google-research/t5x, which installs with setup.py
+    ("google/switch-c-2048", "google-research/t5x",
+     "installable package or build file: setup.py", True),
+    # meta-llama/Meta-Llama-3-8B-Instruct: meta-llama/llama3 has setup.py
+    ("meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/llama3",
+     "installable package or build file: setup.py", True),
+    # allenai/OLMo-7B: allenai/OLMo installs with pyproject.toml
+    ("allenai/OLMo-7B", "allenai/OLMo", "installable package or build file: Makefile, "
+     "pyproject.toml", True),
+    # a task runner alone is no package
+    ("allenai/OLMo-7B", "allenai/OLMo", "installable package or build file: Makefile", False),
+    # facebook/incoder-6B links dpfried/incoder: a person's account, not the producer's
+    ("facebook/incoder-6B", "dpfried/incoder", "installable package or build file: setup.py",
+     False),
+    # baichuan-inc/Baichuan-7B, Qwen/Qwen2.5-7B-Instruct: a dependency list names
+    # third-party libraries only
+    ("baichuan-inc/Baichuan-7B", "baichuan-inc/Baichuan-7B",
+     "dependencies and environment (third-party libraries): requirements.txt", False),
+])
+def test_the_producers_repository_as_a_package(model_id: str, full_name: str, line: str,
+                                               expected: bool) -> None:
+    ev = evidence("# M\n\nA model.\n", model_id=model_id, library_name=None)
+    ev.github = github_evidence(full_name, line)
+    assert claimed(detect.detect_supporting_tools(ev)) is expected
+
+
+def test_a_dependency_list_in_the_repository_is_never_claimed() -> None:
+    from motcrawl.analysis import github as gh
+    tree = gh.parse_tree({"tree": [{"path": p, "type": "blob"} for p in
+                                   ("requirements.txt", "environment.yml", "Dockerfile")],
+                          "truncated": False})
+    found = gh.tree_components(tree, web="https://github.com", full_name="o/r", branch="main",
+                               repo_confidence=0.95)
+    assert found["Supporting libraries and tools"]["confidence"] < detect.INCLUDE_THRESHOLD
+
+
+# Data card: "a datasheet or dataset card for the training data is published or linked:
+# a Hub dataset page (through a link or datasets: metadata), or a datasheet or dataset
+# paper. Naming a corpus does not count."
+@pytest.mark.parametrize(("card", "expected"), [
+    # EleutherAI/pythia-160m
+    ("## Training data\n\nThe Pile is a 825GiB general-purpose dataset in English. Consult "
+     "[the datasheet](https://arxiv.org/abs/2201.07311) for more detailed documentation", True),
+    # EleutherAI/gpt-neox-20b
+    ("## Training dataset\n\nFor detailed info on the Pile, see [the Pile paper]"
+     "(https://arxiv.org/abs/2101.00027), and [its data sheet](https://arxiv.org/abs/2201.07311).",
+     True),
+    # cerebras/Cerebras-GPT-13B
+    ("## Training data\n\nCerebras-GPT is trained using [the Pile](https://pile.eleuther.ai) "
+     "dataset from [EleutherAI](https://www.eleuther.ai). See the [Pile paper]"
+     "(https://arxiv.org/abs/2101.00027) for a more detailed breakdown of data sources.", True),
+    # bigscience/bloom
+    ("## Training Data\n\nDetails for each dataset are provided in individual [Data Cards]"
+     "(https://huggingface.co/spaces/bigscience/BigScienceCorpus).", True),
+    # facebook/xglm-7.5B: statistics about the corpus, no datasheet
+    ("## Training Data Statistics\n\n" + "| Language | Tokens |\n|---|---|\n| en | 803 |\n" * 3
+     + "The training data is a multilingual corpus of 500B tokens covering 30 languages. " * 4,
+     False),
+    # openai-community/gpt2: the corpus is described, not published
+    ("## Training data\n\nThe OpenAI team wanted to train this model on a corpus as large as "
+     "possible. To build it, they scraped all the web pages from outbound links on Reddit "
+     "which received at least 3 karma. " * 3, False),
+    # google/switch-c-2048: a test-data heading, and the paper of the model, are no datasheet
+    ("## Testing Data, Factors & Metrics\n\nThe authors evaluated the model on various tasks. "
+     "See the [research paper](https://arxiv.org/pdf/2101.03961.pdf). " * 4, False),
+])
+def test_data_card_is_a_datasheet_or_dataset_page(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_data_card(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+def test_a_hub_dataset_page_is_a_data_card_once_found() -> None:
+    ev = evidence("# M\n\nA model.\n", cardData={"datasets": ["c4"]}, tags=["dataset:c4"])
+    assert not claimed(detect.detect_data_card(ev))  # not looked up: unchecked
+    ev.datasets = {"c4": {"found": True, "has_card": False, "license": None, "licenses": []}}
+    assert claimed(detect.detect_data_card(ev))
+    ev.datasets = {"c4": {"found": False, "has_card": False, "license": None, "licenses": []}}
+    assert not claimed(detect.detect_data_card(ev))
+
+
+# Research paper: "an academic paper (arXiv preprint or peer-reviewed) ... linked or cited
+# in the card ... An item the card calls only 'paper' is a research paper."
+@pytest.mark.parametrize(("card", "arxiv"), [
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1, LLM360/Amber, microsoft/deberta-v3-base
+    ("```\n@misc{hong2024orpo,\n  title={ORPO: Monolithic Preference Optimization},\n"
+     "  eprint={2403.07691},\n  archivePrefix={arXiv},\n}\n```", "2403.07691"),
+    # microsoft/phi-1, Qwen/Qwen2.5-1.5B-Instruct
+    ("```bib\n@article{gunasekar2023textbooks,\n  title={Textbooks Are All You Need},\n"
+     "  journal={arXiv preprint arXiv:2306.11644},\n  year={2023}\n}\n```", "2306.11644"),
+    # google/switch-c-2048, EleutherAI/gpt-neox-20b: the DOI names the arXiv preprint
+    ("```\n@misc{https://doi.org/10.48550/arxiv.2101.03961,\n  doi = {10.48550/ARXIV.2101.03961},"
+     "\n  url = {https://arxiv.org/abs/2101.03961},\n}\n```", "2101.03961"),
+    # an identifier written in prose
+    ("The model is described in arXiv:2204.05999 (InCoder).", "2204.05999"),
+])
+def test_research_paper_cited_by_arxiv_id(card: str, arxiv: str) -> None:
+    det = detect.detect_research_paper(evidence(f"# M\n\n{card}\n"))
+    assert claimed(det) and arxiv in det.component_path + " ".join(det.evidence)
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    # facebook/incoder-6B
+    ("- [Paper](https://arxiv.org/abs/2204.05999)", True),
+    # a peer-reviewed venue: ACL Anthology (cardiffnlp cites aclanthology), CVF open access
+    ("[paper](https://openaccess.thecvf.com/content/CVPR2022/html/Rombach_High-Resolution.html)",
+     True),
+    ("See the [original paper](https://www.aclweb.org/anthology/2020.findings-emnlp.148)", True),
+    # a page the card calls its paper
+    ("Read the [paper](https://ai.meta.com/research/publications/xglm/).", True),
+    # tiiuae/falcon-40b: "Paper coming soon" with a self-made @article is a citation only
+    ("## Citation\n\n*Paper coming soon* 😊. In the meanwhile, you can use the following "
+     "information to cite:\n```\n@article{falcon40b,\n  title={{Falcon-40B}: an open large "
+     "language model},\n  year={2023}\n}\n```", False),
+    # bigscience/bloom-style citation of a paper without an arXiv id: still a citation
+    ("```\n@inproceedings{barbieri-etal-2020-tweeteval,\n  title = {TweetEval},\n"
+     "  booktitle = {Findings of EMNLP 2020},\n}\n```", True),
+    # cyberagent/open-calm-7b: a software citation is not a paper
+    ("```\n@software{gpt-neox-library,\n  title = {{GPT-NeoX: Large Scale Autoregressive "
+     "Language Modeling in PyTorch}},\n  url = {https://www.github.com/eleutherai/gpt-neox},\n}\n"
+     "```", False),
+])
+def test_research_paper_links(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_research_paper(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Technical report: "a document of report nature from the producer, linked from the card:
+# a technical report, white paper, model or system card document, or technical release
+# blog post."
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # Qwen/Qwen2.5-1.5B-Instruct: "our blog"
+    ("Qwen/Qwen2.5-1.5B-Instruct", "For more details, please refer to our [blog]"
+     "(https://qwenlm.github.io/blog/qwen2.5/), [GitHub](https://github.com/QwenLM/Qwen2.5).",
+     True),
+    # cerebras/Cerebras-GPT-13B
+    ("cerebras/Cerebras-GPT-13B", "Check out our [Blog Post](https://www.cerebras.net/cerebras-gpt)"
+     " and [arXiv paper](https://arxiv.org/abs/2304.03208)!", True),
+    # allenai/OLMo-7B: the blog's host is the producer's
+    ("allenai/OLMo-7B", "- **Technical blog post:** https://blog.allenai.org/"
+     "olmo-open-language-model-87ccfc95f580", True),
+    # Salesforce/codegen25-7b-multi_P
+    ("Salesforce/codegen25-7b-multi_P", "Please refer to the [blog]"
+     "(https://blog.salesforceairesearch.com/codegen25) for more details.", True),
+    # tiiuae/falcon-40b: another organisation's post
+    ("tiiuae/falcon-40b", "we recommend reading [this great blogpost fron HF]"
+     "(https://huggingface.co/blog/falcon)!", False),
+    # sentence-transformers/all-MiniLM-L6-v2: a training dataset's paper PDF
+    ("sentence-transformers/all-MiniLM-L6-v2", "| [Altlex](https://github.com/chridey/altlex/) "
+     "| [paper](https://aclanthology.org/P16-1135.pdf) | 112,696 |", False),
+])
+def test_technical_report_from_the_producer(model_id: str, card: str, expected: bool) -> None:
+    det = detect.detect_technical_report(evidence(f"# M\n\n{card}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# Training code: "the code actually used to train this checkpoint, released or linked as
+# the model's training codebase. User fine-tuning recipes (LoRA/PEFT examples, third-party
+# trainers in a snippet) do not count."
+@pytest.mark.parametrize(("model_id", "line", "expected"), [
+    # BlinkDL/rwkv-5-world: the producer's own repository
+    ("BlinkDL/rwkv-5-world", "RWKV-5 training: set --my_testing \"r2r4\" in latest RWKV-LM v4neo: "
+     "https://github.com/BlinkDL/RWKV-LM", True),
+    # baichuan-inc/Baichuan-7B
+    ("baichuan-inc/Baichuan-7B", "For specific training settings, please refer to [Baichuan-7B]"
+     "(https://github.com/baichuan-inc/Baichuan-7B).", True),
+    # google/switch-c-2048: the card says the model was trained with it
+    ("google/switch-c-2048", "the model has been trained on TPU v3 or TPU v4 pods, using [`t5x`]"
+     "(https://github.com/google-research/t5x) codebase together with [`jax`]"
+     "(https://github.com/google/jax).", True),
+    # stabilityai/stable-diffusion-xl-base-1.0: "pretrained" describes other models
+    ("stabilityai/stable-diffusion-xl-base-1.0", "a Latent Diffusion Model that uses two fixed, "
+     "pretrained text encoders ([OpenCLIP-ViT/G](https://github.com/mlfoundations/open_clip) "
+     "and [CLIP-ViT/L](https://github.com/openai/CLIP/tree/main)).", False),
+    # a third-party trainer offered to users
+    ("org/model-7b", "You can fine-tune this model with [axolotl]"
+     "(https://github.com/OpenAccess-AI-Collective/axolotl).", False),
+])
+def test_training_code_is_the_models_own(model_id: str, line: str, expected: bool) -> None:
+    det = detect.detect_training_code(evidence(f"# M\n\n{line}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# Evaluation code: "the producer's evaluation scripts for this model, or an evaluation
+# harness the card links as the one that produced its reported results."
+@pytest.mark.parametrize(("model_id", "line", "expected"), [
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "The scores reported below were obtained using "
+     "the [LightEval](https://github.com/huggingface/lighteval) evaluation suite", True),
+    # cerebras/Cerebras-GPT-13B: the verb stands more than a window away from the link
+    ("cerebras/Cerebras-GPT-13B", "We performed downstream evaluations of text generation "
+     "accuracy on standardized tasks using the [Eleuther lm-evaluation-harness]"
+     "(https://github.com/EleutherAI/lm-evaluation-harness). Results are compared against many "
+     "publicly available large language models in Section 3 of the paper.", True),
+    # allenai/OLMo-7B: the producer's own evaluation repository
+    ("allenai/OLMo-7B", "- Evaluation code: https://github.com/allenai/OLMo-Eval", True),
+    # baichuan-inc/Baichuan-7B: a benchmark described, not the code that scored the model
+    ("baichuan-inc/Baichuan-7B", "[AGIEval](https://github.com/microsoft/AGIEval) "
+     "旨在评估模型的认知和解决问题相关的任务中的一般能力。", False),
+    # a harness offered to users, not said to have produced the results
+    ("org/model-7b", "You can evaluate the model with the [lm-evaluation-harness]"
+     "(https://github.com/EleutherAI/lm-evaluation-harness).", False),
+])
+def test_evaluation_code_produced_the_results(model_id: str, line: str, expected: bool) -> None:
+    det = detect.detect_evaluation_code(evidence(f"# M\n\n{line}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# Evaluation data: "reachable from the release, through dataset links ... data files in a
+# linked repository, or a linked harness that produced the results. Naming benchmarks in a
+# table does not count."
+@pytest.mark.parametrize(("card", "expected"), [
+    # baichuan-inc/Baichuan-7B
+    ("### AGIEval\n\n[AGIEval](https://github.com/microsoft/AGIEval) 旨在评估模型的认知和解决"
+     "问题相关的任务中的一般能力。", True),
+    # michiyasunaga/BioLinkBERT-large
+    ("**Biomedical benchmarks ([BLURB](https://microsoft.github.io/BLURB/), [MedQA]"
+     "(https://github.com/jind11/MedQA), [MMLU](https://github.com/hendrycks/test), etc):** "
+     "BioLinkBERT attains new state-of-the-art", True),
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: a paper and a leaderboard space are no data
+    ("It achieves strong performance on chat benchmarks like [MT Bench]"
+     "(https://huggingface.co/spaces/lmsys/mt-bench) and [IFEval]"
+     "(https://arxiv.org/abs/2311.07911).", False),
+    # cerebras/Cerebras-GPT-13B: benchmarks named in a table, no harness linked
+    ("## Evaluation\n\n| Model | Hella-Swag | PIQA | Lambada |\n|---|---|---|---|\n"
+     "| 13B | 0.513 | 0.766 | 0.696 |\n", False),
+])
+def test_evaluation_data_is_linked(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_evaluation_data(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Evaluation results: "benchmark numbers or plots in the card".
+@pytest.mark.parametrize(("card", "expected"), [
+    # google/switch-c-2048
+    ("# Evaluation\n\n## Testing Data, Factors & Metrics\n\nThe authors evaluated the model on "
+     "a variety of tasks and compared the results against T5.\n\n![image.png](https://s3."
+     "amazonaws.com/moonup/production/uploads/1666967660372-62441d1d9fdefb55a0b7d12c.png)", True),
+    # stabilityai/stable-diffusion-xl-base-1.0
+    ("### Evaluation\n![comparison](comparison.png)\nThe chart above evaluates user preference "
+     "for SDXL (with and without refinement) over SDXL 0.9 and Stable Diffusion 1.5 and 2.1.",
+     True),
+    # stabilityai/stable-diffusion-2
+    ("## Evaluation Results \nEvaluations with different classifier-free guidance scales (1.5, "
+     "2.0, 3.0) and 50 steps DDIM sampling steps show the relative improvements of the "
+     "checkpoints:\n\n![pareto](assets/model-variants.jpg) \n", True),
+    # openai-community/gpt2: a button under the results heading's citation subsection
+    ("## Evaluation results\n\n### BibTeX entry and citation info\n\n<a href=\"https://huggingface"
+     ".co/exbert/?model=gpt2\">\n\t<img width=\"300px\" src=\"https://cdn-media.huggingface.co/"
+     "exbert/button.png\">\n</a>", False),
+])
+def test_evaluation_results_plots(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_evaluation_results(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Sample model outputs: "example generations published by the producer (outputs shown in
+# the card, commented outputs in snippets, sample files). A widget prompt or a live demo
+# does not count."
+@pytest.mark.parametrize(("block", "expected"), [
+    # state-spaces/mamba-2.8b-hf: a doctest answer
+    (">>> out = model.generate(input_ids, max_new_tokens=10)\n>>> print(tokenizer.batch_decode("
+     "out))\n[\"Hey how are you doing?\\n\\nI'm doing great.\\n\\nI\"]\n", True),
+    # openai-community/gpt2: the answer after a blank line
+    (">>> set_seed(42)\n>>> generator(\"Hello, I'm a language model,\", max_length=30)\n\n"
+     "[{'generated_text': \"Hello, I'm a language model, a language for thinking.\"}]\n", True),
+    # google/switch-c-2048: the printed result on the line after print
+    ("outputs = model.generate(input_ids)\nprint(tokenizer.decode(outputs[0]))\n>>> <pad> "
+     "<extra_id_0> man<extra_id_1> beer<extra_id_2> a<extra_id_3> salt<extra_id_4>.</s>\n", True),
+    # facebook/xglm-7.5B: comments that end a block which prints
+    ("for lang in data_samples_long:\n    predict = COPA_eval(example)\n    print(f'{lang}', "
+     "predict)\n        \n# en-0 1 1\n# en-1 0 0\n", True),
+    # a comment labelled as output
+    ("print(generator(\"Hello\"))\n# Output: [{'generated_text': 'Hello world'}]\n", True),
+    # usage without any output (Cerebras-GPT-13B, zephyr)
+    ("generated_text = pipe(text, max_length=50)[0]\nprint(generated_text['generated_text'])\n",
+     False),
+    ("outputs = pipe(messages, max_new_tokens=512)\nprint(outputs[0][\"generated_text\"][-1]"
+     "[\"content\"])\n", False),
+    # a doctest session without answers
+    (">>> from transformers import pipeline\n>>> pipe = pipeline('fill-mask')\n", False),
+    # comments that explain, in a block that prints nothing
+    ("# pip install accelerate\nfrom transformers import AutoModel\n# load the model\n"
+     "model = AutoModel.from_pretrained('m')\n# done\n", False),
+])
+def test_outputs_shown_in_code(block: str, expected: bool) -> None:
+    assert (detect.shown_output(block) is not None) is expected
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n```python\n{block}```\n"))
+    assert claimed(det) is expected
+
+
+def test_outputs_section_needs_outputs_not_output_variables() -> None:
+    # the example section of a usage card: variables named outputs are no outputs
+    card = ("## Example\n\n```python\noutputs = model(**inputs)\nlogits = outputs.logits\n"
+            "messages = [{\"role\": \"assistant\", \"content\": \"\"}]\n```\n")
+    assert not claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}")))
