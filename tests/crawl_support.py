@@ -296,13 +296,16 @@ class _ThisThread(io.TextIOBase):
 def _log_handler(settings: Any, stream: io.StringIO) -> Iterator[None]:
     """The root handler ``scrapy`` would install (scrapy.utils.log._get_handler), on
     ``stream``, for records of this thread only (the fakes serve from other threads)."""
-    from scrapy.utils.log import TopLevelFormatter, _get_formatter
+    from scrapy.utils.log import TopLevelFormatter
 
     if not settings.getbool("LOG_ENABLED"):
         yield
         return
     handler = logging.StreamHandler(stream)
-    handler.setFormatter(_get_formatter(handler, settings))
+    # What scrapy.utils.log gives a stream that is not a terminal (its _get_formatter, a
+    # private helper Scrapy 2.18, the lowest version allowed, does not have).
+    handler.setFormatter(logging.Formatter(fmt=settings.get("LOG_FORMAT"),
+                                           datefmt=settings.get("LOG_DATEFORMAT")))
     handler.setLevel(settings.get("LOG_LEVEL"))
     if settings.getbool("LOG_SHORT_NAMES"):
         handler.addFilter(TopLevelFormatter(["scrapy"]))
