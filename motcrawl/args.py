@@ -21,11 +21,24 @@ from motcrawl.outputs.paths import (
     OUTPUT_BASE_ARG,
     START_TIME_ARG,
     base_of,
+    inject,
     path_arg,
     resolve,
     under_scrapyd,
 )
 from motcrawl.web.hf import ModelRefError, parse_model_ref
+
+# The spider argument that carries the MOT_MODELS_DIR setting to argument parsing, which
+# runs before the spider sees its settings (like motcrawl.outputs.paths.OUTPUT_BASE_ARG).
+MODELS_DIR_ARG = "_mot_models_dir"
+
+
+def settings_into_arguments(spider_kwargs: dict[str, Any], settings: Any) -> dict[str, Any]:
+    """Add what argument parsing needs from the settings: the output base folder, the
+    start time, and MOT_MODELS_DIR (values already there are kept)."""
+    inject(spider_kwargs, settings.get("MOTCRAWL_OUTPUT_DIR"))
+    spider_kwargs.setdefault(MODELS_DIR_ARG, settings.get("MOT_MODELS_DIR") or "")
+    return spider_kwargs
 
 
 class ArgumentError(ValueError):
@@ -35,7 +48,7 @@ class ArgumentError(ValueError):
 # What scrapyd adds to every job's spider arguments, and what motcrawl injects itself.
 SCRAPYD_KEYS = frozenset({"_job", "_version", "project", "spider", "setting", "jobid",
                           "priority"})
-INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG})
+INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG, MODELS_DIR_ARG})
 MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures", "models_dir",
                         "hf_token", "state_dir"})
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
@@ -216,11 +229,16 @@ class MissingArgs:
 
 
 def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
-    """-a models_dir, else MOT_MODELS_DIR, else ../models when it exists, else None (the API)."""
+    """-a models_dir, else MOT_MODELS_DIR, else ../models when it exists, else None (the API).
+
+    The MOT_MODELS_DIR setting arrives as an argument (settings_into_arguments); parsed
+    without one (a test, a script), the environment variable stands in for it."""
     given = kwargs.get("models_dir")
     name = "models_dir"
-    if not given and os.environ.get("MOT_MODELS_DIR", "").strip():
-        given, name = os.environ["MOT_MODELS_DIR"].strip(), "MOT_MODELS_DIR"
+    setting = kwargs[MODELS_DIR_ARG] if MODELS_DIR_ARG in kwargs \
+        else os.environ.get("MOT_MODELS_DIR")
+    if not given and str(setting or "").strip():
+        given, name = str(setting).strip(), "MOT_MODELS_DIR"
     if not given:
         if under_scrapyd(kwargs):  # scrapyd's working directory says nothing about MOT
             return None

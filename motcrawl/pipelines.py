@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from motcrawl import settings as defaults
 from motcrawl.analysis.confidence import score
 from motcrawl.analysis.detect import Detection, detect_components
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
@@ -44,7 +45,6 @@ from motcrawl.outputs.draft_header import draft_header
 from motcrawl.outputs.failures import FailureLog
 from motcrawl.outputs.feed import to_feed
 from motcrawl.outputs.gap_report import (
-    DEFAULT_MAX_ROWS,
     GapReport,
     IdsFile,
     ids_path_for,
@@ -351,7 +351,7 @@ class GapReportPipeline(_Pipeline):
         if args is not None and args.report:
             self.path = Path(args.report)
             self.report = GapReport(max_rows=self.crawler.settings.getint(
-                "MOTCRAWL_REPORT_ROWS", DEFAULT_MAX_ROWS))
+                "MOTCRAWL_REPORT_ROWS", defaults.MOTCRAWL_REPORT_ROWS))
             self.ids = IdsFile(ids_path_for(self.path))
 
     def process_item(self, item: Any) -> Any:

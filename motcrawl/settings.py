@@ -1,10 +1,27 @@
-"""Scrapy settings for motcrawl.
+"""Scrapy settings for motcrawl: every motcrawl setting, declared once, with its comment.
 
-Every base URL is a setting (environment variable or ``-s``) so a whole crawl
-can be pointed at local servers; defaults are the real services.
+Each motcrawl setting takes its default from the environment variable of the same
+name (``REDIS_URL`` excepted, see below); ``-s NAME=value`` wins over both. Every
+base URL is a setting, so a whole crawl can be pointed at local servers; defaults
+are the real services. The table of all of them: docs/settings.md. Components take
+their defaults from here (``motcrawl.settings``), never from the environment.
 """
 
 import os
+from typing import Any
+
+
+def _env(name: str, default: Any = None) -> Any:
+    """The environment variable ``name`` when it is set and not blank, else ``default``."""
+    value = os.environ.get(name, "").strip()
+    return value if value else default
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """A flag from the environment: ``0``, ``false``, ``no`` and ``off`` are false."""
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
+
 
 BOT_NAME = "motcrawl"
 SPIDER_MODULES = ["motcrawl.spiders"]
@@ -13,22 +30,32 @@ COMMANDS_MODULE = "motcrawl.commands"
 
 # --- Endpoints --------------------------------------------------------------
 # HF_ENDPOINT is huggingface_hub's own variable, so one export serves both.
-HF_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-GITHUB_API_URL = os.environ.get("GITHUB_API_URL", "https://api.github.com")
-GITHUB_URL = os.environ.get("GITHUB_URL", "https://github.com")
-MOT_API_URL = os.environ.get("MOT_API_URL", "https://mot.isitopen.ai/api/v1")
+HF_ENDPOINT = _env("HF_ENDPOINT", "https://huggingface.co")
+GITHUB_API_URL = _env("GITHUB_API_URL", "https://api.github.com")
+GITHUB_URL = _env("GITHUB_URL", "https://github.com")
+MOT_API_URL = _env("MOT_API_URL", "https://mot.isitopen.ai/api/v1")
+
+# --- Tokens (never logged; prefer the environment: -s values show in process lists) ---
+# HF_TOKEN: the Hub token (-a hf_token= wins; unset: huggingface_hub's stored token).
+# Sent to HF_ENDPOINT's own scheme, host and port only.
+HF_TOKEN = _env("HF_TOKEN")
+# GITHUB_TOKEN: 5,000 GitHub API requests an hour instead of 60; sent to GITHUB_API_URL only.
+GITHUB_TOKEN = _env("GITHUB_TOKEN")
 
 # --- Evidence beyond the model card (motcrawl.analysis.lookups) -----------------------
 # Look up the model's GitHub repository (REST API, HEAD on github.com once the
 # budget is spent) and the Hub datasets it names. Off: "0"/"false".
-GITHUB_LOOKUPS = os.environ.get("GITHUB_LOOKUPS", "1").lower() not in ("0", "false", "no")
-DATASET_LOOKUPS = os.environ.get("DATASET_LOOKUPS", "1").lower() not in ("0", "false", "no")
+GITHUB_LOOKUPS = _env_flag("GITHUB_LOOKUPS", True)
+DATASET_LOOKUPS = _env_flag("DATASET_LOOKUPS", True)
 
-# --- Validation and license facts ------------------------------------------
+# --- Inputs: the catalog, validation and license facts ----------------------
+# MOT_MODELS_DIR: the catalog folder (a MOT checkout's models/) for the spiders that read
+# one (-a models_dir= wins); unset: ../models when it exists, else MOT's API.
+MOT_MODELS_DIR = _env("MOT_MODELS_DIR")
 # MOF_SCHEMA: validate drafts against another schema file (e.g. MOT's own).
-MOF_SCHEMA = os.environ.get("MOF_SCHEMA") or None
+MOF_SCHEMA = _env("MOF_SCHEMA")
 # MOT_LICENSES: MOT's licenses.json, when running inside a MOT checkout.
-MOT_LICENSES = os.environ.get("MOT_LICENSES") or None
+MOT_LICENSES = _env("MOT_LICENSES")
 
 # --- Politeness ----------------------------------------------------------------
 USER_AGENT = "motcrawl/0.1 (Model Openness Tool catalog drafts)"
@@ -53,8 +80,8 @@ RETRY_ENABLED = True
 # waits for the window to reset and re-sends without spending these retries.
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
-MOTCRAWL_RETRY_BACKOFF = 1.0
-MOTCRAWL_RETRY_BACKOFF_MAX = 30.0
+MOTCRAWL_RETRY_BACKOFF = _env("MOTCRAWL_RETRY_BACKOFF", 1.0)
+MOTCRAWL_RETRY_BACKOFF_MAX = _env("MOTCRAWL_RETRY_BACKOFF_MAX", 30.0)
 # Scrapy's default (-1) queues a retry behind all new work, so retries pile up
 # and their backoffs add up at the end of the crawl; 0 retries in turn.
 RETRY_PRIORITY_ADJUST = 0
@@ -83,16 +110,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 16.0
 # --- Rate limits (motcrawl.components.middlewares.RateLimitMiddleware) -------------------
 # Budgets per host and bucket (Hub: api, resolvers, pages; GitHub API) from the
 # answers' rate-limit headers; see motcrawl/web/ratelimit.py for the pacing rule.
-MOTCRAWL_RATELIMIT_ENABLED = True
+MOTCRAWL_RATELIMIT_ENABLED = _env_flag("MOTCRAWL_RATELIMIT_ENABLED", True)
 # A request refused (429) this many times in a row is given up: its model fails.
-MOTCRAWL_RATELIMIT_MAX_429 = 3
+MOTCRAWL_RATELIMIT_MAX_429 = _env("MOTCRAWL_RATELIMIT_MAX_429", 3)
 # Never wait longer than this for a window to reset (GitHub's anonymous hour):
 # the request fails with the reason instead.
-MOTCRAWL_RATELIMIT_MAX_WAIT = 600.0
+MOTCRAWL_RATELIMIT_MAX_WAIT = _env("MOTCRAWL_RATELIMIT_MAX_WAIT", 600.0)
 # Seconds added after an announced reset (rounding, clock skew).
-MOTCRAWL_RATELIMIT_MARGIN = 0.5
+MOTCRAWL_RATELIMIT_MARGIN = _env("MOTCRAWL_RATELIMIT_MARGIN", 0.5)
 # A progress line every this many seconds (0: none).
-MOTCRAWL_PROGRESS_INTERVAL = 30.0
+MOTCRAWL_PROGRESS_INTERVAL = _env("MOTCRAWL_PROGRESS_INTERVAL", 30.0)
 
 # --- HTTP cache for re-runs ----------------------------------------------------
 # -s HTTPCACHE_ENABLED=true stores every answer under .scrapy/httpcache and
@@ -100,7 +127,7 @@ MOTCRAWL_PROGRESS_INTERVAL = 30.0
 # model (one line naming the URL) for any request the cache does not hold.
 # Refusals and server errors are never stored: a re-run must ask again.
 HTTPCACHE_IGNORE_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
-MOTCRAWL_OFFLINE = False
+MOTCRAWL_OFFLINE = _env_flag("MOTCRAWL_OFFLINE", False)
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
@@ -131,8 +158,7 @@ EXTENSIONS = {
 # A JSON run summary per crawl beside the output folder (runs/<spider>-<UTC time>.json and
 # last-run.json: close reason, exit code, counts, requests per bucket, paths written), for
 # schedulers: exit codes are invisible under scrapyd (docs/scheduling.md).
-MOTCRAWL_RUN_SUMMARY = os.environ.get("MOTCRAWL_RUN_SUMMARY", "1").lower() not in (
-    "0", "false", "no")
+MOTCRAWL_RUN_SUMMARY = _env_flag("MOTCRAWL_RUN_SUMMARY", True)
 ITEM_PIPELINES = {
     "motcrawl.components.resume.JobProgress": 50,  # only with JOBDIR
     "motcrawl.pipelines.CatalogDiffPipeline": 100,
@@ -147,7 +173,7 @@ ITEM_PIPELINES = {
 }
 
 # Rows of the gap report's high-priority table (scrapy crawl missing -a report=...).
-MOTCRAWL_REPORT_ROWS = 200
+MOTCRAWL_REPORT_ROWS = _env("MOTCRAWL_REPORT_ROWS", 200)
 
 FEED_EXPORT_ENCODING = "utf-8"
 # -O FILE is replaced only by a complete crawl; a partial one goes beside it (FILE.partial.EXT).
@@ -155,7 +181,8 @@ FEED_STORAGES = {
     "": "motcrawl.components.feeds.CompleteFileFeedStorage",
     "file": "motcrawl.components.feeds.CompleteFileFeedStorage",
 }
-LOG_LEVEL = os.environ.get("MOTCRAWL_LOG_LEVEL", "INFO")
+# MOTCRAWL_LOG_LEVEL (environment only) is the default of Scrapy's LOG_LEVEL.
+LOG_LEVEL = _env("MOTCRAWL_LOG_LEVEL", "INFO")
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # No listening ports: a crawl that holds tokens opens no consoles.
@@ -165,14 +192,26 @@ REMOTE_CONTROL_ENABLED = False
 # --- Outputs, incremental runs, scrapyd, scrapy-redis (README: "Scheduled crawls") ---
 # Base folder for every relative output path (drafts, report, failures, state, feeds).
 # Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
-MOTCRAWL_OUTPUT_DIR = os.environ.get("MOTCRAWL_OUTPUT_DIR") or None
+MOTCRAWL_OUTPUT_DIR = _env("MOTCRAWL_OUTPUT_DIR")
+# Keep and use the incremental state (motcrawl.components.incremental); False: no state.
+MOTCRAWL_INCREMENTAL = _env_flag("MOTCRAWL_INCREMENTAL", True)
 # Folder of motcrawl-state.sqlite3, the incremental state (default: one file per drafts
 # folder under Scrapy's project data folder, .scrapy/motcrawl-state/; never in drafts/).
-MOTCRAWL_STATE_DIR = os.environ.get("MOTCRAWL_STATE_DIR") or None
+# -a state_dir= wins.
+MOTCRAWL_STATE_DIR = _env("MOTCRAWL_STATE_DIR")
+# Seconds between saves of the state during a crawl (and at close): an interrupted run
+# loses at most this much of its records.
+MOTCRAWL_STATE_SAVE_INTERVAL = _env("MOTCRAWL_STATE_SAVE_INTERVAL", 5.0)
 # One id per crawl, the same on every node of a shared (Redis) crawl.
-MOTCRAWL_CRAWL_ID = os.environ.get("MOTCRAWL_CRAWL_ID") or None
+MOTCRAWL_CRAWL_ID = _env("MOTCRAWL_CRAWL_ID")
 # redis://host:port/db: share the crawl's queue and duplicate filter (scrapy-redis).
+# A setting only, never the environment: a REDIS_URL exported for other tools must not
+# turn a crawl into a shared one.
 REDIS_URL = None
+# A node of a shared crawl closes after this many idle seconds; the crawl's Redis keys
+# then live this many seconds more (for the other nodes), a week by default.
+MOTCRAWL_REDIS_IDLE_CLOSE = _env("MOTCRAWL_REDIS_IDLE_CLOSE", 30.0)
+MOTCRAWL_REDIS_TTL = _env("MOTCRAWL_REDIS_TTL", 7 * 24 * 3600)
 ADDONS = {
     "motcrawl.components.addons.OutputAddon": 100,
     "motcrawl.components.addons.RedisAddon": 110,

@@ -170,3 +170,17 @@ def test_api_entries_are_named_by_model_not_url(model, name):
     catalog.add_problem("x", api_entry_name(model), "")
     assert all("http" not in w.source for w in catalog.finish().warnings)
     assert api_entry_name(model) == name
+
+
+@pytest.mark.parametrize(("page", "total", "count", "expected"), [
+    (1, 3, 100, [2, 3]),        # the pager says how many: the rest side by side
+    (1, 1, 100, []),
+    (2, 3, 100, []),            # asked for by page 1 already
+    (1, None, 100, [2]),        # no pager: the next page while pages come full
+    (4, None, 100, [5]),
+    (4, None, 37, []),
+])
+def test_next_api_pages(page, total, count, expected) -> None:
+    from motcrawl.mof.catalog import api_page_url, next_api_pages
+    assert next_api_pages(page, total, count) == expected
+    assert api_page_url("https://mot/api/v1/", 2) == "https://mot/api/v1/models?page=2&limit=100"

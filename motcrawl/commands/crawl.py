@@ -20,11 +20,10 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from motcrawl.args import ArgumentError
+from motcrawl.args import ArgumentError, settings_into_arguments
 from motcrawl.components.addons import settings_error
 from motcrawl.mof.schema import load_schema
 from motcrawl.outputs.outcome import EXIT_FAILED, EXIT_USAGE, exit_code
-from motcrawl.outputs.paths import inject
 
 
 def _fail(message: str) -> NoReturn:
@@ -55,7 +54,7 @@ class Command(ScrapyCrawlCommand):
             except (OSError, ValueError) as exc:
                 _fail(f"MOF_SCHEMA {schema}: {exc}")
         # Relative output paths resolve under one base folder (motcrawl.outputs.paths).
-        inject(opts.spargs, self.settings.get("MOTCRAWL_OUTPUT_DIR"))
+        settings_into_arguments(opts.spargs, self.settings)
         parse = getattr(spidercls, "parse_arguments", None)
         if parse is not None:
             try:

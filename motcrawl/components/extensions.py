@@ -17,6 +17,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import create_looping_call
 from twisted.python.failure import Failure
 
+from motcrawl import settings as defaults
 from motcrawl.components.safety import internal_reason
 from motcrawl.components.spider_api import spider_failures
 from motcrawl.outputs.crawl_summary import (
@@ -121,7 +122,8 @@ class CrawlProgress:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         try:
-            self.interval = crawler.settings.getfloat("MOTCRAWL_PROGRESS_INTERVAL", 30.0)
+            self.interval = crawler.settings.getfloat("MOTCRAWL_PROGRESS_INTERVAL",
+                                                      defaults.MOTCRAWL_PROGRESS_INTERVAL)
         except ValueError:
             raise NotConfigured("MOTCRAWL_PROGRESS_INTERVAL must be a number of seconds") from None
         if self.interval <= 0:
@@ -185,7 +187,7 @@ class RunSummary:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("MOTCRAWL_RUN_SUMMARY", True):
+        if not crawler.settings.getbool("MOTCRAWL_RUN_SUMMARY", defaults.MOTCRAWL_RUN_SUMMARY):
             raise NotConfigured("MOTCRAWL_RUN_SUMMARY is off")
         self.crawler = crawler
         self.started = datetime.now(timezone.utc)

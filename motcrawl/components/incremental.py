@@ -37,6 +37,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from motcrawl import settings as defaults
 from motcrawl.components.spider_api import spider_output_dir, spider_state_dir
 from motcrawl.outputs.paths import OUTPUT_BASE_ARG, state_file_for
 from motcrawl.outputs.state import (
@@ -124,12 +125,13 @@ def _new_id() -> str:
 class IncrementalRuns:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("MOTCRAWL_INCREMENTAL", True):
+        if not settings.getbool("MOTCRAWL_INCREMENTAL", defaults.MOTCRAWL_INCREMENTAL):
             raise NotConfigured("MOTCRAWL_INCREMENTAL is off")
         self.crawler = crawler
         self.state_dir = settings.get("MOTCRAWL_STATE_DIR") or None
         self.crawl_id = (settings.get("MOTCRAWL_CRAWL_ID") or "").strip() or None
-        self.interval = settings.getfloat("MOTCRAWL_STATE_SAVE_INTERVAL", 5.0)
+        self.interval = settings.getfloat("MOTCRAWL_STATE_SAVE_INTERVAL",
+                                          defaults.MOTCRAWL_STATE_SAVE_INTERVAL)
         self.runstate: RunState | None = None
         self._saved = time.monotonic()
         self._save_failed = False  # then wait for the interval, not for MAX_PENDING

@@ -24,6 +24,7 @@ from scrapy.utils.asyncio import sleep
 from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
 from twisted.internet.error import DNSLookupError
 
+from motcrawl import settings as defaults
 from motcrawl.components.spider_api import spider_hf_token
 from motcrawl.web.buckets import bucket_in
 from motcrawl.web.endpoints import GITHUB_API, HF, Endpoints
@@ -58,7 +59,8 @@ class TokenMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.endpoints = Endpoints.from_settings(crawler.settings)
         self._crawler = crawler
-        self.github_token = github_token()
+        self.github_token = github_token(crawler.settings.get("GITHUB_TOKEN"))
+        self._hf_setting: str | None = crawler.settings.get("HF_TOKEN")
         self._hf_token: str | None = None
         self._resolved = False
 
@@ -69,7 +71,7 @@ class TokenMiddleware:
     def _token_for_hf(self) -> str | None:
         if not self._resolved:
             spider = self._crawler.spider
-            explicit = spider_hf_token(spider)
+            explicit = spider_hf_token(spider) or self._hf_setting
             self._hf_token = hf_token(explicit)
             self._resolved = True
         return self._hf_token
@@ -135,16 +137,19 @@ class RateLimitMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("MOTCRAWL_RATELIMIT_ENABLED", True):
+        if not settings.getbool("MOTCRAWL_RATELIMIT_ENABLED", defaults.MOTCRAWL_RATELIMIT_ENABLED):
             raise NotConfigured("MOTCRAWL_RATELIMIT_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
         self.endpoints = Endpoints.from_settings(settings)
-        self.max_refusals = settings.getint("MOTCRAWL_RATELIMIT_MAX_429", 3)
-        self.max_wait = settings.getfloat("MOTCRAWL_RATELIMIT_MAX_WAIT", 600.0)
-        self.backoff = settings.getfloat("MOTCRAWL_RETRY_BACKOFF", 1.0)
-        self.backoff_max = settings.getfloat("MOTCRAWL_RETRY_BACKOFF_MAX", 30.0)
-        margin = settings.getfloat("MOTCRAWL_RATELIMIT_MARGIN", 0.5)
+        self.max_refusals = settings.getint("MOTCRAWL_RATELIMIT_MAX_429",
+                                            defaults.MOTCRAWL_RATELIMIT_MAX_429)
+        self.max_wait = settings.getfloat("MOTCRAWL_RATELIMIT_MAX_WAIT",
+                                          defaults.MOTCRAWL_RATELIMIT_MAX_WAIT)
+        self.backoff = settings.getfloat("MOTCRAWL_RETRY_BACKOFF", defaults.MOTCRAWL_RETRY_BACKOFF)
+        self.backoff_max = settings.getfloat("MOTCRAWL_RETRY_BACKOFF_MAX",
+                                             defaults.MOTCRAWL_RETRY_BACKOFF_MAX)
+        margin = settings.getfloat("MOTCRAWL_RATELIMIT_MARGIN", defaults.MOTCRAWL_RATELIMIT_MARGIN)
         for name, value in (("MOTCRAWL_RATELIMIT_MAX_429", self.max_refusals),
                             ("MOTCRAWL_RATELIMIT_MAX_WAIT", self.max_wait),
                             ("MOTCRAWL_RETRY_BACKOFF", self.backoff),

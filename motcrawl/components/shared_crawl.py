@@ -13,6 +13,8 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from motcrawl import settings as defaults
+
 logger = logging.getLogger(__name__)
 
 # Request.meta key: keep this request (and its callback's spider state) on the node that
@@ -38,8 +40,9 @@ class SharedCrawl:
         if settings.get("SCHEDULER") != REDIS_SCHEDULER:
             raise NotConfigured
         self.crawler = crawler
-        self.idle_close = settings.getfloat("MOTCRAWL_REDIS_IDLE_CLOSE", 30.0)
-        self.ttl = settings.getint("MOTCRAWL_REDIS_TTL", 7 * 24 * 3600)
+        self.idle_close = settings.getfloat("MOTCRAWL_REDIS_IDLE_CLOSE",
+                                            defaults.MOTCRAWL_REDIS_IDLE_CLOSE)
+        self.ttl = settings.getint("MOTCRAWL_REDIS_TTL", defaults.MOTCRAWL_REDIS_TTL)
         self.keys = [settings.get("SCHEDULER_QUEUE_KEY"), settings.get("SCHEDULER_DUPEFILTER_KEY")]
         self._idle_since: float | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)

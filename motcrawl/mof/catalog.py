@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 
@@ -270,6 +271,25 @@ def load_dir(directory: Path | str) -> Catalog:
             continue
         catalog.add(path.name, data)
     return catalog.finish()
+
+
+# Models per page of MOT's API (``GET {MOT_API_URL}/models?page=N&limit=...``).
+MOT_PAGE_SIZE = 100
+
+
+def api_page_url(api: str, page: int) -> str:
+    return f"{api.rstrip('/')}/models?{urlencode({'page': page, 'limit': MOT_PAGE_SIZE})}"
+
+
+def next_api_pages(page: int, total_pages: int | None, count: int) -> list[int]:
+    """The catalog pages to ask for after ``page`` (which held ``count`` models): after
+    page 1, every other page when the pager says how many (side by side); without a
+    pager, the next page while pages come full."""
+    if page == 1 and total_pages is not None:
+        return list(range(2, total_pages + 1))
+    if total_pages is None and count >= MOT_PAGE_SIZE:
+        return [page + 1]
+    return []
 
 
 def api_models(payload: Any) -> tuple[list[dict[str, Any]], int | None]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
@@ -38,12 +38,11 @@ from motcrawl.audit.findings import (
     settle_guess,
 )
 from motcrawl.items import AuditFinding
-from motcrawl.mof.catalog import api_models
+from motcrawl.mof.catalog import api_models, api_page_url, next_api_pages
 from motcrawl.spiders.base import MotSpider
 from motcrawl.web import hf
 
 FEED_FIELDS = ["catalog_file", "model_id", "kind", "detail", "evidence", "suggestion"]
-MOT_PAGE_SIZE = 100
 # Answers the callbacks read themselves: they are findings, not failures.
 INFO_STATUSES = [401, 403, 404, 410]
 CARD_STATUSES = [401, 403, 404]
@@ -112,9 +111,9 @@ class AuditSpider(MotSpider):
 
     # -- the catalog from MOT's API -------------------------------------------
     def mot_request(self, page: int) -> Request:
-        url = f"{self.mot_api_url}/models?{urlencode({'page': page, 'limit': MOT_PAGE_SIZE})}"
         self._mot_pending += 1
-        return Request(url, callback=self.parse_mot_page, errback=self.on_mot_error,
+        return Request(api_page_url(self.mot_api_url, page), callback=self.parse_mot_page,
+                       errback=self.on_mot_error,
                        cb_kwargs={"page": page}, meta={"stage": "mot_api"}, dont_filter=True)
 
     def parse_mot_page(self, response: Response, page: int) -> Iterator[Any]:
@@ -124,11 +123,8 @@ class AuditSpider(MotSpider):
         except ValueError as exc:
             raise CloseSpider(f"mot_api_invalid: {response.url}: {exc}") from None
         self.api_models += models
-        if page == 1 and total_pages is not None:
-            for number in range(2, total_pages + 1):
-                yield self.mot_request(number)
-        elif total_pages is None and len(models) >= MOT_PAGE_SIZE:
-            yield self.mot_request(page + 1)
+        for number in next_api_pages(page, total_pages, len(models)):
+            yield self.mot_request(number)
         if self._mot_pending == 0:
             models = sorted(self.api_models, key=lambda m: str(m.get("id")))
             self.entries = list(from_api(models, self.mot_api_url))

@@ -30,15 +30,15 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from motcrawl import settings as defaults
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 from motcrawl.analysis.followups import license_file_to_fetch, needs_refs
 from motcrawl.analysis.lookups import Lookups, ModelLookups, plan_from
-from motcrawl.args import AuditArgs, MissingArgs, ModelArgs
+from motcrawl.args import AuditArgs, MissingArgs, ModelArgs, settings_into_arguments
 from motcrawl.components.incremental import RunState
 from motcrawl.components.middlewares import OfflineCacheMiss
 from motcrawl.items import ModelItem
 from motcrawl.mof.catalog import Catalog
-from motcrawl.outputs.paths import inject
 from motcrawl.spiders import lookup_requests
 from motcrawl.web import hf
 
@@ -84,7 +84,7 @@ class MotSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Any:
         # Arguments are parsed in __init__, before the spider sees settings: hand the
         # output base folder (MOTCRAWL_OUTPUT_DIR, scrapyd default) over as an argument.
-        inject(kwargs, crawler.settings.get("MOTCRAWL_OUTPUT_DIR"))
+        settings_into_arguments(kwargs, crawler.settings)
         return super().from_crawler(crawler, *args, **kwargs)
 
     def inc_stat(self, key: str, count: int = 1) -> None:
@@ -268,8 +268,8 @@ class DraftSpider(MotSpider):
     # -- outside lookups (datasets, GitHub) -------------------------------------
     def finish(self, item: ModelItem) -> Iterator[Any]:
         """Hub requests done: look up datasets and the GitHub repository, then the item."""
-        github_on = self.settings.getbool("GITHUB_LOOKUPS", True)
-        datasets_on = self.settings.getbool("DATASET_LOOKUPS", True)
+        github_on = self.settings.getbool("GITHUB_LOOKUPS", defaults.GITHUB_LOOKUPS)
+        datasets_on = self.settings.getbool("DATASET_LOOKUPS", defaults.DATASET_LOOKUPS)
         if item.get("failure") or not item.get("draft_requested") or not (
                 github_on or datasets_on) or not isinstance(item.get("info"), dict):
             yield item

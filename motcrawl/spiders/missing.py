@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 from scrapy import Request
 from scrapy.exceptions import CloseSpider
@@ -29,13 +28,20 @@ from motcrawl.args import MissingArgs, parse_missing_args
 from motcrawl.components.resume import earlier_run, job_journal
 from motcrawl.components.shared_crawl import NODE_LOCAL
 from motcrawl.items import REVIEW_FIELDS, ModelItem
-from motcrawl.mof.catalog import REFUSED_FILES, Catalog, add_api_models, api_models, load_dir
+from motcrawl.mof.catalog import (
+    REFUSED_FILES,
+    Catalog,
+    add_api_models,
+    api_models,
+    api_page_url,
+    load_dir,
+    next_api_pages,
+)
 from motcrawl.outputs.state import UNCHANGED
 from motcrawl.spiders.base import DraftSpider, error_reason
 from motcrawl.web import hf
 from motcrawl.web.tokens import same_origin
 
-MOT_PAGE_SIZE = 100
 LISTING_PAGE_SIZE = 100
 
 # The feed gets the report's columns only: never the raw info, card or evidence.
@@ -72,9 +78,9 @@ class MissingSpider(DraftSpider):
 
     # -- the catalog from MOT's API -------------------------------------------
     def mot_request(self, page: int) -> Request:
-        url = f"{self.mot_api_url}/models?{urlencode({'page': page, 'limit': MOT_PAGE_SIZE})}"
         self._mot_pending += 1
-        return Request(url, callback=self.parse_mot_page, errback=self.on_mot_error,
+        return Request(api_page_url(self.mot_api_url, page), callback=self.parse_mot_page,
+                       errback=self.on_mot_error,
                        cb_kwargs={"page": page}, meta={"stage": "mot_api", NODE_LOCAL: True},
                        dont_filter=True)  # every node of a shared crawl needs the catalog
 
@@ -88,12 +94,8 @@ class MissingSpider(DraftSpider):
             raise CloseSpider(f"mot_api_invalid: {response.url}: {exc}") from None
         self.inc_stat("mot_api/pages")
         self.inc_stat("mot_api/models", add_api_models(self.catalog, models, self.mot_api_url))
-        if page == 1 and total_pages is not None:
-            # The pager says how many pages there are: fetch the rest side by side.
-            for number in range(2, total_pages + 1):
-                yield self.mot_request(number)
-        elif total_pages is None and len(models) >= MOT_PAGE_SIZE:
-            yield self.mot_request(page + 1)
+        for number in next_api_pages(page, total_pages, len(models)):
+            yield self.mot_request(number)
         if self._mot_pending == 0:
             self.catalog.finish()
             self._catalog_ready()

@@ -21,7 +21,11 @@ def hf_token(explicit: str | None = None) -> str | None:
         return None
 
 
-def github_token() -> str | None:
+def github_token(explicit: str | None = None) -> str | None:
+    """The GITHUB_TOKEN setting (``-s``; its default is the environment variable), else
+    the environment variable (a crawler built without the project's settings)."""
+    if explicit:
+        return explicit.strip() or None
     return os.environ.get("GITHUB_TOKEN", "").strip() or None
 
 
