@@ -166,6 +166,7 @@ def main() -> int:
         (work / "ids.txt").write_text("\n".join(ids) + "\n", encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "GITHUB_TOKEN")}
         env.update(HF_ENDPOINT=hub.url, GITHUB_API_URL="http://127.0.0.1:9",
+                   MOTCRAWL_STATE_DIR=str(work / "state"),  # a first run, every time
                    GITHUB_URL="http://127.0.0.1:9", MOT_API_URL="http://127.0.0.1:9",
                    PYTHONPATH=str(ROOT), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                    HF_TOKEN_PATH=str(work / "no-token"))

@@ -189,7 +189,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# --- Outputs, incremental runs, scrapyd, scrapy-redis (README: "Scheduled crawls") ---
+# --- Outputs, incremental runs, scrapyd, scrapy-redis (docs/scheduling.md) ---
 # Base folder for every relative output path (drafts, report, failures, state, feeds).
 # Unset: the working directory on the command line, ~/.local/share/motcrawl under scrapyd.
 MOTCRAWL_OUTPUT_DIR = _env("MOTCRAWL_OUTPUT_DIR")

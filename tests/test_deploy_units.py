@@ -32,8 +32,8 @@ def _service_command() -> str:
 
 
 def _cron_command() -> str:
-    readme = (ROOT / "README.md").read_text()
-    line = re.search(r"^0 6 \* \* 1\s+(curl .*)$", readme, re.M).group(1)
+    docs = (ROOT / "docs" / "scheduling.md").read_text()  # the weekly cron line
+    line = re.search(r"^0 6 \* \* 1\s+(curl .*)$", docs, re.M).group(1)
     return line.replace("\\%", "%")  # crontab: '\%' is '%'
 
 

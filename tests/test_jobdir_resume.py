@@ -70,8 +70,8 @@ def test_interrupted_crawl_resumes_without_duplicates(tmp_path, fake_mot_api):
         listing = Counter(r.raw_path for r in hub.requests if r.path == "/api/models")
         cards = Counter(r.path for r in hub.requests if r.path.endswith("/README.md"))
 
-    # The interrupted run is partial: its feed went beside the -O path (README "What survives
-    # what").
+    # The interrupted run is partial: its feed went beside the -O path (docs/faults.md,
+    # "What survives what").
     first_items = read_jsonl(tmp_path / "first.partial.jsonl")
     items = first_items + read_jsonl(tmp_path / "second.jsonl")
     assert max(listing.values()) == 1

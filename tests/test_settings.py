@@ -21,6 +21,7 @@ from motcrawl.components.incremental import IncrementalRuns
 from motcrawl.components.middlewares import RateLimitMiddleware, TokenMiddleware
 from motcrawl.components.shared_crawl import SharedCrawl
 from motcrawl.pipelines import GapReportPipeline
+from tests.crawl_support import run_crawl
 from tests.fakes.github import FakeGitHub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,25 +136,24 @@ def test_models_dir_given_with_s_or_the_environment(monkeypatch, tmp_path) -> No
     assert parse_missing_args(kwargs).models_dir is None
 
 
-def test_models_dir_given_with_s_is_checked_before_the_crawl(run_scrapy, tmp_path) -> None:
-    result = run_scrapy(["crawl", "missing", "-a", f"output_dir={tmp_path / 'd'}",
-                         "-s", f"MOT_MODELS_DIR={tmp_path / 'nope'}"], cwd=ROOT)
+def test_models_dir_given_with_s_is_checked_before_the_crawl(tmp_path) -> None:
+    result = run_crawl(["missing", "-a", f"output_dir={tmp_path / 'd'}",
+                        "-s", f"MOT_MODELS_DIR={tmp_path / 'nope'}"])
     assert result.returncode == 2
     assert "MOT_MODELS_DIR" in result.stderr and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_tokens_given_with_s_are_used_and_never_printed(run_scrapy, tmp_path,
-                                                        fake_hub) -> None:
+def test_tokens_given_with_s_are_used_and_never_printed(tmp_path, fake_hub) -> None:
     hf_secret, gh_secret = "hf_cmdline_SECRET_1", "ghp_cmdline_SECRET_2"
     out = tmp_path / "drafts"
     with FakeGitHub() as gh:
-        result = run_scrapy(
-            ["crawl", "model", "-a", "model_id=allenai/OLMo-7B-hf", "-a", f"output_dir={out}",
+        result = run_crawl(
+            ["model", "-a", "model_id=allenai/OLMo-7B-hf", "-a", f"output_dir={out}",
              "-o", str(tmp_path / "items.jsonl"), "-s", "LOG_LEVEL=DEBUG",
              "-s", f"HF_TOKEN={hf_secret}", "-s", f"GITHUB_TOKEN={gh_secret}",
              "-s", f"HF_ENDPOINT={fake_hub.url}", "-s", f"GITHUB_API_URL={gh.api_url}",
-             "-s", f"GITHUB_URL={gh.web_url}"], cwd=ROOT)
+             "-s", f"GITHUB_URL={gh.web_url}"])
         github_auth = {r.header("authorization") for r in gh.requests}
     assert result.returncode == 0, result.stderr[-2000:]
     assert github_auth == {f"Bearer {gh_secret}"}

@@ -17,6 +17,9 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+# Characters besides \n and \r that str.splitlines() breaks at, as JSON escapes.
+_LINE_BREAKS = {c: f"\\u{c:04x}" for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+
 
 class FailureLog:
     def __init__(self, path: Path) -> None:
@@ -47,7 +50,10 @@ class FailureLog:
         """Append one whole line and fsync it; False (and counted) if it could not be written."""
         line = json.dumps({"model_id": model_id, "stage": stage, "reason": reason,
                            "time": datetime.now(timezone.utc).isoformat(timespec="seconds")},
-                          ensure_ascii=False) + "\n"
+                          ensure_ascii=False)
+        # Readers split lines with str.splitlines(), which also breaks at NEL, LS and PS:
+        # escaped, a reason holding one stays on its line.
+        line = line.translate(_LINE_BREAKS) + "\n"
         data = line.encode("utf-8")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

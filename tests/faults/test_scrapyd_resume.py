@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_helpers import build_egg, clean_env, running_scrapyd
+from tests.deploy_helpers import clean_env, running_scrapyd
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
@@ -19,10 +19,11 @@ PROJECT = "motcrawl"
 
 
 @pytest.fixture(scope="module")
-def scrapyd(tmp_path_factory: pytest.TempPathFactory):
-    """One scrapyd (and one egg build) for the module's tests: the build takes seconds."""
+def scrapyd(tmp_path_factory: pytest.TempPathFactory, project_egg: Path):
+    """One scrapyd for the module's tests, with the session's egg (conftest.project_egg:
+    the build takes seconds)."""
     tmp_path = tmp_path_factory.mktemp("scrapyd")
-    egg = build_egg(tmp_path / "build")
+    egg = project_egg
     home = tmp_path / "home"
     env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
     with running_scrapyd(tmp_path / "scrapyd", env) as server:

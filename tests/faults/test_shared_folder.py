@@ -9,6 +9,7 @@ import json
 import threading
 from pathlib import Path
 
+from tests.crawl_support import QUICK
 from tests.fakes.hostile import HostileHub
 from tests.fakes.server import RecordedRequest
 from tests.faults.support import Crawl, crawl_env, drafts_of
@@ -46,7 +47,8 @@ def test_two_crawls_into_one_folder_keep_every_model(tmp_path: Path) -> None:
         env = crawl_env(tmp_path, hub=hub.url)
         crawls = []
         for name, ids in (("a", A), ("b", B)):
-            args = ["model", "-a", "model_id=" + ",".join(ids), "-a", f"output_dir={out}",
+            # QUICK: no AutoThrottle start delay (the lockstep makes the race, not the pace).
+            args = [*QUICK, "model", "-a", "model_id=" + ",".join(ids), "-a", f"output_dir={out}",
                     "-s", "GITHUB_LOOKUPS=0", "-s", "DATASET_LOOKUPS=0",
                     "-O", str(tmp_path / f"{name}.jsonl")]
             crawls.append(Crawl(args, env, tmp_path / f"{name}.log"))
