@@ -28,6 +28,11 @@ Comparison rules (each changes only in a commit of its own):
   ``transformer`` accepts any transformer variant).
 - "release name is a heading": the draft's name is a heading of the card that
   shares no word of 3+ characters with the repository name (must be 0).
+- Re-judged truth (a second block per set, printed after MOT's raw figures):
+  tests/fixtures/realcards/REJUDGED.json lists slots where MOT and the draft
+  disagreed, each re-judged by ../shared/mot/COMPONENT_RULES.md. For a listed
+  (model, component) slot its ``verdict`` replaces MOT's value; every other slot
+  keeps MOT's value. A guide, not the target (see benchmarks/README.md).
 
     python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report]
 
@@ -67,6 +72,8 @@ from tests.fakes.hub import CASSETTE_DIR, load_cassettes  # noqa: E402
 MOT_DIRS = [p / "shared" / "mot" / "models" for p in (ROOT.parent, ROOT.parent.parent)]
 GH_DIRS = [ROOT / "tests" / "fixtures" / "github", realcards.CORPUS / "_github"]
 DS_FIXTURES = ROOT / "tests" / "fixtures" / "hub_datasets"
+REJUDGED_FILE = realcards.CORPUS / "REJUDGED.json"
+REJUDGED_TITLE = "against MOT re-judged by COMPONENT_RULES (REJUDGED.json)"
 WEB = "https://github.com"
 SETS = ("fixtures", "dev", "report")
 FIELDS = ("license", "type", "architecture")
@@ -124,6 +131,30 @@ def pick(entries: list[tuple[str, dict[str, Any]]], model_id: str) -> tuple[str,
 def true_components(release: dict[str, Any]) -> set[str]:
     return {c.get("name") for c in release.get("components") or []
             if isinstance(c, dict) and not _marked_absent(c)} & set(NAMES)
+
+
+def load_rejudged(path: Path | None = None) -> dict[tuple[str, str], bool]:
+    """The re-judged slots: (model id lowercased, component) -> verdict."""
+    path = path or REJUDGED_FILE
+    if not path.exists():
+        return {}
+    slots = json.loads(path.read_text(encoding="utf-8")).get("slots") or []
+    return {(str(r["model_id"]).lower(), str(r["component"])): bool(r["verdict"])
+            for r in slots}
+
+
+def rejudged_truth(model_id: str, truth: set[str],
+                   rejudged: dict[tuple[str, str], bool]) -> set[str]:
+    """MOT's components with each re-judged slot of this model set to its verdict."""
+    out = set(truth)
+    for (mid, component), verdict in rejudged.items():
+        if mid != model_id.lower():
+            continue
+        if verdict:
+            out.add(component)
+        else:
+            out.discard(component)
+    return out
 
 
 def _marked_absent(component: dict[str, Any]) -> bool:
@@ -347,7 +378,8 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else float("nan")
 
 
-def report(set_name: str, what: str, cases: list[Case], verbose: bool) -> None:
+def report(set_name: str, what: str, cases: list[Case], verbose: bool,
+           rejudged: dict[tuple[str, str], bool] | None = None) -> None:
     print(f"=== {set_name}: {what} ({len(cases)} models)")
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -370,36 +402,13 @@ def report(set_name: str, what: str, cases: list[Case], verbose: bool) -> None:
                     sources[case.release_source] += 1
         f1 = None
         if case.components is not None:
-            scored = set(NAMES) - ours["unknown"]
-            claimed, truth = ours["components"] & scored, case.components & scored
-            for name in NAMES:
-                if name not in scored:
-                    unk[name] += 1
-                elif name in claimed and name in truth:
-                    tp[name] += 1
-                elif name in claimed:
-                    fp[name] += 1
-                elif name in truth:
-                    fn[name] += 1
-            hit = len(claimed & truth)
-            f1 = 2 * hit / (len(claimed) + len(truth)) if claimed or truth else 1.0
+            f1 = score_model(ours, case.components, tp, fp, fn, unk)
             f1s.append(f1)
         rows.append((case, ours, checks, f1))
     with_truth = [c for c in cases if c.components is not None]
     print(f"components scored on {len(with_truth)} models with a MOT file")
     if with_truth:
-        print(f"{'component':34} {'TP':>3} {'FP':>3} {'FN':>3} {'unk':>3} "
-              f"{'prec':>5} {'rec':>5} {'F1':>5}")
-        for name in NAMES:
-            p = _ratio(tp[name], tp[name] + fp[name])
-            r = _ratio(tp[name], tp[name] + fn[name])
-            f = _ratio(2 * tp[name], 2 * tp[name] + fp[name] + fn[name])
-            print(f"{name:34} {tp[name]:>3} {fp[name]:>3} {fn[name]:>3} {unk[name]:>3} "
-                  f"{p:>5.2f} {r:>5.2f} {f:>5.2f}")
-        a_tp, a_fp, a_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
-        print(f"{'all (micro)':34} {a_tp:>3} {a_fp:>3} {a_fn:>3} {sum(unk.values()):>3} "
-              f"{_ratio(a_tp, a_tp + a_fp):>5.2f} {_ratio(a_tp, a_tp + a_fn):>5.2f} "
-              f"{_ratio(2 * a_tp, 2 * a_tp + a_fp + a_fn):>5.2f}")
+        print_components(tp, fp, fn, unk)
     if verbose:
         mark = {True: "yes", False: "NO", None: "-"}
         print(f"\n{'model':44} {'truth':26} {'F1':>5}  lic  type arch")
@@ -433,6 +442,64 @@ def report(set_name: str, what: str, cases: list[Case], verbose: bool) -> None:
     print(f"release name is a heading: {len(headings)}"
           + (f" ({'; '.join(headings)})" if headings else ""))
     print()
+    if with_truth:
+        report_rejudged(rows, rejudged if rejudged is not None else load_rejudged())
+
+
+def report_rejudged(rows: list[tuple[Case, dict[str, Any], Any, Any]],
+                    rejudged: dict[tuple[str, str], bool]) -> None:
+    """The same component scores with each re-judged slot's truth set to its verdict."""
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    unk: Counter[str] = Counter()
+    f1s: list[float] = []
+    changed = 0
+    for case, ours, _checks, _f1 in rows:
+        if case.components is None:
+            continue
+        truth = rejudged_truth(case.model_id, case.components, rejudged)
+        changed += len(truth ^ case.components)
+        f1s.append(score_model(ours, truth, tp, fp, fn, unk))
+    print(f"--- {REJUDGED_TITLE}: {changed} slot(s) changed from MOT")
+    print_components(tp, fp, fn, unk)
+    print(f"mean per-model component F1 (re-judged): {sum(f1s) / len(f1s):.3f} "
+          f"(n={len(f1s)})")
+    print()
+
+
+def score_model(ours: dict[str, Any], truth_all: set[str], tp: Counter[str],
+                fp: Counter[str], fn: Counter[str], unk: Counter[str]) -> float:
+    """Count one model's components into the counters; return its F1."""
+    scored = set(NAMES) - ours["unknown"]
+    claimed, truth = ours["components"] & scored, truth_all & scored
+    for name in NAMES:
+        if name not in scored:
+            unk[name] += 1
+        elif name in claimed and name in truth:
+            tp[name] += 1
+        elif name in claimed:
+            fp[name] += 1
+        elif name in truth:
+            fn[name] += 1
+    hit = len(claimed & truth)
+    return 2 * hit / (len(claimed) + len(truth)) if claimed or truth else 1.0
+
+
+def print_components(tp: Counter[str], fp: Counter[str], fn: Counter[str],
+                     unk: Counter[str]) -> None:
+    print(f"{'component':34} {'TP':>3} {'FP':>3} {'FN':>3} {'unk':>3} "
+          f"{'prec':>5} {'rec':>5} {'F1':>5}")
+    for name in NAMES:
+        p = _ratio(tp[name], tp[name] + fp[name])
+        r = _ratio(tp[name], tp[name] + fn[name])
+        f = _ratio(2 * tp[name], 2 * tp[name] + fp[name] + fn[name])
+        print(f"{name:34} {tp[name]:>3} {fp[name]:>3} {fn[name]:>3} {unk[name]:>3} "
+              f"{p:>5.2f} {r:>5.2f} {f:>5.2f}")
+    a_tp, a_fp, a_fn = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    print(f"{'all (micro)':34} {a_tp:>3} {a_fp:>3} {a_fn:>3} {sum(unk.values()):>3} "
+          f"{_ratio(a_tp, a_tp + a_fp):>5.2f} {_ratio(a_tp, a_tp + a_fn):>5.2f} "
+          f"{_ratio(2 * a_tp, 2 * a_tp + a_fp + a_fn):>5.2f}")
 
 
 def main(argv: list[str]) -> int:
@@ -446,6 +513,11 @@ def main(argv: list[str]) -> int:
         print(f"--set must be one of {', '.join(SETS)}")
         return 2
     mot, by_file = load_mot(models_dir)
+    try:
+        rejudged = load_rejudged()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        print(f"{REJUDGED_FILE.name}: not a list of re-judged slots ({exc})")
+        return 2
     corpus = corpus_cases(mot, by_file)
     sets = {"fixtures": ("old fixtures, tests/fixtures/cassettes", fixture_cases(mot)),
             "dev": ("real-card corpus, development half", corpus["dev"]),
@@ -457,7 +529,7 @@ def main(argv: list[str]) -> int:
     for name in SETS:
         if only in (None, name):
             what, cases = sets[name]
-            report(name, what, cases, verbose)
+            report(name, what, cases, verbose, rejudged)
     return 0
 
 

@@ -224,6 +224,17 @@ def test_catalog_from_mot_api(tmp_path: Path) -> None:
     assert "| catalog entries | 2 |" in report
 
 
+def test_an_audit_that_reaches_no_hub_exits_1(planted: Path, tmp_path: Path) -> None:
+    """Every Hub request fails: the report says partial and the exit code says failed."""
+    feed, report = tmp_path / "audit.jsonl", tmp_path / "audit.md"
+    proc = run_crawl(["audit", "-a", f"models_dir={planted}", "-a", f"report={report}",
+                      "-O", str(feed), "-s", "MOTCRAWL_RETRY_BACKOFF=0", "-s", "RETRY_TIMES=0"],
+                     env={"HF_ENDPOINT": DEAD, "MOT_API_URL": DEAD, "GITHUB_API_URL": DEAD,
+                          "GITHUB_URL": DEAD, "MOT_MODELS_DIR": ""}, timeout=120)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "**Partial audit**" in report.read_text()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["-a", "models_dir=/nonexistent/models"], "error: models_dir /nonexistent/models does not "
                                                "exist"),

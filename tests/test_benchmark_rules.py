@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from benchmarks import components_vs_mot as bench
@@ -51,3 +54,50 @@ def test_unknown_lookup_is_not_an_answer() -> None:
     result = bench.lookup_repo("no-such-owner/no-such-repo-without-fixture")
     assert result.status == "error" and "unknown" in result.note
     assert bench.lookup_dataset("no-such/dataset-without-fixture") is None
+
+
+def test_rejudged_verdict_replaces_mot_only_for_listed_slots() -> None:
+    mot = {"Model card", "Research paper", "Datasets"}
+    rejudged = {("org/model", "Research paper"): False,       # MOT said yes, verdict no
+                ("org/model", "Evaluation code"): True,       # MOT said no, verdict yes
+                ("org/other", "Model card"): False}           # another model's slot
+    truth = bench.rejudged_truth("Org/Model", mot, rejudged)
+    assert truth == {"Model card", "Datasets", "Evaluation code"}
+    assert mot == {"Model card", "Research paper", "Datasets"}  # MOT's set is left as is
+    assert bench.rejudged_truth("org/unlisted", mot, rejudged) == mot
+
+
+def test_rejudged_scores_use_the_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    case = bench.Case("org/model", {}, None, "ok", None, True, True,
+                      components={"Model card", "Research paper"})
+    ours = {"components": {"Model card", "Evaluation code"}, "unknown": set()}
+    bench.report_rejudged([(case, ours, {}, None)],
+                          {("org/model", "Research paper"): False,
+                           ("org/model", "Evaluation code"): True})
+    out = capsys.readouterr().out
+    assert "re-judged by COMPONENT_RULES (REJUDGED.json): 2 slot(s) changed" in out
+    assert "mean per-model component F1 (re-judged): 1.000 (n=1)" in out
+    bench.report_rejudged([(case, ours, {}, None)], {})      # nothing listed: MOT's truth
+    assert "mean per-model component F1 (re-judged): 0.500 (n=1)" in capsys.readouterr().out
+
+
+def test_rejudged_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "REJUDGED.json"
+    path.write_text(json.dumps({"slots": [
+        {"model_id": "Org/Model", "component": "Datasets", "mot": True, "draft": False,
+         "verdict": False}]}))
+    assert bench.load_rejudged(path) == {("org/model", "Datasets"): False}
+    assert bench.load_rejudged(tmp_path / "absent.json") == {}
+
+
+def test_broken_rejudged_file_is_one_line_and_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if not any(d.is_dir() for d in bench.MOT_DIRS):
+        pytest.skip("../shared/mot/models not present")
+    bad = tmp_path / "REJUDGED.json"
+    bad.write_text("{not json")
+    monkeypatch.setattr(bench, "REJUDGED_FILE", bad)
+    assert bench.main(["--set", "fixtures"]) == 2
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("REJUDGED.json: not a list of re-judged slots (")

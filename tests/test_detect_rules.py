@@ -283,6 +283,36 @@ def test_evaluation_data_is_linked(card: str, expected: bool) -> None:
     assert claimed(detect.detect_evaluation_data(evidence(f"# M\n\n{card}\n"))) is expected
 
 
+# Evaluation data: "... or a linked harness that produced the results", also when the results
+# are plots or prose rather than a benchmark table. One row per way a card says the harness
+# produced them; a harness offered to users reaches no data of this model's results.
+@pytest.mark.parametrize(("card", "expected"), [
+    # EleutherAI/pythia-160m: "evaluated using", results shown as plots
+    ("### Evaluations\n\nAll 16 *Pythia* models were evaluated using the [LM Evaluation\n"
+     "Harness](https://github.com/EleutherAI/lm-evaluation-harness). You can access\n"
+     "the results by model and step at `results/json/*` in the [GitHub\n"
+     "repository](https://github.com/EleutherAI/pythia/tree/main/results/json/).<br>", True),
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: "obtained using"
+    ("The scores reported below were obtained using the [LightEval]"
+     "(https://github.com/huggingface/lighteval) evaluation suite and each prompt has been "
+     "formatted with the model's corresponding chat template.", True),
+    # cerebras/Cerebras-GPT-13B: "performed ... using"
+    ("We performed downstream evaluations of text generation accuracy on standardized tasks "
+     "using the [Eleuther lm-evaluation-harness](https://github.com/EleutherAI/"
+     "lm-evaluation-harness).", True),
+    # a harness offered to users produced nothing the card reports
+    ("You can evaluate the model with the [lm-evaluation-harness]"
+     "(https://github.com/EleutherAI/lm-evaluation-harness).", False),
+    # a training library is no harness, whatever the verb
+    ("The model was trained using the [GPT-NeoX library](https://github.com/EleutherAI/gpt-neox).",
+     False),
+])
+def test_evaluation_data_through_the_harness_that_produced_results(card: str,
+                                                                    expected: bool) -> None:
+    det = detect.detect_evaluation_data(evidence(f"# M\n\n{card}\n"))
+    assert claimed(det) is expected
+
+
 # Evaluation results: "benchmark numbers or plots in the card".
 @pytest.mark.parametrize(("card", "expected"), [
     # google/switch-c-2048

@@ -280,3 +280,33 @@ def test_a_link_to_the_whole_repository_keeps_it_whole() -> None:
             "[CodeT5](https://github.com/salesforce/CodeT5)")
     (cand, *_) = gh.candidates("Salesforce/codet5p-16b", card, {})
     assert cand.full_name == "salesforce/CodeT5" and cand.subdir == ""
+
+
+# COMPONENT_RULES (Evaluation data): "data files in a linked repository". One row per tree
+# shape real repositories use (paths as in each repository's tree).
+@pytest.mark.parametrize(("paths", "expected"), [
+    # deepseek-ai/DeepSeek-Coder: Evaluation/<bench>/data/
+    (["Evaluation/HumanEval/data/humaneval-cpp.jsonl", "Evaluation/HumanEval/eval.sh"],
+     "Evaluation/HumanEval/data"),
+    # deepseek-ai/DeepSeek-Math: evaluation/datasets/<bench>/
+    (["evaluation/datasets/cmath/test.jsonl", "evaluation/run_subset_parallel.py"],
+     "evaluation/datasets/cmath"),
+    # THUDM/CodeGeeX: benchmark/<bench>/<lang>/data/, gzipped
+    (["codegeex/benchmark/humaneval-x/cpp/data/humaneval_cpp.jsonl.gz"],
+     "codegeex/benchmark/humaneval-x/cpp/data"),
+    # QwenLM/Qwen: eval/ holds scripts and a prompt text, no data files
+    (["eval/evaluate_gsm8k.py", "eval/gsm8k_prompt.txt", "eval/EVALUATION.md"], None),
+    # training data and result files are not evaluation data
+    (["data/train.jsonl", "evals/results.json", "eval_results/mmlu.csv"], None),
+])
+def test_tree_evaluation_data_files(paths: list[str], expected: str | None) -> None:
+    tree = gh.parse_tree({"sha": "s", "truncated": False,
+                          "tree": [{"path": p, "type": "blob"} for p in paths]})
+    comps = gh.tree_components(tree, web=WEB, full_name="org/repo", branch="main",
+                               repo_confidence=0.9)
+    if expected is None:
+        assert "Evaluation data" not in comps
+    else:
+        entry = comps["Evaluation data"]
+        assert entry["confidence"] >= 0.5
+        assert entry["component_path"] == f"{WEB}/org/repo/tree/main/{expected}"

@@ -440,6 +440,15 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation data", 0.4,
                          [f"benchmarks in evaluation table: {', '.join(bench[:6])} "
                           "(named, not linked)"])
+    # COMPONENT_RULES: "a linked harness that produced the results" reaches the data even
+    # when the results are plots or prose ("were evaluated using the [LM Evaluation
+    # Harness]"); a harness merely offered to users is not.
+    produced = [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
+                if _PRODUCED_WITH_RE.search(_sentence(lk))]
+    if produced:
+        return Detection("Evaluation data", 0.6,
+                         [f"reachable through the harness the card says produced its "
+                          f"results: {cardtext.near(produced[0])[:120]}"], produced[0].url)
     return None
 
 

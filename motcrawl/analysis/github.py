@@ -447,6 +447,13 @@ PATH_RULES: tuple[PathRule, ...] = (
     _rule("Evaluation results", r"(^|/)(evals?|results|eval_results|evaluation_results)/.+"
                                 r"\.(json|csv|jsonl)$", 0.7, "evaluation result files",
           folder=True),
+    # COMPONENT_RULES (Evaluation data): "data files in a linked repository": benchmark data
+    # kept under the repository's evaluation code (Evaluation/HumanEval/data/*.jsonl,
+    # evaluation/datasets/cmath/test.jsonl, benchmark/humaneval-x/cpp/data/*.jsonl.gz).
+    # Prompt text files and result files are not data.
+    _rule("Evaluation data", r"(^|/)(eval\w*|evaluation|benchmarks?)/(.+/)?(data|datasets?)/.+"
+                             r"\.(jsonl|json|csv|tsv|parquet)(\.gz)?$", 0.7,
+          "evaluation data files", folder=True),
     _rule("Technical report", r"^[^/]+\.pdf$", 0.7, "report at the repository root"),
     # Packaging says the repository's own code installs, not that separate supporting
     # tools were released: a finding for the reviewer, below the claim threshold.

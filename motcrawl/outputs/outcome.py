@@ -8,7 +8,7 @@ Exit codes (README "Exit codes"):
 - 0: the crawl ran to its end;
 - 1: the job could not do its work (MOT catalog or Hub listing failed, an empty
   MOT catalog, an unusable JOBDIR), or nothing could be drafted and failures were
-  recorded;
+  recorded, or an audit could check no entry on the Hub;
 - 2: bad arguments or settings (one line on stderr, nothing requested);
 - 3: interrupted (SIGINT/SIGTERM, once or twice, or scrapyd's cancel): partial;
   run the same command again (with the same ``-s JOBDIR=``) to finish.
@@ -71,5 +71,8 @@ def exit_code(stats: Mapping[str, Any]) -> int:
                   for k in ("written", "overwritten", "exists"))
     if stats.get("motcrawl/failed", 0) and not drafted and not stats.get(
             "motcrawl/report_written"):
+        return EXIT_FAILED
+    # An audit that could check no entry on the Hub (all its requests failed) did nothing.
+    if stats.get("motcrawl/audit/failed", 0) and not stats.get("motcrawl/audit/audited", 0):
         return EXIT_FAILED
     return EXIT_OK

@@ -275,6 +275,7 @@ class AuditSpider(MotSpider):
     def findings(self, group: list[Entry], answer: HubAnswer) -> Iterator[AuditFinding]:
         for entry in group:
             self.audited += 1
+            self._inc("audited")
             for finding in self.pending.get(entry.catalog_file, []):
                 finding.downloads = answer.downloads
             wrong = entry.catalog_file in self.names_other_model
