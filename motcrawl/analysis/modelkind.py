@@ -19,7 +19,9 @@ encoder-decoder``, ``encoder`` (a transformer encoder), ``diffusion``, ``RNN``,
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 
 DECODER = "transformer decoder"
 ENCODER_DECODER = "transformer encoder-decoder"
@@ -63,50 +65,17 @@ PIPELINE_ARCHITECTURES: dict[str, str] = {
 SEQ2SEQ_TASKS = frozenset(("text-to-speech", "automatic-speech-recognition", "translation",
                            "summarization", "text2text-generation"))
 
-# config model_type (also class-name prefixes, tags and name tokens) onto architectures.
+# config model_type (also class-name prefixes, tags and name tokens) onto architectures and,
+# where not "language", MOF types: data, with its source, in motcrawl/data/model_types.json.
+_MODEL_TYPES = json.loads(resources.files("motcrawl").joinpath(
+    "data/model_types.json").read_text(encoding="utf-8"))
 MODEL_TYPE_ARCHITECTURES: dict[str, str] = {
-    **dict.fromkeys((
-        "llama", "mistral", "mixtral", "gpt2", "gpt_neox", "gptj", "gpt_neo", "falcon", "qwen",
-        "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "phi", "phi3", "phimoe", "gemma", "gemma2",
-        "gemma3_text", "olmo", "olmo2", "olmoe", "bloom", "mpt", "opt", "starcoder2",
-        "gpt_bigcode", "codegen", "stablelm", "persimmon", "cohere", "cohere2", "dbrx",
-        "deepseek_v2", "deepseek_v3", "deepseek", "internlm", "internlm2", "baichuan",
-        "chatglm", "xglm", "granite", "granitemoe", "gpt_oss", "exaone", "minicpm", "arctic",
-        "jais", "yi", "telechat", "smollm3", "glm", "glm4", "hunyuan", "ernie4_5", "seed_oss",
-        "ministral", "mistral3", "apertus", "granitemoeshared", "nemotron", "xgen", "llava",
-        "llava_next", "qwen2_vl", "qwen2_5_vl", "idefics2", "idefics3", "paligemma",
-        "gemma3", "mllama", "ctrl", "transfo-xl", "reformer", "bloomz"), DECODER),
-    **dict.fromkeys((
-        "t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "longt5",
-        "switch_transformers", "m2m_100", "nllb", "whisper", "codet5", "blenderbot",
-        "prophetnet", "fsmt", "led", "pix2struct", "encoder-decoder", "speecht5",
-        "seamless_m4t", "flan-t5", "byt5", "blip", "detr", "vision-encoder-decoder",
-        "trocr", "donut", "florence2", "nougat"), ENCODER_DECODER),
-    **dict.fromkeys((
-        "bert", "roberta", "deberta", "deberta-v2", "distilbert", "albert", "electra",
-        "xlm-roberta", "camembert", "mpnet", "modernbert", "xlm", "nomic_bert", "new", "ernie",
-        "layoutlm", "vit", "deit", "beit", "dinov2", "clip", "siglip", "wav2vec2", "hubert",
-        "data2vec-text", "esm", "bge", "minilm", "sentence-transformers", "wavlm", "swin",
-        "megatron-bert", "xlm-roberta-xl", "bert-generation", "splade"), ENCODER),
-    **dict.fromkeys(("rwkv", "rwkv5", "rwkv6", "rwkv7", "mamba", "mamba2", "xlstm"), RNN),
-    **dict.fromkeys(("jamba", "granitemoehybrid", "zamba", "zamba2", "falcon_h1", "bamba",
-                     "nemotron_h", "recurrent_gemma", "lfm2", "qwen3_next", "hymba"), HYBRID),
-    **dict.fromkeys(("resnet", "convnext", "convnextv2", "efficientnet", "mobilenet_v2",
-                     "mobilenet_v1", "regnet", "vgg"), CNN),
-}
-
-# config model_type (and class prefixes) whose MOF type is not "language".
+    model_type: architecture
+    for architecture, model_types in _MODEL_TYPES["architectures"].items()
+    for model_type in model_types}
 MODEL_TYPE_TYPES: dict[str, str] = {
-    **dict.fromkeys(("vit", "deit", "beit", "dinov2", "swin", "detr", "resnet", "convnext",
-                     "convnextv2", "efficientnet", "mobilenet_v2", "mobilenet_v1", "regnet",
-                     "vgg", "yolos", "segformer", "mask2former", "sam"), "vision"),
-    **dict.fromkeys(("wav2vec2", "hubert", "whisper", "wavlm", "speecht5", "seamless_m4t",
-                     "encodec", "musicgen", "bark", "vits"), "audio"),
-    **dict.fromkeys(("llava", "llava_next", "qwen2_vl", "qwen2_5_vl", "idefics2", "idefics3",
-                     "paligemma", "mllama", "blip", "blip-2", "clip", "siglip", "pix2struct",
-                     "florence2", "gemma3", "vision-encoder-decoder", "donut", "nougat",
-                     "trocr"), "multimodal"),
-}
+    model_type: kind for kind, model_types in _MODEL_TYPES["types"].items()
+    for model_type in model_types}
 
 # Class-name suffixes (transformers' task heads) onto architecture and type.
 _CLASS_SUFFIXES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = tuple(
