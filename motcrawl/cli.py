@@ -6,7 +6,7 @@ repository's ``scrapy.cfg``; elsewhere (a MOT checkout, a cron job's home) it an
 motcrawl's settings module wherever it is started:
 
     motcrawl validate models/*.yml            # in a MOT checkout
-    motcrawl classify models/OLMo-7B.yml
+    motcrawl classify models/Some-Model-7B.yml
     motcrawl crawl missing -a report=missing.md
     motcrawl runstatus /var/lib/motcrawl/last-run.json
 

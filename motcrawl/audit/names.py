@@ -8,7 +8,7 @@ contradictions count: a name without a size says nothing about the id's size.
 - **size**: parameter counts (``2B``, ``220M``, ``1_1B``, ``8x7B``, ``A2.7B``,
   ``2T``); the name's sizes and the id's sizes must share one when both have any.
   The name is the file name, else ``release.name``, else ``release.version``.
-- **version**: numbers that are not sizes (``v0.1``, ``3.1`` in ``Llama-3.1``,
+- **version**: numbers that are not sizes (``v0.1``, ``3.1`` in ``Family-3.1``,
   ``2`` in ``ChatGLM2``), compared without dots (``Codegen2.5`` is ``codegen25``);
   the first version of each must agree when both have one.
 - **variant**: a name that says Instruct/Chat/IT points at an id that says none of
@@ -60,7 +60,7 @@ def sizes(text: str) -> list[str]:
 
 
 def versions(text: str) -> list[str]:
-    """Version numbers (not sizes), dots removed: ``Llama-3.1-8B`` -> ``['31']``."""
+    """Version numbers (not sizes), dots removed: ``Family-3.1-8B`` -> ``['31']``."""
     lowered = text.lower()
     cleaned = _SIZE_RE.sub(" ", lowered.replace("-", " ").replace("/", " "))
     out = []

@@ -20,7 +20,7 @@ a duplicate. So the catalog strips that exact suffix, matches the id, and warns
 
 Name similarity (``possible_match``) never makes a model known: it only names a
 catalog file a reviewer should look at before adding a re-upload or a
-quantization (``someone/OLMo-7B-hf-GGUF`` of a catalogued ``allenai/OLMo-7B-hf``).
+quantization (``someone/Model-7B-hf-GGUF`` of a catalogued ``org/Model-7B-hf``).
 """
 
 from __future__ import annotations

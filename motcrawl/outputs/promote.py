@@ -184,7 +184,7 @@ def check(draft: Draft, catalog: Catalog, folder: Path, schema: dict[str, Any], 
 
 
 def _exists_case_insensitive(target: Path) -> bool:
-    """macOS and Windows checkouts of MOT fold case: ``gemma-2b.yml`` vs ``Gemma-2B.yml``."""
+    """macOS and Windows checkouts of MOT fold case: ``model-2b.yml`` vs ``Model-2B.yml``."""
     lower = target.name.lower()
     return any(p.name.lower() == lower for p in target.parent.iterdir())
 

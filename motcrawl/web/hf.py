@@ -74,7 +74,7 @@ def parse_model_ref(text: str) -> str:
     if segments[0].lower() in _NON_MODEL_PREFIXES:
         raise ModelRefError(f"not a model URL ({segments[0]}/...): {raw!r}")
     if len(segments) >= 2 and segments[1] in _REPO_TAIL_MARKERS:
-        segments = segments[:1]  # legacy one-segment id such as gpt2/tree/main
+        segments = segments[:1]  # legacy one-segment id: name/tree/main
     elif len(segments) > 2:
         if segments[2] not in _REPO_TAIL_MARKERS:
             raise ModelRefError(f"not a model id: {raw!r}")
