@@ -206,3 +206,13 @@ def running_redis(root: Path) -> Iterator[str]:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@contextmanager
+def scrapyd_with_egg(root: Path, egg: Path, project: str = "motcrawl") -> Iterator[Scrapyd]:
+    """A real scrapyd under ``root`` with its own HOME, ``egg`` deployed as ``project`` r1."""
+    home = root / "home"
+    env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
+    with running_scrapyd(root / "scrapyd", env) as server:
+        server.add_version(project, "r1", egg)
+        yield server

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_helpers import clean_env, read_jsonl, running_scrapyd
+from tests.deploy_helpers import read_jsonl, scrapyd_with_egg
 from tests.fakes.github import FakeGitHub
 
 PROJECT = "motcrawl"
@@ -28,11 +28,7 @@ def fake_github():
 
 @pytest.fixture
 def scrapyd(tmp_path, project_egg):
-    egg = project_egg
-    home = tmp_path / "home"
-    env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
-    with running_scrapyd(tmp_path / "scrapyd", env) as server:
-        server.add_version(PROJECT, "r1", egg)
+    with scrapyd_with_egg(tmp_path, project_egg, PROJECT) as server:
         yield server
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_helpers import clean_env, running_scrapyd
+from tests.deploy_helpers import scrapyd_with_egg
 from tests.fakes.github import FakeGitHub
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
@@ -22,12 +22,7 @@ PROJECT = "motcrawl"
 def scrapyd(tmp_path_factory: pytest.TempPathFactory, project_egg: Path):
     """One scrapyd for the module's tests, with the session's egg (conftest.project_egg:
     the build takes seconds)."""
-    tmp_path = tmp_path_factory.mktemp("scrapyd")
-    egg = project_egg
-    home = tmp_path / "home"
-    env = clean_env(HOME=str(home), HF_HOME=str(home / "hf"), PYTHONUNBUFFERED="1")
-    with running_scrapyd(tmp_path / "scrapyd", env) as server:
-        server.add_version(PROJECT, "r1", egg)
+    with scrapyd_with_egg(tmp_path_factory.mktemp("scrapyd"), project_egg, PROJECT) as server:
         yield server
 
 
