@@ -88,3 +88,28 @@ def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert atomic_write(target, "three", replace=True)
     assert target.read_text() == "three"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yml"]
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_name_another_process_takes_after_the_check_is_left_to_it(
+        tmp_path: Path, overwrite: bool) -> None:
+    """Two crawls in one folder: the other one links ``Model.yml`` between this store's
+    choice of the name and its write. The file is the other model's: never reported as
+    ours ('exists'), never overwritten; this model takes the next name."""
+    store = DraftStore(tmp_path, overwrite=overwrite)
+    other = render_draft({"n": "b"}, [f"source: {SRC_B}"])
+    choose, raced = store.path_for, []
+
+    def other_process_wins(*args, **kwargs):
+        path = choose(*args, **kwargs)
+        if not raced:  # only the first name chosen is taken by the other crawl
+            raced.append(path)
+            path.write_text(other)
+        return path
+
+    store.path_for = other_process_wins  # type: ignore[method-assign]
+    result = store.write("org-a/Model", SRC_A, "Model",
+                         render_draft({"n": "a"}, [f"source: {SRC_A}"]))
+    assert (result.status, result.path.name) == ("written", "Model--org-a.yml")
+    assert (tmp_path / "Model.yml").read_text() == other
+    assert draft_owner(result.path) == SRC_A

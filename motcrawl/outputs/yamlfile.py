@@ -178,6 +178,11 @@ class DraftStore:
         while True:
             path = self.path_for(model_id, source_url, name, frozenset(taken))
             if path.exists():
+                if draft_owner(path) != source_url:
+                    # Another process took the name since path_for looked: not ours.
+                    taken.add(path.name)
+                    self._claimed.pop(path.name, None)
+                    continue
                 if not (self.overwrite if overwrite is None else overwrite):
                     return WriteResult(path, "exists")
                 atomic_write(path, text, replace=True)
