@@ -17,6 +17,7 @@ CORPUS = Path(__file__).resolve().parent / "fixtures" / "realcards"
 BLIND = CORPUS / "_blind"
 TREES = (CORPUS / "_github" / "trees", CORPUS.parent / "github" / "trees")
 REPO_PATH_RE = re.compile(r"^([\w.-]+/[\w.-]+): (.+)$")
+HF_FILES_RE = re.compile(r"^[\w.-]+/[\w.-]+ \(HF file list[^)]*\): (.+)$")
 FETCHED_RE = re.compile(r"^fetched: ([\w.-]+/[\w.-]+)@([0-9a-f]{40})\b")
 
 
@@ -65,6 +66,10 @@ def test_judgment_is_whole_and_its_evidence_is_there(path: Path) -> None:
             assert evidence, row["component"]        # a release always shows where
         for item in evidence:
             if item in card:
+                continue
+            if m := HF_FILES_RE.match(item):
+                siblings = json.loads((folder / "source.json").read_text())["siblings"] or []
+                assert set(m.group(1).split(", ")) <= set(siblings), item
                 continue
             m = REPO_PATH_RE.match(item)
             assert m, f"{row['component']}: {item!r} is neither a card quote nor repo: path"
