@@ -89,6 +89,29 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "embeddings.\n", {"config": {"model_type": "granitemoehybrid"}}, "hybrid"),
     # A repository name naming the family, when nothing else speaks.
     ("google/mt5-large", "# Abstract\n", {}, "transformer encoder-decoder"),
+    # A mention in contrast is not the model's own architecture: the BERT family's cards set
+    # masked language modelling against "traditional recurrent neural networks (RNNs)" and
+    # "autoregressive models like GPT" (the sentence hard-wrapped in the TAPAS card).
+    ("macedonizer/gr-roberta-base", "More precisely, it was pre-trained with the Masked "
+     "language modeling (MLM) objective. Taking a sentence, the model randomly masks 15% of "
+     "the words in the input then runs the entire masked sentence through the model and has to "
+     "predict the masked words. This is different from traditional recurrent neural networks "
+     "(RNNs) that usually see the words one after the other, or from autoregressive models like "
+     "GPT which internally mask the future tokens. It allows the model to learn a bidirectional "
+     "representation of the sentence.\n", {}, "encoder"),
+    ("google/tapas-base-finetuned-wtq", "- Masked language modeling (MLM): taking a (flattened) "
+     "table and associated context, the model randomly masks 15% of the words in \nthe input, "
+     "then runs the entire (partially masked) sequence through the model. The model then has to "
+     "predict the masked words. \nThis is different from traditional recurrent neural networks "
+     "(RNNs) that usually see the words one after the other, \nor from autoregressive models "
+     "like GPT which internally mask the future tokens.\n", {}, "encoder"),
+    ("distilbert/distilbert-base-uncased", "2) Masked language modeling (MLM): this is part of "
+     "the original training loss of the BERT base model. When taking a sentence, the model "
+     "randomly masks 15% of the words in the input then run the entire masked sentence through "
+     "the model and has to predict the masked words. This is different from traditional "
+     "recurrent neural networks (RNNs) that usually see the words one after the other, or from "
+     "autoregressive models like GPT which internally mask the future tokens.\n", {},
+     "encoder"),
 ])
 def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
                                         expected: str) -> None:

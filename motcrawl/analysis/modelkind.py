@@ -212,12 +212,38 @@ CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|code(gen|t5|ber
 CODE_INTRO_CHARS = 700
 
 
+# Words that set what follows against the model ("This is different from traditional
+# recurrent neural networks (RNNs) ..., or from autoregressive models like GPT", "unlike
+# BERT", "outperforms Llama 2"): a mention they govern is not the model's own kind.
+_CONTRAST_RE = re.compile(
+    r"\b(different from|differs? from|unlike|compared (to|with)|in (contrast|comparison) "
+    r"(to|with)|as opposed to|rather than|instead of|outperform\w*|surpass\w*|"
+    r"(better|faster|smaller|larger|stronger|cheaper) than|than(?!\s*[~≈<>]?\s*\d)|"
+    r"not (a|an|based on))\b|\bnon-", re.I)
+# A contrast reaches at most this far, and not past the end of its clause: a sentence end,
+# a semicolon or colon, a paragraph, list item or heading (a hard-wrapped line goes on), or a
+# comma that does not continue the contrasted list (", or from autoregressive models"
+# continues it; ", X is a decoder-only model" does not).
+CONTRAST_REACH = 120
+_CLAUSE_END_RE = re.compile(r"[.!?;:](\s|$)|\n\s*(\n|[-*+#|]|\d+[.)])|"
+                            r",(?!\s*(or|and|nor|from|as well as)\b)", re.I)
+
+
+def in_contrast(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` is governed by a contrast word before it."""
+    window = text[max(0, start - CONTRAST_REACH):start]
+    contrasts = list(_CONTRAST_RE.finditer(window))
+    return bool(contrasts) and not _CLAUSE_END_RE.search(window[contrasts[-1].end():])
+
+
 def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
              ) -> tuple[str, str] | None:
-    """The value whose words the text states first, with the words (None: no match)."""
+    """The value whose words the text states first, with the words (None: no match).
+    Mentions in contrast with the model (``in_contrast``) do not count."""
     best: tuple[int, str, str] | None = None
     for pattern, value in table:
-        m = pattern.search(text)
+        m = next((m for m in pattern.finditer(text) if not in_contrast(text, m.start())),
+                 None)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), value, m.group(0))
     return (best[1], best[2]) if best else None
