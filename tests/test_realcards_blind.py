@@ -17,6 +17,7 @@ CORPUS = Path(__file__).resolve().parent / "fixtures" / "realcards"
 BLIND = CORPUS / "_blind"
 TREES = (CORPUS / "_github" / "trees", CORPUS.parent / "github" / "trees")
 REPO_PATH_RE = re.compile(r"^([\w.-]+/[\w.-]+): (.+)$")
+HF_FILES_RE = re.compile(r"^[\w.-]+/[\w.-]+ \(HF file list[^)]*\): (.+)$")
 FETCHED_RE = re.compile(r"^fetched: ([\w.-]+/[\w.-]+)@([0-9a-f]{40})\b")
 
 
@@ -36,10 +37,10 @@ def _tree(repo: str) -> set[str] | None:
     return None
 
 
-def test_there_is_a_judgment_for_every_report_half_model_with_a_mot_file() -> None:
+def test_there_is_a_judgment_for_every_report_only_model_with_a_mot_file() -> None:
     split = json.loads((CORPUS / "SPLIT.json").read_text())
     judged = {_load(p)["model_id"].lower() for p in _files()}
-    report_with_mot = {m.lower() for m in split["report"]
+    report_with_mot = {m.lower() for m in split["report"] + split.get("fresh", [])
                        if json.loads((CORPUS / m.replace("/", "__") / "source.json")
                                      .read_text()).get("mot_file")}
     assert report_with_mot <= judged
@@ -65,6 +66,10 @@ def test_judgment_is_whole_and_its_evidence_is_there(path: Path) -> None:
             assert evidence, row["component"]        # a release always shows where
         for item in evidence:
             if item in card:
+                continue
+            if m := HF_FILES_RE.match(item):
+                siblings = json.loads((folder / "source.json").read_text())["siblings"] or []
+                assert set(m.group(1).split(", ")) <= set(siblings), item
                 continue
             m = REPO_PATH_RE.match(item)
             assert m, f"{row['component']}: {item!r} is neither a card quote nor repo: path"
