@@ -2,7 +2,9 @@
 
 1. ``fixtures``: the old fixture models (tests/fixtures/cassettes) that MOT lists;
 2. ``dev``: the development half of the real-card corpus (tests/fixtures/realcards);
-3. ``report``: its report-only half (never tuned on; see SPLIT.json).
+3. ``report``: its report-only half (never tuned on; see SPLIT.json);
+4. ``fresh``: report-only models added after the detectors were written, by
+   helpers who had not worked on them (source.json ``"set": "fresh"``).
 
 Each model is drafted with the plain modules the crawl runs, following the
 lookup plan the spider follows (no rate limit). Repository answers come from
@@ -42,7 +44,7 @@ Comparison rules (each changes only in a commit of its own):
   takes the reader's verdict when it is not null: the issue's own method, with a
   reader who had not seen the draft.
 
-    python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report]
+    python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report|fresh]
 
 Exits 0 and says so when ../shared/mot is absent.
 """
@@ -86,7 +88,7 @@ BLIND_DIR = realcards.CORPUS / "_blind"
 BLIND_TITLE = "against a blind second reader's full judgment (_blind/)"
 BLIND_REJUDGED_TITLE = "against MOT, disagreements re-judged by the blind second reader"
 WEB = "https://github.com"
-SETS = ("fixtures", "dev", "report")
+SETS = ("fixtures", "dev", "report", "fresh")
 FIELDS = ("license", "type", "architecture")
 UNINFORMATIVE = {"", "none", "undisclosed", "unknown", "null"}
 
@@ -250,7 +252,7 @@ def fixture_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[Case
 def corpus_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]],
                  by_file: dict[str, dict[str, Any]]) -> dict[str, list[Case]]:
     split = realcards.load_split()
-    out: dict[str, list[Case]] = {"dev": [], "report": []}
+    out: dict[str, list[Case]] = {"dev": [], "report": [], "fresh": []}
     for model in realcards.load_corpus():
         half = split.get(model.model_id.lower())
         if half is None:
@@ -630,14 +632,15 @@ def main(argv: list[str]) -> int:
     corpus = corpus_cases(mot, by_file)
     sets = {"fixtures": ("old fixtures, tests/fixtures/cassettes", fixture_cases(mot)),
             "dev": ("real-card corpus, development half", corpus["dev"]),
-            "report": ("real-card corpus, report-only half", corpus["report"])}
+            "report": ("real-card corpus, report-only half", corpus["report"]),
+            "fresh": ("real-card corpus, fresh report-only set", corpus["fresh"])}
     print(f"truth: {models_dir}\ncorpus approximations:")
     for line in realcards.APPROXIMATIONS:
         print(f"  - {line}")
     print()
     for name in SETS:
-        if only in (None, name):
-            what, cases = sets[name]
+        what, cases = sets[name]
+        if only in (None, name) and (cases or name == only):
             report(name, what, cases, verbose, rejudged, blind)
     return 0
 

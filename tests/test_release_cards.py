@@ -112,6 +112,44 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "recurrent neural networks (RNNs) that usually see the words one after the other, or from "
      "autoregressive models like GPT which internally mask the future tokens.\n", {},
      "encoder"),
+    # A family the card says THIS model belongs to: "<family>-like/-style/-based", "based on",
+    # "architecture is similar to", "a fine-tuned version of" - before objective words (Switch
+    # is an encoder-decoder trained on MLM) and never in contrast (T5's "in contrast to
+    # BERT-style models").
+    ("google/switch-c-2048", "Switch Transformers is a Mixture of Experts (MoE) model trained on "
+     "Masked Language Modeling (MLM) task. The model architecture is similar to the classic T5, "
+     "but with the Feed Forward layers replaced by the Sparse MLP layers containing \"experts\" "
+     "MLP.\n", {}, "transformer encoder-decoder"),
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "Zephyr 141B-A39B is the latest model in the "
+     "series, and is a fine-tuned version of [mistral-community/Mixtral-8x22B-v0.1](https://"
+     "huggingface.co/mistral-community/Mixtral-8x22B-v0.1)\n", {}, "transformer decoder"),
+    ("HuggingFaceH4/zephyr-7b-beta", "Zephyr is a series of language models that are trained "
+     "to act as helpful assistants. Zephyr-7B-β is the second model in the series, and is a "
+     "fine-tuned version of [mistralai/Mistral-7B-v0.1](https://huggingface.co/mistralai/"
+     "Mistral-7B-v0.1)\n", {}, "transformer decoder"),
+    ("google/tapas-base-finetuned-wtq", "TAPAS is a BERT-like transformers model pretrained on a "
+     "large corpus of English data from Wikipedia in a self-supervised fashion.\n", {},
+     "encoder"),
+    ("google/flan-t5-base", "> With T5, we propose reframing all NLP tasks into a unified "
+     "text-to-text-format where the input and output are always text strings, in contrast to "
+     "BERT-style models that can only output either a class label or a span of the input.\n",
+     {}, "transformer encoder-decoder"),
+    # A name built on a family (SciBERT, GraphCodeBERT, Cerebras-GPT), when nothing else speaks.
+    ("allenai/scibert_scivocab_uncased", "# SciBERT\n", {}, "encoder"),
+    ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", {}, "encoder"),
+    ("cerebras/Cerebras-GPT-13B", "# Cerebras-GPT 13B\n", {}, "transformer decoder"),
+    # A fine-tune has its base model's architecture.
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "# Model Card for Zephyr 141B-A39B\n",
+     {"cardData": {"base_model": "mistral-community/Mixtral-8x22B-v0.1"}}, "transformer decoder"),
+    ("HuggingFaceH4/zephyr-7b-beta", "# Model Card for Zephyr 7B β\n",
+     {"cardData": {"base_model": "mistralai/Mistral-7B-v0.1"}}, "transformer decoder"),
+    # A mixture of experts is a transformer decoder unless the card says otherwise.
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "- **Model type:** A Mixture of Experts (MoE) "
+     "model with 141B total parameters and 39B active parameters.\n", {},
+     "transformer decoder"),
+    ("deepseek-ai/DeepSeek-V3", "We present DeepSeek-V3, a strong Mixture-of-Experts (MoE) "
+     "language model with 671B total parameters with 37B activated for each token.\n", {},
+     "transformer decoder"),
 ])
 def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
                                         expected: str) -> None:
