@@ -159,25 +159,93 @@ def detect_metadata(ev: ModelEvidence) -> Detection | None:
                      blob_url(ev.endpoint, ev.model_id, names[0]))
 
 
+# A call that is not the model's: it loads only a tokenizer, processor or configuration
+# ("AutoTokenizer.from_pretrained(..., trust_remote_code=True)" runs the tokenizer's code).
+_NOT_MODEL_CALL_RE = re.compile(r"token|processor|config|extractor", re.I)
+_REMOTE_CODE_RE = re.compile(r"trust_remote_code\s*=\s*True")
+
+
+def _callee(block: str, pos: int) -> str | None:
+    """The name of the call whose parentheses are open at ``pos``
+    (``AutoModelForCausalLM.from_pretrained``, ``transformers.pipeline``), or None."""
+    depth, i = 0, pos - 1
+    while i >= 0:
+        if block[i] == ")":
+            depth += 1
+        elif block[i] == "(":
+            if depth == 0:
+                m = re.search(r"([A-Za-z_][\w.]*)\s*$", block[:i])
+                return m.group(1) if m else ""
+            depth -= 1
+        i -= 1
+    return None
+
+
+def remote_model_load(block: str) -> str | None:
+    """The line of a card code block that loads the MODEL with the code shipped in its
+    repository: ``trust_remote_code=True`` passed to a model class or a pipeline
+    (``AutoModelForCausalLM.from_pretrained(...)``, ``pipeline(...)``,
+    ``SentenceTransformer(...)``). A tokenizer, processor or configuration loaded that way
+    runs only its own code."""
+    for m in _REMOTE_CODE_RE.finditer(block):
+        callee = _callee(block, m.start())
+        if callee is None:
+            continue
+        owner = re.sub(r"\.from_pretrained$", "", callee)
+        if not _NOT_MODEL_CALL_RE.search(owner.rsplit(".", 1)[-1]):
+            return cardtext._line_of(block, m.start())
+    return None
+
+
+def _model_auto_map(ev: ModelEvidence) -> list[str]:
+    """``auto_map`` entries of the config that load the model (``AutoModelForCausalLM``),
+    not only its tokenizer or configuration."""
+    auto_map = ev.config.get("auto_map")
+    if not isinstance(auto_map, dict):
+        return []
+    return [str(k) for k in auto_map if str(k).startswith("AutoModel")]
+
+
 def detect_architecture(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Model architecture): code that defines the architecture, released
+    with the model or pointed to by it: custom modelling code in the HF repository (a
+    ``modeling_*.py`` file, an ``auto_map`` for the model, ``trust_remote_code=True`` in the
+    card's usage when it loads the model), or model code in a linked repository
+    (``github.PATH_RULES``). "An implementation that lives only in a library the card does
+    not link does not count": config architectures, a diffusers pipeline, ``model_type``
+    and ``library_name`` are findings for the reviewer, not claims."""
     modeling = [f for f in ev.files if re.search(r"(^|/)modeling_\w+\.py$", f)]
     if modeling:
         return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
                          blob_url(ev.endpoint, ev.model_id, modeling[0]))
+    mapped = _model_auto_map(ev)
+    if mapped:
+        return Detection("Model architecture", 0.85,
+                         [f"config auto_map loads the model from the repository's code: "
+                          f"{', '.join(mapped[:3])}"],
+                         blob_url(ev.endpoint, ev.model_id, "config.json"))
+    for block in cardtext.code_blocks(ev.card.body):
+        line = remote_model_load(block)
+        if line:
+            return Detection("Model architecture", 0.7,
+                             [f"card usage loads the model with its own code: {line[:120]}"],
+                             blob_url(ev.endpoint, ev.model_id, "README.md"))
     archs = str_list(ev.config.get("architectures"))
     library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
-        return Detection("Model architecture", 0.75,
+        return Detection("Model architecture", 0.45,
                          [f"config architectures: {', '.join(map(str, archs[:3]))} "
-                          "(implemented in the transformers library)"])
+                          "(implemented in the transformers library, not released with the "
+                          "model)"])
     if "model_index.json" in ev.files or library == "diffusers":
-        return Detection("Model architecture", 0.7,
-                         ["diffusers pipeline (model_index.json), implemented in diffusers"])
+        return Detection("Model architecture", 0.45,
+                         ["diffusers pipeline (model_index.json), implemented in the diffusers "
+                          "library, not released with the model"])
     model_type = ev.config.get("model_type")
     if model_type:
-        return Detection("Model architecture", 0.65, [f"config model_type: {model_type}"])
+        return Detection("Model architecture", 0.4, [f"config model_type: {model_type}"])
     if library:
-        return Detection("Model architecture", 0.55, [f"library_name: {library}"])
+        return Detection("Model architecture", 0.35, [f"library_name: {library}"])
     return None
 
 
