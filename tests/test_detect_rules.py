@@ -543,3 +543,52 @@ def test_architecture_only_in_a_library_is_not_released(config: dict, library: s
     ev = evidence("# M\n\nA model.\n", library_name=library, config=config,
                   files=["README.md", "config.json"])
     assert claimed(detect.detect_architecture(ev)) is expected
+
+
+# Sample model outputs: "outputs shown in the card, commented outputs in snippets". A string
+# literal after print(...) holding its result (togethercomputer/RedPajama-INCITE-7B-Base,
+# RedPajama-INCITE-Instruct-3B-v1, RedPajama-INCITE-Base-3B-v1)
+_INCITE = ("output_str = tokenizer.decode(token)\nprint(output_str)\n\"\"\"\n{}\n\"\"\"\n")
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    (_INCITE.format("widely considered to be the father of modern computer science and "
+                    "artificial intelligence."), True),
+    (_INCITE.format("Paris"), True),
+    (_INCITE.format("Alan Mathison Turing (23 June 1912  7 June 1954) was an English computer "
+                    "scientist, mathematician, logician, cryptanalyst."), True),
+    # a string literal that holds code is no output
+    ("print(output_str)\n\"\"\"\n# 5\ndef typer(data):\n    print(data)\n\"\"\"\n", False),
+])
+def test_outputs_in_a_string_after_print(block: str, expected: bool) -> None:
+    assert (detect.shown_output(block) is not None) is expected
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n```python\n{block}```\n"))
+    assert claimed(det) is expected
+
+
+# ... and an output the card labels after the block that runs the model: RWKV's HF cards
+# (RWKV/rwkv-5-world-1b6, RWKV/v6-Finch-7B-World3-HF, RWKV/rwkv-4-world-1b5)
+_RWKV = ("```python\ninputs = tokenizer(prompt, return_tensors=\"pt\")\noutput = model.generate("
+         "inputs[\"input_ids\"], max_new_tokens=333)\nprint(tokenizer.decode(output[0].tolist(), "
+         "skip_special_tokens=True))\n```\n\n{label}\n\n```shell\n{text}\n```\n")
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    (_RWKV.format(label="output:", text="User: hi\n\nAssistant: Hi. I am your assistant and I "
+                                        "will provide expert full response in full details."),
+     True),
+    (_RWKV.format(label="output:",
+                  text="User: 请介绍北京的旅游景点\n\nAssistant: 北京是中国的首都"),
+     True),
+    (_RWKV.format(label="Output:", text="Question: In a shocking finding, scientist discovered "
+                                        "a herd of dragons\n\nAnswer: The researchers discovered"),
+     True),
+    # a label followed by an install command is no output
+    (_RWKV.format(label="## Results", text="# pip install accelerate"), False),
+    # a block that runs nothing, then "Output" text
+    ("```python\nfrom transformers import AutoModel\n```\n\nOutput:\n\n```\ntensor([1, 2])\n```\n",
+     False),
+])
+def test_outputs_labelled_after_the_usage_block(card: str, expected: bool) -> None:
+    assert (detect.labelled_output(card) is not None) is expected
+    assert claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}"))) is expected

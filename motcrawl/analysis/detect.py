@@ -718,6 +718,56 @@ _OUTPUT_COMMENT_RE = re.compile(r"^\s*#+\s*(outputs?|results?|prints?|returns?|r
                                 r"generated|->|=>)\b", re.I)
 
 
+_NOT_OUTPUT_TEXT_RE = re.compile(r"^\s*((def|class|import|from|print|return|for|if)\b|#)")
+
+
+def _docstring_after(lines: list[str], start: int) -> str | None:
+    """The text of a string literal that follows a ``print(...)`` as its result
+    (``print(output_str)`` then ``\"\"\"`` / ``Paris`` / ``\"\"\"``), or None when it holds
+    code."""
+    j = start
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or lines[j].strip() not in ('"""', "'''"):
+        return None
+    quote = lines[j].strip()
+    text = []
+    for line in lines[j + 1:]:
+        if line.strip().startswith(quote):
+            break
+        text.append(line)
+    shown = next((t.strip() for t in text if t.strip()), "")
+    return shown if shown and not _NOT_OUTPUT_TEXT_RE.match(shown) else None
+
+
+# A label the card puts between a block that runs the model and the output it shows
+# ("output:", "**Output:**", "Sample output").
+_OUTPUT_LABEL_RE = re.compile(r"^[\W_]*(sample |example |model |generated )?(outputs?|results?|"
+                              r"responses?|generations?)[\W_]*$", re.I)
+_RUNS_MODEL_RE = re.compile(r"\bprint\s*\(|\.generate\(|pipeline\(")
+
+
+def labelled_output(body: str) -> str | None:
+    """An output the card shows under a label right after a code block that runs the
+    model (RWKV's HF cards: the usage block, then "output:" and a block with the text),
+    as its first line, or None."""
+    text = cardtext.clip(body)
+    for m in re.finditer(r"```[^\n]*\n(.*?)```", text, re.S):
+        if not _RUNS_MODEL_RE.search(m.group(1)):
+            continue
+        rest = text[m.end():m.end() + 2000].lstrip("\n").splitlines()
+        label = next((ln for ln in rest if ln.strip()), "")
+        if not _OUTPUT_LABEL_RE.match(label.strip()) or not re.search(r"\w", label):
+            continue
+        after = "\n".join(rest[rest.index(label) + 1:]).lstrip()
+        fenced = re.match(r"```[^\n]*\n(.*?)```", after, re.S)
+        shown = fenced.group(1) if fenced else after.split("\n\n")[0]
+        first = next((ln.strip() for ln in shown.splitlines() if ln.strip()), "")
+        if first and not first.startswith("#"):
+            return first
+    return None
+
+
 def shown_output(block: str) -> str | None:
     """A model output a card's code block shows, as its first line, or None.
 
@@ -725,7 +775,8 @@ def shown_output(block: str) -> str | None:
       (``>>> generator("Hello, I'm a language model,")`` then ``[{'generated_text': ...}]``);
     - a result printed after ``print(...)``: ``>>> <pad> man beer ...`` on the next line;
     - comments that end a block which prints, or a comment labelled as output
-      (``# en-0 1 1``, ``# Output: ...``).
+      (``# en-0 1 1``, ``# Output: ...``);
+    - a string literal after ``print(...)`` holding its result (RedPajama-INCITE cards).
     """
     lines = block.rstrip().splitlines()
     for i, line in enumerate(lines):
@@ -741,6 +792,10 @@ def shown_output(block: str) -> str | None:
             return lines[i + 1].strip()
         if _OUTPUT_COMMENT_RE.match(line):
             return line.strip()
+        if _PRINT_RE.search(line):
+            shown = _docstring_after(lines, i + 1)
+            if shown:
+                return shown
     code = [ln for ln in lines if ln.strip()]
     tail = []
     while code and code[-1].lstrip().startswith("#"):
@@ -759,6 +814,10 @@ def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
         if shown:
             return Detection("Sample model outputs", 0.6,
                              [f"card code shows the model's output: {shown[:100]}"])
+    labelled = labelled_output(ev.card.body)
+    if labelled:
+        return Detection("Sample model outputs", 0.6,
+                         [f"card shows the output of its usage code: {labelled[:100]}"])
     for sec in cardtext.sections(ev.card.body):
         if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
                 r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
