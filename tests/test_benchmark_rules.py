@@ -101,3 +101,26 @@ def test_broken_rejudged_file_is_one_line_and_exit_2(
     assert bench.main(["--set", "fixtures"]) == 2
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.startswith("REJUDGED.json: not a list of re-judged slots (")
+
+
+def test_an_unanswered_extra_repository_leaves_its_components_unknown(monkeypatch) -> None:
+    """The plan reads the card's other repositories after the chosen one; when the fixtures
+    cannot answer one (here GPT-NeoX, pythia-160m's training library), what it could have
+    given is unknown, never scored as a hit or a miss."""
+    real = bench.lookup_repo
+
+    def without_neox(key: str):
+        return bench.RepoResult("error", note="no fixture (unknown)") \
+            if key == "eleutherai/gpt-neox" else real(key)
+
+    case = next(c for c in bench.fixture_cases(bench.load_mot(next(
+        d for d in bench.MOT_DIRS if d.is_dir()))[0]) if c.model_id == "EleutherAI/pythia-160m") \
+        if any(d.is_dir() for d in bench.MOT_DIRS) else None
+    if case is None:
+        pytest.skip("MOT reference data (../shared/mot) not found")
+    answered = bench.draft(case)
+    assert "Data preprocessing code" in answered["components"]  # from GPT-NeoX's tree
+    monkeypatch.setattr(bench, "lookup_repo", without_neox)
+    unanswered = bench.draft(case)
+    assert "Data preprocessing code" not in unanswered["components"]
+    assert "Data preprocessing code" in unanswered["unknown"]
