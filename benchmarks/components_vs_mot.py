@@ -2,7 +2,9 @@
 
 1. ``fixtures``: the old fixture models (tests/fixtures/cassettes) that MOT lists;
 2. ``dev``: the development half of the real-card corpus (tests/fixtures/realcards);
-3. ``report``: its report-only half (never tuned on; see SPLIT.json).
+3. ``report``: its report-only half (never tuned on; see SPLIT.json);
+4. ``fresh``: report-only models added after the detectors were written, by
+   helpers who had not worked on them (source.json ``"set": "fresh"``).
 
 Each model is drafted with the plain modules the crawl runs, following the
 lookup plan the spider follows (no rate limit). Repository answers come from
@@ -33,8 +35,16 @@ Comparison rules (each changes only in a commit of its own):
   disagreed, each re-judged by ../shared/mot/COMPONENT_RULES.md. For a listed
   (model, component) slot its ``verdict`` replaces MOT's value; every other slot
   keeps MOT's value. A guide, not the target (see benchmarks/README.md).
+- Blind second reader (two more blocks per set, for the models it judged):
+  tests/fixtures/realcards/_blind/*.json hold a second reader's judgment of all
+  17 components of a model by COMPONENT_RULES.md, made without seeing MOT's file,
+  the draft or REJUDGED.json. ``released: null`` (the evidence is not available
+  here) leaves the slot unscored. (a) The reader's judgment is the whole truth.
+  (b) MOT's file is the truth, except that a slot where MOT and the draft disagree
+  takes the reader's verdict when it is not null: the issue's own method, with a
+  reader who had not seen the draft.
 
-    python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report]
+    python benchmarks/components_vs_mot.py [--verbose] [--set fixtures|dev|report|fresh]
 
 Exits 0 and says so when ../shared/mot is absent.
 """
@@ -74,8 +84,11 @@ GH_DIRS = [ROOT / "tests" / "fixtures" / "github", realcards.CORPUS / "_github"]
 DS_FIXTURES = ROOT / "tests" / "fixtures" / "hub_datasets"
 REJUDGED_FILE = realcards.CORPUS / "REJUDGED.json"
 REJUDGED_TITLE = "against MOT re-judged by COMPONENT_RULES (REJUDGED.json)"
+BLIND_DIR = realcards.CORPUS / "_blind"
+BLIND_TITLE = "against a blind second reader's full judgment (_blind/)"
+BLIND_REJUDGED_TITLE = "against MOT, disagreements re-judged by the blind second reader"
 WEB = "https://github.com"
-SETS = ("fixtures", "dev", "report")
+SETS = ("fixtures", "dev", "report", "fresh")
 FIELDS = ("license", "type", "architecture")
 UNINFORMATIVE = {"", "none", "undisclosed", "unknown", "null"}
 
@@ -157,6 +170,42 @@ def rejudged_truth(model_id: str, truth: set[str],
     return out
 
 
+def load_blind(folder: Path | None = None) -> dict[str, dict[str, bool | None]]:
+    """The blind reader's judgments: model id lowercased -> component -> released."""
+    folder = folder or BLIND_DIR
+    out: dict[str, dict[str, bool | None]] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        verdicts: dict[str, bool | None] = {}
+        for row in data["components"]:
+            name, released = str(row["component"]), row["released"]
+            if name not in NAMES or name in verdicts:
+                raise ValueError(f"{path.name}: unknown or repeated component {name!r}")
+            if released is not None and not isinstance(released, bool):
+                raise ValueError(f"{path.name}: {name}: released must be true, false or null")
+            verdicts[name] = released
+        if set(verdicts) != set(NAMES):
+            raise ValueError(f"{path.name}: judges {len(verdicts)} of {len(NAMES)} components")
+        out[str(data["model_id"]).lower()] = verdicts
+    return out
+
+
+def blind_rejudged_truth(truth: set[str], claimed: set[str],
+                         verdicts: dict[str, bool | None]) -> set[str]:
+    """MOT's components, each slot where MOT and the draft disagree set to the blind
+    reader's verdict (kept as MOT says when the reader could not tell)."""
+    out = set(truth)
+    for name in truth ^ claimed:
+        verdict = verdicts.get(name)
+        if verdict is True:
+            out.add(name)
+        elif verdict is False:
+            out.discard(name)
+    return out
+
+
 def _marked_absent(component: dict[str, Any]) -> bool:
     """MOT's curators list some components with the license "Component not included"
     (spelled several ways): the entry says the component is absent."""
@@ -203,7 +252,7 @@ def fixture_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[Case
 def corpus_cases(mot: dict[str, list[tuple[str, dict[str, Any]]]],
                  by_file: dict[str, dict[str, Any]]) -> dict[str, list[Case]]:
     split = realcards.load_split()
-    out: dict[str, list[Case]] = {"dev": [], "report": []}
+    out: dict[str, list[Case]] = {"dev": [], "report": [], "fresh": []}
     for model in realcards.load_corpus():
         half = split.get(model.model_id.lower())
         if half is None:
@@ -379,7 +428,8 @@ def _ratio(a: int, b: int) -> float:
 
 
 def report(set_name: str, what: str, cases: list[Case], verbose: bool,
-           rejudged: dict[tuple[str, str], bool] | None = None) -> None:
+           rejudged: dict[tuple[str, str], bool] | None = None,
+           blind: dict[str, dict[str, bool | None]] | None = None) -> None:
     print(f"=== {set_name}: {what} ({len(cases)} models)")
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
@@ -444,6 +494,8 @@ def report(set_name: str, what: str, cases: list[Case], verbose: bool,
     print()
     if with_truth:
         report_rejudged(rows, rejudged if rejudged is not None else load_rejudged())
+    report_blind(rows, blind if blind is not None else load_blind(),
+                 rejudged if rejudged is not None else load_rejudged())
 
 
 def report_rejudged(rows: list[tuple[Case, dict[str, Any], Any, Any]],
@@ -465,6 +517,60 @@ def report_rejudged(rows: list[tuple[Case, dict[str, Any], Any, Any]],
     print_components(tp, fp, fn, unk)
     print(f"mean per-model component F1 (re-judged): {sum(f1s) / len(f1s):.3f} "
           f"(n={len(f1s)})")
+    print()
+
+
+def report_blind(rows: list[tuple[Case, dict[str, Any], Any, Any]],
+                 blind: dict[str, dict[str, bool | None]],
+                 rejudged: dict[tuple[str, str], bool]) -> None:
+    """Scores against the blind reader (full truth), and against MOT with the
+    disagreements re-judged by the blind reader; then how the readers agree."""
+    judged = [(case, ours) for case, ours, _checks, _f1 in rows
+              if case.model_id.lower() in blind]
+    if not judged:
+        return
+    counters: list[Counter[str]] = [Counter() for _ in range(4)]
+    f1s: list[float] = []
+    for case, ours in judged:
+        verdicts = blind[case.model_id.lower()]
+        unsure = {name for name, v in verdicts.items() if v is None}
+        truth = {name for name, v in verdicts.items() if v}
+        f1s.append(score_model({**ours, "unknown": ours["unknown"] | unsure}, truth,
+                               *counters))
+    print(f"--- {BLIND_TITLE}: {len(judged)} model(s); a null verdict is not scored")
+    print_components(*counters)
+    print(f"mean per-model component F1 (blind reader): {sum(f1s) / len(f1s):.3f} "
+          f"(n={len(f1s)})")
+    print()
+    with_mot = [(c, o) for c, o in judged if c.components is not None]
+    if not with_mot:
+        return
+    counters = [Counter() for _ in range(4)]
+    f1s, changed = [], 0
+    agree_mot = agree_rejudged = judged_mot = judged_rejudged = 0
+    for case, ours in with_mot:
+        verdicts = blind[case.model_id.lower()]
+        mot = case.components or set()
+        scored = set(NAMES) - ours["unknown"]
+        claimed = ours["components"] & scored
+        truth = blind_rejudged_truth(mot & scored, claimed, verdicts)
+        changed += len(truth ^ (mot & scored))
+        f1s.append(score_model(ours, truth, *counters))
+        for name, verdict in verdicts.items():
+            if verdict is None or name not in scored:
+                continue
+            judged_mot += 1
+            agree_mot += verdict == (name in mot)
+            earlier = rejudged.get((case.model_id.lower(), name))
+            if earlier is not None:
+                judged_rejudged += 1
+                agree_rejudged += verdict == earlier
+    print(f"--- {BLIND_REJUDGED_TITLE}: {changed} slot(s) changed from MOT")
+    print_components(*counters)
+    print(f"mean per-model component F1 (MOT, blind re-judged): {sum(f1s) / len(f1s):.3f} "
+          f"(n={len(f1s)})")
+    print(f"blind reader agrees with MOT on {agree_mot} of {judged_mot} scored slots; "
+          f"with REJUDGED.json on {agree_rejudged} of {judged_rejudged} of its slots")
     print()
 
 
@@ -518,18 +624,24 @@ def main(argv: list[str]) -> int:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         print(f"{REJUDGED_FILE.name}: not a list of re-judged slots ({exc})")
         return 2
+    try:
+        blind = load_blind()
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        print(f"{BLIND_DIR.name}: not a blind reader's judgment ({exc})")
+        return 2
     corpus = corpus_cases(mot, by_file)
     sets = {"fixtures": ("old fixtures, tests/fixtures/cassettes", fixture_cases(mot)),
             "dev": ("real-card corpus, development half", corpus["dev"]),
-            "report": ("real-card corpus, report-only half", corpus["report"])}
+            "report": ("real-card corpus, report-only half", corpus["report"]),
+            "fresh": ("real-card corpus, fresh report-only set", corpus["fresh"])}
     print(f"truth: {models_dir}\ncorpus approximations:")
     for line in realcards.APPROXIMATIONS:
         print(f"  - {line}")
     print()
     for name in SETS:
-        if only in (None, name):
-            what, cases = sets[name]
-            report(name, what, cases, verbose, rejudged)
+        what, cases = sets[name]
+        if only in (None, name) and (cases or name == only):
+            report(name, what, cases, verbose, rejudged, blind)
     return 0
 
 

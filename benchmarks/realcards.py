@@ -81,9 +81,9 @@ def info_from_fixture(model_id: str, card_text: str, config: dict[str, Any] | No
 
 
 def load_split() -> dict[str, str]:
-    """model id (lower case) -> "dev" | "report", as recorded in SPLIT.json."""
+    """model id (lower case) -> "dev" | "report" | "fresh", as recorded in SPLIT.json."""
     data = json.loads(SPLIT_FILE.read_text(encoding="utf-8"))
-    return {m.lower(): half for half in ("dev", "report") for m in data.get(half, [])}
+    return {m.lower(): half for half in ("dev", "report", "fresh") for m in data.get(half, [])}
 
 
 def load_corpus() -> list[CorpusModel]:

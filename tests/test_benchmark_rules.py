@@ -103,6 +103,58 @@ def test_broken_rejudged_file_is_one_line_and_exit_2(
     assert last.startswith("REJUDGED.json: not a list of re-judged slots (")
 
 
+def _blind_file(folder: Path, model_id: str, verdicts: dict[str, bool | None]) -> None:
+    folder.mkdir(exist_ok=True)
+    rows = [{"component": name, "released": verdicts.get(name, False)} for name in bench.NAMES]
+    (folder / (model_id.replace("/", "__") + ".json")).write_text(
+        json.dumps({"model_id": model_id, "components": rows}))
+
+
+def test_blind_reader_disagreement_rule_changes_only_disputed_slots() -> None:
+    mot = {"Model card", "Research paper", "Datasets"}
+    claimed = {"Model card", "Evaluation code", "Training code", "Datasets"}
+    verdicts = {"Research paper": False,     # disputed, reader says no
+                "Evaluation code": True,     # disputed, reader says yes
+                "Training code": None,       # disputed, reader cannot tell: MOT stays
+                "Datasets": False,           # not disputed: MOT stays
+                "Model card": True}
+    truth = bench.blind_rejudged_truth(mot, claimed, verdicts)
+    assert truth == {"Model card", "Datasets", "Evaluation code"}
+    assert mot == {"Model card", "Research paper", "Datasets"}
+
+
+def test_blind_reader_blocks_score_the_judgment(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    _blind_file(tmp_path / "_blind", "Org/Model", {
+        "Model card": True, "Evaluation code": True, "Research paper": False,
+        "Training code": None})
+    blind = bench.load_blind(tmp_path / "_blind")
+    assert blind["org/model"]["Training code"] is None
+    case = bench.Case("org/model", {}, None, "ok", None, True, True,
+                      components={"Model card", "Research paper"})
+    ours = {"components": {"Model card", "Evaluation code", "Training code"}, "unknown": set()}
+    bench.report_blind([(case, ours, {}, None)], blind, {("org/model", "Research paper"): False})
+    out = capsys.readouterr().out
+    # Full judgment: Training code (null) unscored, the rest agrees.
+    assert "mean per-model component F1 (blind reader): 1.000 (n=1)" in out
+    # MOT re-judged: Research paper -> no, Evaluation code -> yes, Training code stays MOT's no.
+    assert "re-judged by the blind second reader: 2 slot(s) changed from MOT" in out
+    assert "mean per-model component F1 (MOT, blind re-judged): 0.800 (n=1)" in out
+    assert "with REJUDGED.json on 1 of 1 of its slots" in out
+
+
+def test_blind_file_that_skips_a_component_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "_blind"
+    _blind_file(folder, "org/model", {})
+    path = folder / "org__model.json"
+    data = json.loads(path.read_text())
+    data["components"].pop()
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="judges 16 of 17"):
+        bench.load_blind(folder)
+    assert bench.load_blind(tmp_path / "absent") == {}
+
+
 def test_an_unanswered_extra_repository_leaves_its_components_unknown(monkeypatch) -> None:
     """The plan reads the card's other repositories after the chosen one; when the fixtures
     cannot answer one (here GPT-NeoX, pythia-160m's training library), what it could have

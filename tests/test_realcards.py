@@ -13,6 +13,18 @@ def test_recorded_split_follows_the_id_hash_rule() -> None:
         for model_id in recorded[half]:
             assert realcards_split.half_of(model_id) == half, model_id
     assert not set(recorded["dev"]) & set(recorded["report"])
+    ids = dict(realcards_split.corpus_ids())
+    for model_id in recorded.get("fresh", []):          # fresh by its source.json, not its hash
+        assert ids[model_id] is True, model_id
+    for model_id in recorded["dev"] + recorded["report"]:
+        assert ids[model_id] is False, model_id
+
+
+def test_a_fresh_model_is_report_only_whatever_its_hash() -> None:
+    dev_id = next(f"org/model-{i}" for i in range(50)
+                  if realcards_split.half_of(f"org/model-{i}") == "dev")
+    sets = realcards_split.split([(dev_id, True), ("org/other", False)])
+    assert sets["fresh"] == [dev_id] and dev_id not in sets["dev"]
 
 
 def test_split_is_by_id_alone() -> None:

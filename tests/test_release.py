@@ -2,7 +2,7 @@
 
 import pytest
 
-from motcrawl.analysis import release
+from motcrawl.analysis import modelkind, release
 from tests.evidence_helpers import evidence
 
 
@@ -114,3 +114,23 @@ def test_card_tells_a_dense_member_of_a_hybrid_family(card: str, expected: str) 
     ev = evidence(f"# M\n\n{card}\n", config={"model_type": "granitemoehybrid",
                                               "architectures": ["GraniteMoeHybridForCausalLM"]})
     assert release.release_architecture(ev).value == expected
+
+
+@pytest.mark.parametrize(("text", "word", "contrasted"), [
+    ("This is different from traditional recurrent neural networks (RNNs) that usually see the "
+     "words one after the other, or from autoregressive models like GPT", "RNNs", True),
+    ("This is different from traditional recurrent neural networks (RNNs) that usually see the "
+     "words one after the other, or from autoregressive models like GPT", "autoregressive",
+     True),
+    ("our Mamba-3B model outperforms Transformers of the same size", "Transformers", True),
+    ("A non-autoregressive model", "autoregressive", True),
+    # The contrast ends with its clause, and a quantity is no comparison.
+    ("Unlike BERT, Foo is a decoder-only model.", "decoder-only", False),
+    ("Unlike BERT. Foo is a decoder-only model.", "decoder-only", False),
+    ("Foo was trained on more than 2T tokens and is a decoder-only model.", "decoder-only",
+     False),
+    ("Foo is a decoder-only model.", "decoder-only", False),
+])
+def test_a_mention_in_contrast_is_not_the_models_own(text: str, word: str,
+                                                     contrasted: bool) -> None:
+    assert modelkind.in_contrast(text, text.index(word)) is contrasted

@@ -89,6 +89,67 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "embeddings.\n", {"config": {"model_type": "granitemoehybrid"}}, "hybrid"),
     # A repository name naming the family, when nothing else speaks.
     ("google/mt5-large", "# Abstract\n", {}, "transformer encoder-decoder"),
+    # A mention in contrast is not the model's own architecture: the BERT family's cards set
+    # masked language modelling against "traditional recurrent neural networks (RNNs)" and
+    # "autoregressive models like GPT" (the sentence hard-wrapped in the TAPAS card).
+    ("macedonizer/gr-roberta-base", "More precisely, it was pre-trained with the Masked "
+     "language modeling (MLM) objective. Taking a sentence, the model randomly masks 15% of "
+     "the words in the input then runs the entire masked sentence through the model and has to "
+     "predict the masked words. This is different from traditional recurrent neural networks "
+     "(RNNs) that usually see the words one after the other, or from autoregressive models like "
+     "GPT which internally mask the future tokens. It allows the model to learn a bidirectional "
+     "representation of the sentence.\n", {}, "encoder"),
+    ("google/tapas-base-finetuned-wtq", "- Masked language modeling (MLM): taking a (flattened) "
+     "table and associated context, the model randomly masks 15% of the words in \nthe input, "
+     "then runs the entire (partially masked) sequence through the model. The model then has to "
+     "predict the masked words. \nThis is different from traditional recurrent neural networks "
+     "(RNNs) that usually see the words one after the other, \nor from autoregressive models "
+     "like GPT which internally mask the future tokens.\n", {}, "encoder"),
+    ("distilbert/distilbert-base-uncased", "2) Masked language modeling (MLM): this is part of "
+     "the original training loss of the BERT base model. When taking a sentence, the model "
+     "randomly masks 15% of the words in the input then run the entire masked sentence through "
+     "the model and has to predict the masked words. This is different from traditional "
+     "recurrent neural networks (RNNs) that usually see the words one after the other, or from "
+     "autoregressive models like GPT which internally mask the future tokens.\n", {},
+     "encoder"),
+    # A family the card says THIS model belongs to: "<family>-like/-style/-based", "based on",
+    # "architecture is similar to", "a fine-tuned version of" - before objective words (Switch
+    # is an encoder-decoder trained on MLM) and never in contrast (T5's "in contrast to
+    # BERT-style models").
+    ("google/switch-c-2048", "Switch Transformers is a Mixture of Experts (MoE) model trained on "
+     "Masked Language Modeling (MLM) task. The model architecture is similar to the classic T5, "
+     "but with the Feed Forward layers replaced by the Sparse MLP layers containing \"experts\" "
+     "MLP.\n", {}, "transformer encoder-decoder"),
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "Zephyr 141B-A39B is the latest model in the "
+     "series, and is a fine-tuned version of [mistral-community/Mixtral-8x22B-v0.1](https://"
+     "huggingface.co/mistral-community/Mixtral-8x22B-v0.1)\n", {}, "transformer decoder"),
+    ("HuggingFaceH4/zephyr-7b-beta", "Zephyr is a series of language models that are trained "
+     "to act as helpful assistants. Zephyr-7B-β is the second model in the series, and is a "
+     "fine-tuned version of [mistralai/Mistral-7B-v0.1](https://huggingface.co/mistralai/"
+     "Mistral-7B-v0.1)\n", {}, "transformer decoder"),
+    ("google/tapas-base-finetuned-wtq", "TAPAS is a BERT-like transformers model pretrained on a "
+     "large corpus of English data from Wikipedia in a self-supervised fashion.\n", {},
+     "encoder"),
+    ("google/flan-t5-base", "> With T5, we propose reframing all NLP tasks into a unified "
+     "text-to-text-format where the input and output are always text strings, in contrast to "
+     "BERT-style models that can only output either a class label or a span of the input.\n",
+     {}, "transformer encoder-decoder"),
+    # A name built on a family (SciBERT, GraphCodeBERT, Cerebras-GPT), when nothing else speaks.
+    ("allenai/scibert_scivocab_uncased", "# SciBERT\n", {}, "encoder"),
+    ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", {}, "encoder"),
+    ("cerebras/Cerebras-GPT-13B", "# Cerebras-GPT 13B\n", {}, "transformer decoder"),
+    # A fine-tune has its base model's architecture.
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "# Model Card for Zephyr 141B-A39B\n",
+     {"cardData": {"base_model": "mistral-community/Mixtral-8x22B-v0.1"}}, "transformer decoder"),
+    ("HuggingFaceH4/zephyr-7b-beta", "# Model Card for Zephyr 7B β\n",
+     {"cardData": {"base_model": "mistralai/Mistral-7B-v0.1"}}, "transformer decoder"),
+    # A mixture of experts is a transformer decoder unless the card says otherwise.
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "- **Model type:** A Mixture of Experts (MoE) "
+     "model with 141B total parameters and 39B active parameters.\n", {},
+     "transformer decoder"),
+    ("deepseek-ai/DeepSeek-V3", "We present DeepSeek-V3, a strong Mixture-of-Experts (MoE) "
+     "language model with 671B total parameters with 37B activated for each token.\n", {},
+     "transformer decoder"),
 ])
 def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
                                         expected: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcrawl.analysis import cardtext
+from motcrawl.analysis import cardtext, tools
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
 from motcrawl.analysis.evidence import ModelEvidence
@@ -75,9 +75,8 @@ _EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderb
 _DATA_HEADING_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|"
                               r"corpora)", re.I)
 _SAMPLE_HEADING_RE = re.compile(r"example|sample|generation|demo|showcase|output", re.I)
-_USAGE_CODE_RE = re.compile(
-    r"from_pretrained|pipeline\(|\.generate\(|DiffusionPipeline|llama[-_.]cli|llama\.cpp|"
-    r"SentenceTransformer\(|vllm|AutoModel|hf_hub_download|ollama run", re.I)
+# Third-party libraries' and tools' calls (data: motcrawl/data/tools.json).
+_USAGE_CODE_RE = re.compile(tools.pattern(tools.USAGE_CODE), re.I)
 # Benchmark names as cards write them in tables: "MMLU", "arc_challenge", "HellaSwag".
 _BENCHMARKS_RE = re.compile(
     r"(?<![a-z])(mmlu(?:-pro|-redux)?|mmmlu|hellaswag|arc(?:[_ -](?:challenge|easy|c|e))?|"
@@ -708,7 +707,7 @@ def detect_training_code(ev: ModelEvidence) -> Detection | None:
 def detect_evaluation_code(ev: ModelEvidence) -> Detection | None:
     return _claimed_link_or_finding(
         ev, "Evaluation code", "evaluation code", _eval_harness_links(ev), _EVAL_LINK_WORDS,
-        r"evaluation code|lm-evaluation-harness|evaluation harness")
+        rf"evaluation code|{tools.pattern(tools.EVALUATION_HARNESSES)}|evaluation harness")
 
 
 def detect_preprocessing_code(ev: ModelEvidence) -> Detection | None:

@@ -1,15 +1,17 @@
 """License detection: from card metadata, tags and LICENSE files to SPDX ids or stable names.
 
 SPDX normalization is license-expression's job (``apache-2.0`` -> ``Apache-2.0``);
-this module owns only what SPDX lacks: the Hub's own license ids (llama3,
-gemma, openrail, ...) and the names model producers give custom licenses.
+this module owns only what SPDX lacks: the Hub's own license ids and the ids
+producers give custom licenses, a table in motcrawl/data/hub_licenses.json.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from license_expression import ExpressionError, get_spdx_licensing
@@ -19,54 +21,13 @@ from motcrawl.analysis.metadata import str_list, tag_values
 
 UNLICENSED = "unlicensed"
 
-# Hub license ids (https://huggingface.co/docs/hub/repositories-licenses) that are
-# not SPDX ids, mapped to the stable names MOT maintainers use for them.
+# License ids SPDX lacks or the Hub spells its own way (the Hub's documented license list,
+# and ids producers write as license_name), mapped to the stable names MOT maintainers use:
+# data, each entry with its source, in motcrawl/data/hub_licenses.json.
 HUB_LICENSE_NAMES: dict[str, str] = {
-    "llama2": "Llama 2 Community License Agreement",
-    "llama3": "Llama 3 Community License Agreement",
-    "llama3.1": "Llama 3.1 Community License Agreement",
-    "llama3.2": "Llama 3.2 Community License Agreement",
-    "llama3.3": "Llama 3.3 Community License Agreement",
-    "llama4": "Llama 4 Community License Agreement",
-    "gemma": "Gemma Terms of Use",
-    "openrail": "OpenRAIL",
-    "openrail++": "OpenRAIL++-M",
-    "creativeml-openrail-m": "CreativeML-OpenRAIL-M",
-    "bigscience-openrail-m": "BigScience-OpenRAIL-M",
-    "bigscience-bloom-rail-1.0": "BigScience-BLOOM-RAIL-1.0",
-    "bigcode-openrail-m": "BigCode-OpenRAIL-M",
-    "deepfloyd-if-license": "DeepFloyd IF License Agreement",
-    "fair-noncommercial-research-license": "FAIR Noncommercial Research License",
-    "apple-ascl": "Apple Sample Code License",
-    "apple-amlr": "Apple Machine Learning Research Model License",
-    "intel-research": "Intel Research Use License",
-    "h-research": "H Research License",
-    "c-uda": "C-UDA-1.0",
-    "lgpl-lr": "LGPL-LR",
-    "openmdw-1.0": "OpenMDW-1.0",
-    # SPDX ids the Hub spells its own way.
-    "odc-by": "ODC-By-1.0",
-    "odbl": "ODbL-1.0",
-    "pddl": "PDDL-1.0",
-    "gfdl": "GFDL-1.3-or-later",
-    "bsd": "BSD-3-Clause",
-    "gpl": "GPL-3.0-or-later",
-    "lgpl": "LGPL-3.0-or-later",
-    "cc": "CC-BY-4.0",
-    "deepseek": "DeepSeek License Agreement",
-    "tongyi-qianwen": "Tongyi Qianwen License Agreement",
-    "qwen": "Qwen License Agreement",
-    "qwen-research": "Qwen Research License Agreement",
-    "falcon-180b-license": "Falcon-180B TII License",
-    "tii-falcon-llm-license": "TII Falcon LLM License",
-    "stabilityai-ai-community": "Stability AI Community License",
-    "stabilityai-nc-research-community": "Stability AI Non-Commercial Research Community License",
-    "mistral-ai-research-licence": "Mistral AI Research License",
-    "mnpl": "Mistral AI Non-Production License",
-    "gemma-terms-of-use": "Gemma Terms of Use",
-    "nvidia-open-model-license": "NVIDIA Open Model License",
-    "cohere-for-ai": "CC-BY-NC-4.0",
-}
+    license_id: entry["name"] for license_id, entry in json.loads(
+        resources.files("motcrawl").joinpath("data/hub_licenses.json").read_text("utf-8")
+    )["licenses"].items()}
 
 # Ids that say nothing about the license itself.
 _PLACEHOLDERS = {"", "other", "unknown", "none", "n/a", "custom", "proprietary?"}

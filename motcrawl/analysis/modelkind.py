@@ -76,6 +76,10 @@ MODEL_TYPE_ARCHITECTURES: dict[str, str] = {
 MODEL_TYPE_TYPES: dict[str, str] = {
     model_type: kind for kind, model_types in _MODEL_TYPES["types"].items()
     for model_type in model_types}
+# Families other models' names and descriptions build on (InfoXLM, GraphCodeBERT, "GPT-like").
+NAME_FAMILIES: dict[str, str] = {
+    family: architecture for architecture, families in _MODEL_TYPES["name_families"].items()
+    if not architecture.startswith(("_", "source")) for family in families}
 
 # Class-name suffixes (transformers' task heads) onto architecture and type.
 _CLASS_SUFFIXES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = tuple(
@@ -152,6 +156,42 @@ def type_of_class(cls: str) -> str | None:
     return None
 
 
+def _family_key(word: str) -> str | None:
+    """The architecture of one name part: a model type or name family ("llama", "XLM"), the
+    same with its version cut ("Llama2", "GPT-3", "Qwen2.5"), or a name built on a family
+    ("InfoXLM", "GraphCodeBERT", "FlanT5", "CodeLlama")."""
+    key = squash(word)
+    if len(key) < 2 or key in _NOT_FAMILIES or key.isdigit():
+        return None
+    bare = re.sub(r"(v?\d+)+[a-z]?$", "", key)
+    for candidate in (key, bare):
+        found = _SQUASHED_ARCH.get(candidate) or NAME_FAMILIES.get(candidate)
+        if found and candidate not in _NOT_FAMILIES:
+            return found
+    for candidate in (key, bare):
+        for family, arch in NAME_FAMILIES.items():
+            if len(candidate) > len(family) and candidate.endswith(family):
+                return arch
+    return None
+
+
+def architecture_of_family(name: str) -> str | None:
+    """The architecture a model or family name names ("XLM", "Llama 2", "GPT-NeoX",
+    "mistral-community/Mixtral-8x22B-v0.1", "bert-base-uncased"): its longest leading run of
+    name parts that is a known family."""
+    parts = [p for p in re.split(r"[-_\s]+", name.split("/")[-1]) if p]
+    for end in range(len(parts), 0, -1):
+        found = _family_key("".join(parts[:end]))
+        if found:
+            return found
+    return None
+
+
+def architecture_of_name_token(token: str) -> str | None:
+    """One part of a repository name (``mt5``, ``infoxlm``, ``graphcodebert``, ``gpt``)."""
+    return _family_key(token)
+
+
 # -- the card's words --------------------------------------------------------------------
 def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
@@ -179,10 +219,30 @@ ARCHITECTURE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (_words(r"auto-?regressive (transformer |language |generative )?(model|LM|LLM)s?|"
             r"causal (language )?(model|LM)s?|\bGPT-(style|like)|left-to-right "
             r"(language )?model|generative pre-?trained transformer"), DECODER),
-    (_words(r"\b(m|by|flan-|long|u)?T5\b|\bBART\b"), ENCODER_DECODER),
-    (_words(r"masked language model(ing)?|\b(Ro)?BERT(a)?\b|sentence[- ]embeddings?|"
+    (_words(r"\b(m|by|flan-|long|u)?T5\b|\bBART\b|text-to-text[- ](format|framework)|"
+            r"span[- ]corruption"), ENCODER_DECODER),
+    (_words(r"masked language model(ing)?|\(MLM\)|\b(Ro)?BERT(a)?\b|sentence[- ]embeddings?|"
             r"dense vector space"), ENCODER),
 )
+# Mixture of experts: a transformer decoder unless the card says otherwise (Mixtral, Zephyr
+# 141B, DeepSeek, Qwen-MoE, Llama 4 are decoders; Switch Transformers says "similar to T5").
+MOE_WORDS = _words(r"\bmixture[- ]of[- ]experts?\b|\bMoE\b|\bsparse mixture\b")
+
+# Family words that describe THIS model: "a GPT-like neural network", "BERT-like", "an
+# XLM-style model", "based on the LLaMA architecture", "architecture is similar to the classic
+# T5", "a fine-tuned version of mistral-community/Mixtral-8x22B-v0.1".
+_FAMILY = r"(?P<family>[A-Za-z][\w.]*(?:[-/][A-Za-z0-9][\w.]*)*?)"
+FAMILY_PHRASES: tuple[re.Pattern[str], ...] = (
+    _words(r"\b" + _FAMILY + r"-(style|like|based)\b"),
+    _words(r"\bbased on (the )?(original )?" + _FAMILY + r"( \d[\w.]*)?"
+           r"(?=[\s,.;:)]|$)"),
+    _words(r"\b(architecture|model) (is )?(very )?similar to (that of )?(the )?"
+           r"(classic |original )?" + _FAMILY + r"(?=[\s,.;:)`]|$)"),
+    _words(r"\b(fine-?tuned|distilled|initiali[sz]ed|continued(ly)? pre-?trained) "
+           r"(version |checkpoint )?(of|from) (the )?\[?`?" + _FAMILY + r"(?=[\s,.;:)`\]]|$)"),
+)
+# Model types that are English words, never read as a family in prose.
+_NOT_FAMILIES = frozenset(("new",))
 
 # How cards state the kind of model (earliest mention wins).
 TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -212,14 +272,55 @@ CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|code(gen|t5|ber
 CODE_INTRO_CHARS = 700
 
 
+# Words that set what follows against the model ("This is different from traditional
+# recurrent neural networks (RNNs) ..., or from autoregressive models like GPT", "unlike
+# BERT", "outperforms Llama 2"): a mention they govern is not the model's own kind.
+_CONTRAST_RE = re.compile(
+    r"\b(different from|differs? from|unlike|compared (to|with)|in (contrast|comparison) "
+    r"(to|with)|as opposed to|rather than|instead of|outperform\w*|surpass\w*|"
+    r"(better|faster|smaller|larger|stronger|cheaper) than|than(?!\s*[~≈<>]?\s*\d)|"
+    r"not (a|an|based on))\b|\bnon-", re.I)
+# A contrast reaches at most this far, and not past the end of its clause: a sentence end,
+# a semicolon or colon, a paragraph, list item or heading (a hard-wrapped line goes on), or a
+# comma that does not continue the contrasted list (", or from autoregressive models"
+# continues it; ", X is a decoder-only model" does not).
+CONTRAST_REACH = 120
+_CLAUSE_END_RE = re.compile(r"[.!?;:](\s|$)|\n\s*(\n|[-*+#|]|\d+[.)])|"
+                            r",(?!\s*(or|and|nor|from|as well as)\b)", re.I)
+
+
+def in_contrast(text: str, start: int) -> bool:
+    """Whether the mention at ``start`` is governed by a contrast word before it."""
+    window = text[max(0, start - CONTRAST_REACH):start]
+    contrasts = list(_CONTRAST_RE.finditer(window))
+    return bool(contrasts) and not _CLAUSE_END_RE.search(window[contrasts[-1].end():])
+
+
 def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
              ) -> tuple[str, str] | None:
-    """The value whose words the text states first, with the words (None: no match)."""
+    """The value whose words the text states first, with the words (None: no match).
+    Mentions in contrast with the model (``in_contrast``) do not count."""
     best: tuple[int, str, str] | None = None
     for pattern, value in table:
-        m = pattern.search(text)
+        m = next((m for m in pattern.finditer(text) if not in_contrast(text, m.start())),
+                 None)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), value, m.group(0))
+    return (best[1], best[2]) if best else None
+
+
+def family_in_words(text: str) -> tuple[str, str] | None:
+    """The architecture of a family the text says this model belongs to ("a GPT-like neural
+    network", "an XLM-style model", "based on the LLaMA architecture"), earliest first;
+    families in contrast ("in contrast to BERT-style models") do not count."""
+    best: tuple[int, str, str] | None = None
+    for pattern in FAMILY_PHRASES:
+        for m in pattern.finditer(text):
+            arch = architecture_of_family(m.group("family"))
+            if arch and not in_contrast(text, m.start()):
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), arch, m.group(0))
+                break
     return (best[1], best[2]) if best else None
 
 

@@ -256,6 +256,9 @@ def release_architecture(ev: ModelEvidence) -> Field:
     if (isinstance(library, str) and library.lower() == "diffusers") \
             or "model_index.json" in ev.files:
         return Field(mk.DIFFUSION, 0.8, "diffusers pipeline")
+    family = mk.family_in_words(text)
+    if family:
+        return Field(family[0], 0.65, f"card: {family[1]!r}")
     cue = mk.earliest(mk.ARCHITECTURE_CUES, text)
     if cue:
         return Field(cue[0], 0.6, f"card: {cue[1]!r}")
@@ -275,11 +278,20 @@ def release_architecture(ev: ModelEvidence) -> Field:
     if isinstance(tag, str) and tag in mk.PIPELINE_ARCHITECTURES:
         return Field(mk.PIPELINE_ARCHITECTURES[tag], 0.55, f"pipeline_tag {tag}")
     for token in re.split(r"[-_.\s]+", _repo_name(ev.model_id).lower()):
-        arch = mk.architecture_of_model_type(token) if len(token) >= 2 else None
+        arch = mk.architecture_of_name_token(token)
         if arch:
             return Field(arch, 0.5, f"model family {token} in the repository name")
+    for base in _base_models(ev):
+        # A fine-tune has its base model's architecture.
+        arch = mk.architecture_of_family(base)
+        if arch:
+            return Field(arch, 0.5, f"base_model {base}")
     if any(f.endswith(".gguf") for f in ev.files):
         return Field(mk.DECODER, 0.5, "GGUF language model")
+    moe = mk.earliest(((mk.MOE_WORDS, mk.DECODER),), text)
+    if moe:
+        return Field(mk.DECODER, 0.5, f"card: {moe[1]!r} (a mixture of experts is a "
+                                      "transformer decoder unless the card says otherwise)")
     tasks = [t for t in [tag, *_tag_values(ev)] if isinstance(t, str)]
     seq2seq = next((t for t in tasks if t in mk.SEQ2SEQ_TASKS), None)
     if seq2seq and re.search(r"\btransformer\b", text, re.I):
