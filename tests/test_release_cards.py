@@ -197,6 +197,22 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      {"pipeline_tag": "fill-mask"}, "code"),
     ("ibm-granite/granite-3b-code-base-2k", "# Granite-3B-Code-Base-2K\n",
      {"pipeline_tag": "text-generation"}, "code"),
+    ("microsoft/phi-1", "## Model Summary\n\nThe language model Phi-1 is a Transformer with 1.3 "
+     "billion parameters, specialized for basic Python coding.\n",
+     {"pipeline_tag": "text-generation"}, "code"),
+    # Code families whose names glue "code" to other letters (motcrawl/data/code_models.json).
+    ("stabilityai/stablecode-completion-alpha-3b", "# StableCode-Completion-Alpha-3B\n",
+     {"pipeline_tag": "text-generation"}, "code"),
+    ("infly/OpenCoder-8B-Base", "# OpenCoder\n", {"pipeline_tag": "text-generation"}, "code"),
+    # The card's own description of what the model does with text.
+    ("spital/gpt2-small-czech-cs", "This way, the model learns an inner representation of the "
+     "English language that can then be used to extract features useful for downstream tasks. "
+     "The model is best at what it was pretrained for however, which is generating texts from a "
+     "prompt.\n", {}, "language"),
+    ("pucpr/gpt2-bio-pt", "The model is best at what it was pretrained for however, which is "
+     "generating texts from a prompt.\n", {}, "language"),
+    ("pierreguillou/gpt2-small-portuguese", "The model is best at what it was pretrained for "
+     "however, which is generating texts from a prompt.\n", {}, "language"),
     # The "coder" of an encoder is no code model (facebook's DPR encoders).
     ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
      {"pipeline_tag": "feature-extraction"}, "language"),

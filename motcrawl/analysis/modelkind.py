@@ -258,6 +258,7 @@ TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"depth estimation|computer vision|vision (transformer|model|backbone)|"
             r"image (encoder|features|recognition)"), "vision"),
     (_words(r"language models?|\bLLMs?\b|text generation|sentence embeddings?|chat(bot| model)|"
+            r"\b(generat|process)\w*( and \w+)? (natural[- ]language )?texts?\b|"
             r"natural language|text-to-text|question answering|translation"), "language"),
 )
 
@@ -265,10 +266,16 @@ TYPE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 CODE_WORDS = _words(
     r"\bcode (generation|completion|synthesis|infilling|models?|LLMs?|language models?)|"
     r"\b(trained|pre-?trained|fine-?tuned)\b[^.\n]{0,40}\bon\b[^.\n]{0,20}\b(source )?code\b|"
-    r"\bcode LLMs?\b|\bmodels? (for|of) code\b|\bcoding (assistant|model|tasks)")
-# "coder", "code-", "codegen"... but not the "coder" of encoder/decoder nor "codec".
-CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|code(gen|t5|bert|llama|qwen)|"
-                       r"opencode", re.I)
+    r"\bcode LLMs?\b|\bmodels? (for|of) code\b|\bcoding (assistant|model|tasks)|"
+    r"\bspeciali[sz]ed (for|in|on) (\w+ ){0,2}(coding|programming)\b")
+# "coder", "code-" starting a name part, but not the "coder" of encoder/decoder nor "codec";
+# and the code families whose names glue "code" to other letters ("graphcodebert",
+# "opencoder"): data, each with its source, in motcrawl/data/code_models.json.
+CODE_FAMILIES: tuple[str, ...] = tuple(
+    entry["name"] for entry in json.loads(resources.files("motcrawl").joinpath(
+        "data/code_models.json").read_text(encoding="utf-8"))["families"])
+CODE_NAME = re.compile(r"(?<!en)(?<!de)coder|(?<![a-z])code(?!c)|"
+                       + "|".join(map(re.escape, CODE_FAMILIES)), re.I)
 CODE_INTRO_CHARS = 700
 
 
