@@ -79,7 +79,7 @@ MODEL_TYPE_TYPES: dict[str, str] = {
 # Families other models' names and descriptions build on (InfoXLM, GraphCodeBERT, "GPT-like").
 NAME_FAMILIES: dict[str, str] = {
     family: architecture for architecture, families in _MODEL_TYPES["name_families"].items()
-    if not architecture.startswith(("_", "source")) for family in families}
+    if isinstance(families, list) for family in families}
 
 # Class-name suffixes (transformers' task heads) onto architecture and type.
 _CLASS_SUFFIXES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = tuple(
