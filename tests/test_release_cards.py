@@ -77,6 +77,17 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
     ("tiiuae/Falcon-H1-7B-Instruct", "- **Model type:** Causal decoder-only\n- **Architecture:** "
      "Hybrid Transformers + Mamba architecture\n", {"config": {"model_type": "falcon_h1"}},
      "hybrid"),
+    # Attention and gated convolutions (Hyena blocks) are a hybrid too; the decoder-only
+    # transformers these cards set it against are in contrast.
+    ("togethercomputer/StripedHyena-Nous-7B", "StripedHyena is a hybrid architecture composed of "
+     "multi-head, grouped-query attention and gated convolutions arranged in [Hyena](https://"
+     "arxiv.org/abs/2302.10866) blocks, different from traditional decoder-only Transformers.  "
+     "\n  - Costant memory decoding in Hyena blocks via representation of convolutions as "
+     "state-space models (modal or canonical form), or as truncated filters.\n", {}, "hybrid"),
+    ("togethercomputer/evo-1-131k-base", "StripedHyena is a deep signal processing, hybrid "
+     "architecture composed of multi-head attention and gated convolutions arranged in "
+     "[Hyena](https://arxiv.org/abs/2302.10866) blocks, improving over decoder-only "
+     "Transformers.  \n", {}, "hybrid"),
     # A family model_type covering dense and hybrid members: the card tells which
     # (ibm-granite/granite-4.0-micro is dense; granite-4.0-h-micro-base names Mamba2).
     ("ibm-granite/granite-4.0-micro", "**Model Architecture:**\nGranite-4.0-Micro is based on a "
@@ -134,6 +145,12 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "text-to-text-format where the input and output are always text strings, in contrast to "
      "BERT-style models that can only output either a class label or a span of the input.\n",
      {}, "transformer encoder-decoder"),
+    # A phrase joining families of two architectures tells neither (a vision encoder and a
+    # language decoder): the repository name speaks instead.
+    ("openbmb/MiniCPM-V-2", "**MiniCPM-V 2.8B** is a strong multimodal large language model "
+     "for efficient end-side deployment. The model is built based on SigLip-400M and "
+     "[MiniCPM-2.4B](https://github.com/OpenBMB/MiniCPM/), connected by a perceiver "
+     "resampler.\n", {}, "transformer decoder"),
     # A name built on a family (SciBERT, GraphCodeBERT, Cerebras-GPT), when nothing else speaks.
     ("allenai/scibert_scivocab_uncased", "# SciBERT\n", {}, "encoder"),
     ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", {}, "encoder"),

@@ -199,7 +199,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 # How cards state the architecture outright (checked first, earliest mention wins).
 ARCHITECTURE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_words(r"\bhybrid\b[^.\n]{0,80}(mamba|state[- ]space|ssm|recurren)|"
+    (_words(r"\bhybrid\b[^.\n]{0,80}(mamba|state[- ]space|ssm|recurren|convolution)|"
             r"(mamba|state[- ]space|ssm)[^.\n]{0,60}(hybrid|attention layers|"
             r"transformer (layers|blocks))"), HYBRID),
     (_words(r"state[- ]space (language )?models?|\bselective (ssm|state space)|\bmamba\b|"
@@ -284,7 +284,8 @@ CODE_INTRO_CHARS = 700
 # BERT", "outperforms Llama 2"): a mention they govern is not the model's own kind.
 _CONTRAST_RE = re.compile(
     r"\b(different from|differs? from|unlike|compared (to|with)|in (contrast|comparison) "
-    r"(to|with)|as opposed to|rather than|instead of|outperform\w*|surpass\w*|"
+    r"(to|with)|improv\w* (over|on|upon)|as opposed to|rather than|instead of|"
+    r"outperform\w*|surpass\w*|"
     r"(better|faster|smaller|larger|stronger|cheaper) than|than(?!\s*[~≈<>]?\s*\d)|"
     r"not (a|an|based on))\b|\bnon-", re.I)
 # A contrast reaches at most this far, and not past the end of its clause: a sentence end,
@@ -316,6 +317,19 @@ def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
     return (best[1], best[2]) if best else None
 
 
+_JOINED_FAMILY_RE = re.compile(r"(\band\b|\+|,|\bwith\b)\s+(the\s+|an?\s+)?`?\[?"
+                               r"(?P<family>[A-Za-z][\w./-]*)")
+
+
+def _composite(text: str, end: int, arch: str) -> bool:
+    """Whether the family phrase ending at ``end`` goes on to join a family of another
+    architecture ("based on SigLip-400M and MiniCPM-2.4B", "CLIP-like ViT-H/14 and
+    Qwen1.5-0.5B"): the model is built of both, and the phrase tells neither."""
+    tail = re.split(r"[.;:!?]\s|\n", text[end:end + 80], maxsplit=1)[0]
+    return any((other := architecture_of_family(m.group("family"))) and other != arch
+               for m in _JOINED_FAMILY_RE.finditer(tail))
+
+
 def family_in_words(text: str) -> tuple[str, str] | None:
     """The architecture of a family the text says this model belongs to ("a GPT-like neural
     network", "an XLM-style model", "based on the LLaMA architecture"), earliest first;
@@ -324,7 +338,7 @@ def family_in_words(text: str) -> tuple[str, str] | None:
     for pattern in FAMILY_PHRASES:
         for m in pattern.finditer(text):
             arch = architecture_of_family(m.group("family"))
-            if arch and not in_contrast(text, m.start()):
+            if arch and not in_contrast(text, m.start()) and not _composite(text, m.end(), arch):
                 if best is None or m.start() < best[0]:
                     best = (m.start(), arch, m.group(0))
                 break
