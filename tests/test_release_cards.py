@@ -230,6 +230,17 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      "generating texts from a prompt.\n", {}, "language"),
     ("pierreguillou/gpt2-small-portuguese", "The model is best at what it was pretrained for "
      "however, which is generating texts from a prompt.\n", {}, "language"),
+    # When nothing else speaks: the family the repository name or base_model names (its
+    # model type's MOF type, else language), at low confidence.
+    ("GroNLP/bert-base-dutch-cased", "# BERTje: A Dutch BERT model\n", {}, "language"),
+    ("openai/clip-vit-large-patch14-336", "# clip-vit-large-patch14-336\n\nThis model was "
+     "trained from scratch on an unknown dataset.\n", {}, "multimodal"),
+    ("Xenova/whisper-tiny.en", "# Whisper\n\n[openai/whisper-tiny.en](https://huggingface.co/"
+     "openai/whisper-tiny.en) with ONNX weights to be compatible with [Transformers.js]"
+     "(https://huggingface.co/docs/transformers.js).\n", {}, "audio"),
+    ("alignment-handbook/zephyr-7b-sft-full", "# zephyr-7b-sft-full\n\nIt achieves the "
+     "following results on the evaluation set:\n- Loss: 0.9353\n",
+     {"cardData": {"base_model": "mistralai/Mistral-7B-v0.1"}}, "language"),
     # The "coder" of an encoder is no code model (facebook's DPR encoders).
     ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
      {"pipeline_tag": "feature-extraction"}, "language"),

@@ -157,26 +157,26 @@ def type_of_class(cls: str) -> str | None:
 
 
 def _family_key(word: str) -> str | None:
-    """The architecture of one name part: a model type or name family ("llama", "XLM"), the
-    same with its version cut ("Llama2", "GPT-3", "Qwen2.5"), or a name built on a family
-    ("InfoXLM", "GraphCodeBERT", "FlanT5", "CodeLlama")."""
+    """The family one name part names, squashed: a model type or name family ("llama",
+    "XLM"), the same with its version cut ("Llama2", "GPT-3", "Qwen2.5"), or a name built on a
+    family ("InfoXLM", "GraphCodeBERT", "FlanT5", "CodeLlama")."""
     key = squash(word)
     if len(key) < 2 or key in _NOT_FAMILIES or key.isdigit():
         return None
     bare = re.sub(r"(v?\d+)+[a-z]?$", "", key)
     for candidate in (key, bare):
-        found = _SQUASHED_ARCH.get(candidate) or NAME_FAMILIES.get(candidate)
-        if found and candidate not in _NOT_FAMILIES:
-            return found
+        if (candidate in _SQUASHED_ARCH or candidate in NAME_FAMILIES) \
+                and candidate not in _NOT_FAMILIES:
+            return candidate
     for candidate in (key, bare):
-        for family, arch in NAME_FAMILIES.items():
+        for family in NAME_FAMILIES:
             if len(candidate) > len(family) and candidate.endswith(family):
-                return arch
+                return family
     return None
 
 
-def architecture_of_family(name: str) -> str | None:
-    """The architecture a model or family name names ("XLM", "Llama 2", "GPT-NeoX",
+def _family_of(name: str) -> str | None:
+    """The family a model or family name names ("XLM", "Llama 2", "GPT-NeoX",
     "mistral-community/Mixtral-8x22B-v0.1", "bert-base-uncased"): its longest leading run of
     name parts that is a known family."""
     parts = [p for p in re.split(r"[-_\s]+", name.split("/")[-1]) if p]
@@ -187,9 +187,31 @@ def architecture_of_family(name: str) -> str | None:
     return None
 
 
+def _architecture_of_key(key: str | None) -> str | None:
+    return (_SQUASHED_ARCH.get(key) or NAME_FAMILIES.get(key)) if key else None
+
+
+def _type_of_key(key: str | None) -> str | None:
+    """A family's MOF type: its model type's, else language (the types table lists only the
+    model types that are not language models)."""
+    return (_SQUASHED_TYPE.get(key) or "language") if key else None
+
+
+def architecture_of_family(name: str) -> str | None:
+    return _architecture_of_key(_family_of(name))
+
+
+def type_of_family(name: str) -> str | None:
+    return _type_of_key(_family_of(name))
+
+
 def architecture_of_name_token(token: str) -> str | None:
     """One part of a repository name (``mt5``, ``infoxlm``, ``graphcodebert``, ``gpt``)."""
-    return _family_key(token)
+    return _architecture_of_key(_family_key(token))
+
+
+def type_of_name_token(token: str) -> str | None:
+    return _type_of_key(_family_key(token))
 
 
 # -- the card's words --------------------------------------------------------------------
