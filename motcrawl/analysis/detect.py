@@ -443,7 +443,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     # when the results are plots or prose ("were evaluated using the [LM Evaluation
     # Harness]"); a harness merely offered to users is not.
     produced = [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-                if _PRODUCED_WITH_RE.search(_sentence(lk))]
+                if PRODUCED_WITH_RE.search(_sentence(lk))]
     if produced:
         return Detection("Evaluation data", 0.6,
                          [f"reachable through the harness the card says produced its "
@@ -717,12 +717,12 @@ _EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # describes another model, not code.
 _TRAIN_LINK_WORDS = r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|fine-?tun|recipe|reproduc"
 # The card says this code trained the model: "the model has been trained ... using [t5x]".
-_TRAINED_WITH_RE = re.compile(
+TRAINED_WITH_RE = re.compile(
     r"\b(was|were|been|is|are|we|model)\b[^.]{0,60}\b(pre-?)?trained\b[^.]{0,80}\b(using|with|"
     r"via|on)\b|\btraining (code|codebase|scripts?)\b", re.I)
 # The card says the harness produced its numbers: "The scores reported below were obtained
 # using [LightEval]", "were evaluated using the [LM Evaluation Harness]".
-_PRODUCED_WITH_RE = re.compile(
+PRODUCED_WITH_RE = re.compile(
     r"\b(obtained|evaluated|performed|computed|measured|reported|conducted|produced|run|ran)\b"
     r"[^.]{0,100}\b(using|with|via|through|by|in)\b", re.I)
 
@@ -746,14 +746,14 @@ def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
     repository with training words, or another's that the card says trained this model;
     a third-party trainer offered for users' fine-tuning is not."""
     return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
-            if _own_code(lk, ev) or _TRAINED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or TRAINED_WITH_RE.search(_sentence(lk))]
 
 
 def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
     """COMPONENT_RULES (Evaluation code): the producer's evaluation code, or a harness the
     card links as the one that produced its reported results."""
     return [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-            if _own_code(lk, ev) or _PRODUCED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or PRODUCED_WITH_RE.search(_sentence(lk))]
 
 
 def _claimed_link_or_finding(ev: ModelEvidence, name: str, what: str,
@@ -846,7 +846,9 @@ def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
                              lk.url)
     own = (ev.github or {}).get("full_name") or ""
     packaged = ((ev.github or {}).get("components") or {}).get("Supporting libraries and tools")
-    if own and _producer_owned(f"https://github.com/{own}", ev.model_id) \
+    # A guessed repository is no release ("a name with no link is not a release").
+    guessed = (ev.github or {}).get("role") == gh.ROLE_GUESS
+    if own and not guessed and _producer_owned(f"https://github.com/{own}", ev.model_id) \
             and isinstance(packaged, dict) \
             and any(_PACKAGING_RE.search(str(e)) for e in packaged.get("evidence", [])):
         # The producer's own repository installs as a package (a pip-installable model
