@@ -287,8 +287,11 @@ def worth_reading(role: Role) -> bool:
 
 def repo_confidence(role: Role, score: float) -> float:
     """The confidence a repository lends its paths: the model's codebase keeps its
-    candidate score; a role the card states is as sure as the card's words."""
-    return score if role.kind in (gh.ROLE_MODEL, gh.ROLE_GUESS) else ROLE_CONFIDENCE
+    candidate score; a role the card states ("Repository:", "Library:", "evaluated
+    using") is as sure as the card's words."""
+    if role.kind == gh.ROLE_GUESS or (role.kind == gh.ROLE_MODEL and not role.stated):
+        return score
+    return max(score, ROLE_CONFIDENCE)
 
 
 _WHOLE = {gh.ROLE_TRAINING: TRAINING, gh.ROLE_DATA: PREPROCESSING, gh.ROLE_EVAL: EVALUATION}
