@@ -214,10 +214,9 @@ def role_of(cand: gh.Candidate, body: str, card_data: dict[str, Any], model_id: 
 
     produced = [lk for lk in links if _stated(lk, PRODUCED_WITH_RE)]
     if _DATA_RE.search(name):
-        return role(gh.ROLE_DATA, f"named {cand.name}: {shown(links[0])}")
+        return role(gh.ROLE_DATA, shown(links[0]))
     if _EVAL_RE.search(name):
-        return role(gh.ROLE_EVAL, f"named {cand.name}: {shown((produced or links)[0])}",
-                    bool(produced))
+        return role(gh.ROLE_EVAL, shown((produced or links)[0]), bool(produced))
     if family or data_field:
         return role(gh.ROLE_MODEL, "named for the model's family" if family
                     else "the card data names it", stated=data_field)
