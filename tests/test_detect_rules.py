@@ -179,6 +179,100 @@ def test_research_paper_links(card: str, expected: bool) -> None:
     assert claimed(detect.detect_research_paper(evidence(f"# M\n\n{card}\n"))) is expected
 
 
+# Research paper: "An item the card calls only 'paper' is a research paper; a report, white
+# paper or blog is a technical report." An arXiv document the card calls a technical report
+# is a Technical report; a paper the card links for another work (a technique, a benchmark,
+# the carbon calculator, a training dataset) does not describe this model.
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # Qwen/Qwen2.5-1.5B-Instruct (and Qwen/Qwen2.5-7B-Instruct): a blog cited with @misc and
+    # the arXiv "Qwen2 Technical Report"
+    ("Qwen/Qwen2.5-1.5B-Instruct", "```\n@misc{qwen2.5,\n    title = {Qwen2.5: A Party of "
+     "Foundation Models},\n    url = {https://qwenlm.github.io/blog/qwen2.5/},\n    author = "
+     "{Qwen Team},\n    year = {2024}\n}\n\n@article{qwen2,\n      title={Qwen2 Technical "
+     "Report}, \n      journal={arXiv preprint arXiv:2407.10671},\n      year={2024}\n}\n```",
+     False),
+    # a Qwen2-Math card (PaddleNLP's copy): the report cited alone
+    ("Qwen/Qwen2-Math-7B", "```\n@article{yang2024qwen2,\n  title={Qwen2 technical report},\n"
+     "  journal={arXiv preprint arXiv:2407.10671},\n  year={2024}\n}\n```", False),
+    # deepseek-ai/DeepSeek-V3: the arXiv tag is the report its BibTeX names
+    ("deepseek-ai/DeepSeek-V3", "```\n@misc{deepseekai2024deepseekv3technicalreport,\n      "
+     "title={DeepSeek-V3 Technical Report},\n      eprint={2412.19437},\n      "
+     "archivePrefix={arXiv},\n      url={https://arxiv.org/abs/2412.19437},\n}\n```", False),
+    # a blog post or a repository cited with @misc is no academic paper: the Qwen2.5 blog
+    # (above), Stanford Alpaca cited by Alpaca fine-tunes (an alpaca-7b replication card, an
+    # EpistemeAI Mistral-Nemo card)
+    ("org/alpaca-7b-hf", "## Citation\n```\n@misc{alpaca,\n  author = {Rohan Taori and "
+     "Ishaan Gulrajani},\n  title = {Stanford Alpaca: An Instruction-following LLaMA model},\n"
+     "  year = {2023},\n  publisher = {GitHub},\n  journal = {GitHub repository},\n"
+     "  howpublished = {\\url{https://github.com/tatsu-lab/stanford_alpaca}},\n}\n```", False),
+    ("org/model-7b", "```\n@misc{qwen2.5,\n    title = {Qwen2.5: A Party of Foundation "
+     "Models},\n    url = {https://qwenlm.github.io/blog/qwen2.5/},\n    year = {2024}\n}\n```",
+     False),
+    # baichuan-inc/Baichuan-7B: a technique and a benchmark, each linked to its own paper
+    ("baichuan-inc/Baichuan-7B", "- Layer Normalization: Pre-Normalization based on "
+     "[RMSNorm](https://arxiv.org/abs/1910.07467).\n\n[MMLU](https://arxiv.org/abs/2009.03300) "
+     "is an English evaluation dataset that includes 57 multiple-choice tasks.", False),
+    # google/switch-c-2048 (and most cards from the HF template): the carbon calculator's paper
+    ("org/model-7b", "Carbon emissions can be estimated using the [Machine Learning Impact "
+     "calculator](https://mlco2.github.io/impact#compute) presented in [Lacoste et al. (2019)]"
+     "(https://arxiv.org/abs/1910.09700).", False),
+    # google/byt5-xl: a benchmark's paper ...
+    ("org/model-7b", "`org/model-7b` significantly outperforms [mt5-xl](https://huggingface.co/"
+     "google/mt5-xl) on [TweetQA](https://arxiv.org/abs/1907.06292).", False),
+    # cerebras/Cerebras-GPT-13B: a scaling law, and the training corpus's paper under
+    # "Training data"
+    ("org/model-7b", "All models have been trained in accordance with [Chinchilla scaling laws]"
+     "(https://arxiv.org/abs/2203.15556) (20 tokens per model parameter).\n\n## Training data"
+     "\n\nSee the [Pile paper](https://arxiv.org/abs/2101.00027) for a more detailed breakdown "
+     "of data sources.", False),
+    # sentence-transformers/all-MiniLM-L6-v2: a training-data table with each dataset's paper
+    ("sentence-transformers/all-MiniLM-L6-v2", "#### Training data\n\n| Dataset | Paper |\n"
+     "|---|---|\n| [S2ORC](https://github.com/allenai/s2orc) | [paper](https://aclanthology.org/"
+     "2020.acl-main.447/) |", False),
+])
+def test_research_paper_is_this_models_paper(model_id: str, card: str, expected: bool) -> None:
+    det = detect.detect_research_paper(evidence(f"# M\n\n{card}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# ... while the card's own paper still counts however it presents it (guards: these held
+# before the rule above and must keep holding)
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # a card citing a technical report and an academic paper of its recipe has both
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "See the [technical report]"
+     "(https://arxiv.org/abs/2412.08905).\n\nplease cite the ORPO paper:\n```\n"
+     "@misc{hong2024orpo,\n  title={ORPO: Monolithic Preference Optimization},\n"
+     "  eprint={2403.07691},\n  archivePrefix={arXiv},\n}\n```", True),
+    # Salesforce/codegen25-7b-multi_P: the family's paper by its name
+    ("Salesforce/codegen25-7b-multi_P", "Building upon [CodeGen2](https://arxiv.org/abs/"
+     "2305.02309), the model is trained on StarCoderData.", True),
+    # facebook/xglm-7.5B: "introduced in the paper [title]"
+    ("facebook/xglm-7.5B", "It was introduced in the paper [Few-shot Learning with "
+     "Multilingual Language Models](https://arxiv.org/abs/2112.10668) by Xi Victoria Lin et al.",
+     True),
+    # Salesforce/xgen-7b-8k-inst: "*Title*: [...]"
+    ("Salesforce/xgen-7b-8k-inst", "*Title*: [Long Sequence Modeling with XGen: A 7B LLM "
+     "Trained on 8K Input Sequence Length](https://arxiv.org/abs/2309.03450)", True),
+    # ibm-granite/granite-3b-code-base-2k: "**Paper:** [title]"
+    ("ibm-granite/granite-3b-code-base-2k", "- **Paper:** [Granite Code Models: A Family of Open "
+     "Foundation Models for Code Intelligence](https://arxiv.org/abs/2405.04324)", True),
+])
+def test_research_paper_of_the_model_still_counts(model_id: str, card: str,
+                                                  expected: bool) -> None:
+    det = detect.detect_research_paper(evidence(f"# M\n\n{card}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+def test_an_arxiv_tag_of_a_technical_report_is_no_research_paper() -> None:
+    # deepseek-ai/DeepSeek-V3: the Hub tags the arXiv id its BibTeX calls a technical report
+    card = ("```\n@misc{deepseekai2024deepseekv3technicalreport,\n      title={DeepSeek-V3 "
+            "Technical Report},\n      eprint={2412.19437},\n      archivePrefix={arXiv},\n}\n```")
+    ev = evidence(f"# M\n\n{card}\n", model_id="deepseek-ai/DeepSeek-V3",
+                  tags=["arxiv:2412.19437"])
+    assert not claimed(detect.detect_research_paper(ev))
+    assert claimed(detect.detect_technical_report(ev))
+
+
 # Technical report: "a document of report nature from the producer, linked from the card:
 # a technical report, white paper, model or system card document, or technical release
 # blog post."

@@ -78,6 +78,17 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
     ("tiiuae/Falcon-H1-7B-Instruct", "- **Model type:** Causal decoder-only\n- **Architecture:** "
      "Hybrid Transformers + Mamba architecture\n", {"config": {"model_type": "falcon_h1"}},
      "hybrid"),
+    # Attention and gated convolutions (Hyena blocks) are a hybrid too; the decoder-only
+    # transformers these cards set it against are in contrast.
+    ("togethercomputer/StripedHyena-Nous-7B", "StripedHyena is a hybrid architecture composed of "
+     "multi-head, grouped-query attention and gated convolutions arranged in [Hyena](https://"
+     "arxiv.org/abs/2302.10866) blocks, different from traditional decoder-only Transformers.  "
+     "\n  - Costant memory decoding in Hyena blocks via representation of convolutions as "
+     "state-space models (modal or canonical form), or as truncated filters.\n", {}, "hybrid"),
+    ("togethercomputer/evo-1-131k-base", "StripedHyena is a deep signal processing, hybrid "
+     "architecture composed of multi-head attention and gated convolutions arranged in "
+     "[Hyena](https://arxiv.org/abs/2302.10866) blocks, improving over decoder-only "
+     "Transformers.  \n", {}, "hybrid"),
     # A family model_type covering dense and hybrid members: the card tells which
     # (ibm-granite/granite-4.0-micro is dense; granite-4.0-h-micro-base names Mamba2).
     ("ibm-granite/granite-4.0-micro", "**Model Architecture:**\nGranite-4.0-Micro is based on a "
@@ -135,6 +146,12 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "text-to-text-format where the input and output are always text strings, in contrast to "
      "BERT-style models that can only output either a class label or a span of the input.\n",
      {}, "transformer encoder-decoder"),
+    # A phrase joining families of two architectures tells neither (a vision encoder and a
+    # language decoder): the repository name speaks instead.
+    ("openbmb/MiniCPM-V-2", "**MiniCPM-V 2.8B** is a strong multimodal large language model "
+     "for efficient end-side deployment. The model is built based on SigLip-400M and "
+     "[MiniCPM-2.4B](https://github.com/OpenBMB/MiniCPM/), connected by a perceiver "
+     "resampler.\n", {}, "transformer decoder"),
     # A name built on a family (SciBERT, GraphCodeBERT, Cerebras-GPT), when nothing else speaks.
     ("allenai/scibert_scivocab_uncased", "# SciBERT\n", {}, "encoder"),
     ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", {}, "encoder"),
@@ -214,6 +231,17 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      "generating texts from a prompt.\n", {}, "language"),
     ("pierreguillou/gpt2-small-portuguese", "The model is best at what it was pretrained for "
      "however, which is generating texts from a prompt.\n", {}, "language"),
+    # When nothing else speaks: the family the repository name or base_model names (its
+    # model type's MOF type, else language), at low confidence.
+    ("GroNLP/bert-base-dutch-cased", "# BERTje: A Dutch BERT model\n", {}, "language"),
+    ("openai/clip-vit-large-patch14-336", "# clip-vit-large-patch14-336\n\nThis model was "
+     "trained from scratch on an unknown dataset.\n", {}, "multimodal"),
+    ("Xenova/whisper-tiny.en", "# Whisper\n\n[openai/whisper-tiny.en](https://huggingface.co/"
+     "openai/whisper-tiny.en) with ONNX weights to be compatible with [Transformers.js]"
+     "(https://huggingface.co/docs/transformers.js).\n", {}, "audio"),
+    ("alignment-handbook/zephyr-7b-sft-full", "# zephyr-7b-sft-full\n\nIt achieves the "
+     "following results on the evaluation set:\n- Loss: 0.9353\n",
+     {"cardData": {"base_model": "mistralai/Mistral-7B-v0.1"}}, "language"),
     # The "coder" of an encoder is no code model (facebook's DPR encoders).
     ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
      {"pipeline_tag": "feature-extraction"}, "language"),

@@ -443,7 +443,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     # when the results are plots or prose ("were evaluated using the [LM Evaluation
     # Harness]"); a harness merely offered to users is not.
     produced = [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-                if _PRODUCED_WITH_RE.search(_sentence(lk))]
+                if PRODUCED_WITH_RE.search(_sentence(lk))]
     if produced:
         return Detection("Evaluation data", 0.6,
                          [f"reachable through the harness the card says produced its "
@@ -467,40 +467,131 @@ _PAPER_ENTRY_RE = re.compile(r"^@(article|inproceedings|misc|incollection|phdthe
                              r"proceedings)\s*\{", re.I)
 
 
+# How a card presents a paper-host link as a paper: "[Paper](...)", "[arXiv paper](...)",
+# "Paper: [Title](...)", "introduced in the paper [...]", "please cite".
+_CALLED_PAPER_RE = re.compile(r"\bpapers?\b|\bpreprint\b|\barxiv\b|\bpublication\b|\bcite\b|"
+                              r"\bcitation\b|\btitle\b", re.I)
+_MD_URL_RE = re.compile(r"\]\([^)\s]*\)|https?://\S+")
+_AUTHOR_YEAR_RE = re.compile(r"\bet al\b", re.I)
+_BIBTEX_FIELD_RE = re.compile(r"^\s*\w+\s*=\s*[{\"]")
+
+
+def _words_around(lk: cardtext.Link) -> str:
+    """The words next to a link without any URL (a neighbour's ``arxiv.org`` is no word)."""
+    return _MD_URL_RE.sub("]", cardtext.near(lk))
+
+
+def _data_section_urls(ev: ModelEvidence) -> set[str]:
+    """Links in a training-data section: a paper there describes the data, not the model."""
+    return {lk.url for sec in cardtext.sections(ev.card.body)
+            if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title)
+            for lk in cardtext.links(sec.text)}
+
+
+def _paper_role(lk: cardtext.Link, ev: ModelEvidence, data_urls: set[str]) -> str:
+    """What a paper-host link is to this model: ``"report"`` (the card calls it a technical
+    report), ``"paper"`` (its paper: the card calls it a paper or gives its title, or it
+    names the model's family) or ``"other"`` (another work the card refers to: a technique,
+    benchmark, scaling law or training dataset, "[RMSNorm](...)", "[MMLU](...)")."""
+    if _TECH_REPORT_RE.search(_context(lk)):
+        return "report"
+    text, words = lk.text.strip(), _words_around(lk)
+    if lk.url in data_urls and not re.search(r"\bour\b", words, re.I):
+        return "other"
+    if _CALLED_PAPER_RE.search(f"{text} {words}") or not text:
+        return "paper"
+    if _AUTHOR_YEAR_RE.search(text):
+        return "other"
+    if len(text.split()) >= 5 or any(gh._family_match(word, gh.family_names(ev.model_id)) > 0
+                                     for word in re.findall(r"[\w.-]{4,}", text)):
+        return "paper"
+    return "other"
+
+
+# A BibTeX entry that cites a web page: a blog post or a repository
+# ("journal = {GitHub repository}", "url = {https://qwenlm.github.io/blog/qwen2.5/}").
+_BIBTEX_WEB_RE = re.compile(r"\b(journal|howpublished|url|publisher)\s*=\s*[{\"][^}\"]*"
+                            r"(github|blog)", re.I)
+
+
+def _cites_a_paper(entry: str) -> bool:
+    """A BibTeX entry of an academic paper: an arXiv preprint or a publication, not a
+    technical report, and not a blog post or repository (``@misc`` with a GitHub or blog
+    address, or without any journal or proceedings)."""
+    if _BIBTEX_REPORT_RE.search(entry) or not _PAPER_ENTRY_RE.match(entry):
+        return False
+    if _arxiv_id(entry):
+        return True
+    if _BIBTEX_WEB_RE.search(entry):
+        return False
+    return not entry.lower().startswith("@misc") \
+        or bool(re.search(r"\b(journal|booktitle)\s*=", entry, re.I))
+
+
+def _arxiv_id(text: str) -> str | None:
+    m = _ARXIV_ID_RE.search(text) or _ARXIV_TEXT_RE.search(text) \
+        or re.search(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", text, re.I)
+    return next((g for g in m.groups() if g), None) if m else None
+
+
 def detect_research_paper(ev: ModelEvidence) -> Detection | None:
-    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper linked or
-    cited in the card; an item the card calls only "paper" is one, a report, white paper
-    or blog is not; "paper coming soon" does not count."""
-    arxiv = tag_values(ev.tags, "arxiv")
+    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper describing
+    this model or its family or recipe, linked or cited in the card; an item the card calls
+    only "paper" is one, a report, white paper or blog is not; "paper coming soon" does not
+    count.
+
+    An arXiv document the card calls a technical report ("Qwen2 Technical Report") is a
+    Technical report, not a research paper; a paper the card links for something else (a
+    technique, a benchmark, a training dataset) does not describe this model."""
+    body = cardtext.clip(ev.card.body)
+    data_urls = _data_section_urls(ev)
+    # A URL inside a BibTeX entry ("url = {https://arxiv.org/abs/...}") is judged with its
+    # entry, by the entry's title.
+    roles = [(lk, _paper_role(lk, ev, data_urls)) for lk in _paper_links(ev)
+             if not _BIBTEX_FIELD_RE.match(lk.line)]
+    entries = [e for e in _bibtex_entries(body) if _PAPER_ENTRY_RE.match(e)]
+    cited = [e for e in entries if _cites_a_paper(e)]
+    # arXiv ids the card presents as something other than its paper (a report, another
+    # work); an id it also cites as a paper, or links as one, stays its paper.
+    not_ours = {i for lk, role in roles if role != "paper" and (i := _arxiv_id(lk.url))}
+    not_ours |= {i for e in entries if _BIBTEX_REPORT_RE.search(e) and (i := _arxiv_id(e))}
+    ours = {i for lk, role in roles if role == "paper" and (i := _arxiv_id(lk.url))}
+    ours |= {i for e in cited if (i := _arxiv_id(e))}
+    not_ours -= ours
+    roles = [(lk, "paper" if _arxiv_id(lk.url) in ours else role) for lk, role in roles]
+    arxiv = [a for a in tag_values(ev.tags, "arxiv") if a not in not_ours]
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
                          f"https://arxiv.org/abs/{arxiv[0]}")
-    papers = [lk for lk in _paper_links(ev) if not _TECH_REPORT_RE.search(_context(lk))]
+    papers = [lk for lk, role in roles if role == "paper"]
     if papers:
         return Detection("Research paper", 0.85, [f"paper link: {papers[0].url}"], papers[0].url)
-    body = cardtext.clip(ev.card.body)
-    # An arXiv preprint is an academic paper, whatever its title calls it.
-    for entry in _bibtex_entries(body):
-        m = _ARXIV_TEXT_RE.search(entry)
-        if m and _PAPER_ENTRY_RE.match(entry):
-            arxiv_id = m.group(1) or m.group(2)
+    for entry in cited:
+        arxiv_id = _arxiv_id(entry)
+        if arxiv_id:
             return Detection("Research paper", 0.85, [f"BibTeX cites arXiv:{arxiv_id}"],
                              f"https://arxiv.org/abs/{arxiv_id}")
     named = [lk for lk in cardtext.links(body)
              if re.fullmatch(r"(the |our |original |research |arxiv )?paper", lk.text.strip(),
-                             re.I) and not _NOT_REPORT_RE.search(lk.url)]
+                             re.I) and not _NOT_REPORT_RE.search(lk.url)
+             and not (lk.url in data_urls and not re.search(r"\bour\b", _words_around(lk),
+                                                            re.I))]
     if named:
         return Detection("Research paper", 0.7,
                          [f"card links its paper: {cardtext.near(named[0])[:120]}"], named[0].url)
-    prose = _ARXIV_TEXT_RE.search(body)
-    if prose:
+    for prose in _ARXIV_TEXT_RE.finditer(body):
         arxiv_id = prose.group(1) or prose.group(2)
-        return Detection("Research paper", 0.75,
-                         [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
-                         f"https://arxiv.org/abs/{arxiv_id}")
-    if any(_PAPER_ENTRY_RE.match(e) for e in _bibtex_entries(body)) \
-            and not re.search(r"paper (is )?coming soon", body, re.I):
+        if arxiv_id not in not_ours:
+            return Detection("Research paper", 0.75,
+                             [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
+                             f"https://arxiv.org/abs/{arxiv_id}")
+    if cited and not re.search(r"paper (is )?coming soon", body, re.I):
         return Detection("Research paper", 0.55, ["BibTeX citation in card"])
+    others = [lk for lk, role in roles if role == "other"]
+    if others:
+        return Detection("Research paper", 0.4,
+                         [f"card links another work's paper, not this model's: "
+                          f"{cardtext.near(others[0])[:120]}"], others[0].url)
     return None
 
 
@@ -626,12 +717,12 @@ _EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # describes another model, not code.
 _TRAIN_LINK_WORDS = r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|fine-?tun|recipe|reproduc"
 # The card says this code trained the model: "the model has been trained ... using [t5x]".
-_TRAINED_WITH_RE = re.compile(
+TRAINED_WITH_RE = re.compile(
     r"\b(was|were|been|is|are|we|model)\b[^.]{0,60}\b(pre-?)?trained\b[^.]{0,80}\b(using|with|"
     r"via|on)\b|\btraining (code|codebase|scripts?)\b", re.I)
 # The card says the harness produced its numbers: "The scores reported below were obtained
 # using [LightEval]", "were evaluated using the [LM Evaluation Harness]".
-_PRODUCED_WITH_RE = re.compile(
+PRODUCED_WITH_RE = re.compile(
     r"\b(obtained|evaluated|performed|computed|measured|reported|conducted|produced|run|ran)\b"
     r"[^.]{0,100}\b(using|with|via|through|by|in)\b", re.I)
 
@@ -655,14 +746,14 @@ def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
     repository with training words, or another's that the card says trained this model;
     a third-party trainer offered for users' fine-tuning is not."""
     return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
-            if _own_code(lk, ev) or _TRAINED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or TRAINED_WITH_RE.search(_sentence(lk))]
 
 
 def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
     """COMPONENT_RULES (Evaluation code): the producer's evaluation code, or a harness the
     card links as the one that produced its reported results."""
     return [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-            if _own_code(lk, ev) or _PRODUCED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or PRODUCED_WITH_RE.search(_sentence(lk))]
 
 
 def _claimed_link_or_finding(ev: ModelEvidence, name: str, what: str,
@@ -755,7 +846,9 @@ def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
                              lk.url)
     own = (ev.github or {}).get("full_name") or ""
     packaged = ((ev.github or {}).get("components") or {}).get("Supporting libraries and tools")
-    if own and _producer_owned(f"https://github.com/{own}", ev.model_id) \
+    # A guessed repository is no release ("a name with no link is not a release").
+    guessed = (ev.github or {}).get("role") == gh.ROLE_GUESS
+    if own and not guessed and _producer_owned(f"https://github.com/{own}", ev.model_id) \
             and isinstance(packaged, dict) \
             and any(_PACKAGING_RE.search(str(e)) for e in packaged.get("evidence", [])):
         # The producer's own repository installs as a package (a pip-installable model
