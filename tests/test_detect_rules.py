@@ -470,3 +470,155 @@ def test_outputs_section_needs_outputs_not_output_variables() -> None:
     card = ("## Example\n\n```python\noutputs = model(**inputs)\nlogits = outputs.logits\n"
             "messages = [{\"role\": \"assistant\", \"content\": \"\"}]\n```\n")
     assert not claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}")))
+
+
+# Model architecture: "custom modelling code in the HF repository (a `.py` file in the
+# repository, an `auto_map` in its config, or `trust_remote_code=True` in the card's usage)
+# ... An implementation that lives only in a library the card does not link does not count."
+# trust_remote_code counts when it loads the MODEL, not when only the tokenizer runs its code.
+@pytest.mark.parametrize(("block", "expected"), [
+    # baichuan-inc/Baichuan-7B
+    ('tokenizer = AutoTokenizer.from_pretrained("baichuan-inc/Baichuan-7B", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("baichuan-inc/'
+     'Baichuan-7B", device_map="auto", trust_remote_code=True)\n', True),
+    # Salesforce/codet5p-16b: a call over several lines
+    ("model = AutoModelForSeq2SeqLM.from_pretrained(checkpoint,\n"
+     "                                              torch_dtype=torch.float16,\n"
+     "                                              low_cpu_mem_usage=True,\n"
+     "                                              trust_remote_code=True).to(device)\n", True),
+    # allenai/OLMo-7B
+    ('olmo = AutoModelForCausalLM.from_pretrained("allenai/OLMo-7B", trust_remote_code=True)\n'
+     'tokenizer = AutoTokenizer.from_pretrained("allenai/OLMo-7B")\n', True),
+    # tiiuae/falcon-7b, tiiuae/falcon-7b-instruct, OpenLLM-France/Claire-7B-Apache-0.1: a
+    # pipeline that loads the model
+    ('tokenizer = AutoTokenizer.from_pretrained(model)\npipeline = transformers.pipeline(\n'
+     '    "text-generation",\n    model=model,\n    tokenizer=tokenizer,\n'
+     '    torch_dtype=torch.bfloat16,\n    trust_remote_code=True,\n    device_map="auto",\n)\n',
+     True),
+    # Salesforce/xgen-7b-8k-inst, Salesforce/xgen-7b-8k-base, Salesforce/codegen25-7b-multi_P:
+    # only the tokenizer runs the repository's code
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-inst", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'xgen-7b-8k-inst", torch_dtype=torch.bfloat16)\n', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-base", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'xgen-7b-8k-base", torch_dtype=torch.bfloat16)\n', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/codegen25-7b-multi", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'codegen25-7b-multi")\n', False),
+])
+def test_architecture_from_remote_code_that_loads_the_model(block: str, expected: bool) -> None:
+    assert (detect.remote_model_load(block) is not None) is expected
+    ev = evidence(f"# M\n\n```python\n{block}```\n", library_name=None)
+    assert claimed(detect.detect_architecture(ev)) is expected
+
+
+@pytest.mark.parametrize(("config", "library", "expected"), [
+    # togethercomputer/RedPajama-INCITE-7B-Base, openai-community/gpt2, EleutherAI/pythia-160m:
+    # a stock architecture implemented in transformers
+    ({"architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox"}, None, False),
+    ({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"}, "transformers", False),
+    # microsoft/deberta-v3-base: a model_type only
+    ({"model_type": "deberta-v2"}, None, False),
+    # Qwen/Qwen2.5-1.5B-Instruct: library_name only
+    ({}, "transformers", False),
+    # tiiuae/falcon-40b, allenai/OLMo-7B, Salesforce/codet5p-16b, deepseek-ai/DeepSeek-V3:
+    # an auto_map that loads the model from the repository's own code
+    ({"auto_map": {"AutoConfig": "configuration_falcon.FalconConfig",
+                   "AutoModelForCausalLM": "modeling_falcon.FalconForCausalLM"}}, None, True),
+    ({"auto_map": {"AutoConfig": "configuration_olmo.OLMoConfig",
+                   "AutoModelForCausalLM": "modeling_olmo.OLMoForCausalLM",
+                   "AutoTokenizer": ["tokenization_olmo_fast.OLMoTokenizerFast", None]}},
+     None, True),
+    ({"auto_map": {"AutoConfig": "configuration_codet5p.CodeT5pConfig",
+                   "AutoModelForSeq2SeqLM": "modeling_codet5p.CodeT5pEncoderDecoderModel"}},
+     None, True),
+    # an auto_map for the tokenizer alone runs no modelling code
+    ({"architectures": ["LlamaForCausalLM"],
+      "auto_map": {"AutoTokenizer": ["tokenization_xgen.XgenTokenizer", None]}},
+     "transformers", False),
+])
+def test_architecture_only_in_a_library_is_not_released(config: dict, library: str | None,
+                                                         expected: bool) -> None:
+    ev = evidence("# M\n\nA model.\n", library_name=library, config=config,
+                  files=["README.md", "config.json"])
+    assert claimed(detect.detect_architecture(ev)) is expected
+
+
+# Sample model outputs: "outputs shown in the card, commented outputs in snippets". A string
+# literal after print(...) holding its result (togethercomputer/RedPajama-INCITE-7B-Base,
+# RedPajama-INCITE-Instruct-3B-v1, RedPajama-INCITE-Base-3B-v1)
+_INCITE = ("output_str = tokenizer.decode(token)\nprint(output_str)\n\"\"\"\n{}\n\"\"\"\n")
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    (_INCITE.format("widely considered to be the father of modern computer science and "
+                    "artificial intelligence."), True),
+    (_INCITE.format("Paris"), True),
+    (_INCITE.format("Alan Mathison Turing (23 June 1912  7 June 1954) was an English computer "
+                    "scientist, mathematician, logician, cryptanalyst."), True),
+    # a string literal that holds code is no output
+    ("print(output_str)\n\"\"\"\n# 5\ndef typer(data):\n    print(data)\n\"\"\"\n", False),
+])
+def test_outputs_in_a_string_after_print(block: str, expected: bool) -> None:
+    assert (detect.shown_output(block) is not None) is expected
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n```python\n{block}```\n"))
+    assert claimed(det) is expected
+
+
+# ... and an output the card labels after the block that runs the model: RWKV's HF cards
+# (RWKV/rwkv-5-world-1b6, RWKV/v6-Finch-7B-World3-HF, RWKV/rwkv-4-world-1b5)
+_RWKV = ("```python\ninputs = tokenizer(prompt, return_tensors=\"pt\")\noutput = model.generate("
+         "inputs[\"input_ids\"], max_new_tokens=333)\nprint(tokenizer.decode(output[0].tolist(), "
+         "skip_special_tokens=True))\n```\n\n{label}\n\n```shell\n{text}\n```\n")
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    (_RWKV.format(label="output:", text="User: hi\n\nAssistant: Hi. I am your assistant and I "
+                                        "will provide expert full response in full details."),
+     True),
+    (_RWKV.format(label="output:",
+                  text="User: 请介绍北京的旅游景点\n\nAssistant: 北京是中国的首都"),
+     True),
+    (_RWKV.format(label="Output:", text="Question: In a shocking finding, scientist discovered "
+                                        "a herd of dragons\n\nAnswer: The researchers discovered"),
+     True),
+    # a label followed by an install command is no output
+    (_RWKV.format(label="## Results", text="# pip install accelerate"), False),
+    # a block that runs nothing, then "Output" text
+    ("```python\nfrom transformers import AutoModel\n```\n\nOutput:\n\n```\ntensor([1, 2])\n```\n",
+     False),
+])
+def test_outputs_labelled_after_the_usage_block(card: str, expected: bool) -> None:
+    assert (detect.labelled_output(card) is not None) is expected
+    assert claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}"))) is expected
+
+
+# Evaluation results: "benchmark numbers or plots in the card". A table under a training-data
+# heading lists the training datasets, even when they are benchmarks by name.
+@pytest.mark.parametrize(("card", "expected"), [
+    # sentence-transformers/all-MiniLM-L6-v2 (and the other sentence-transformers cards of
+    # its template): the fine-tuning datasets and their sizes
+    ("#### Training data\n\n| Dataset | Paper | Number of training tuples |\n|---|---|---|\n"
+     "| [Natural Questions (NQ)](https://ai.google.com/research/NaturalQuestions) | [paper]"
+     "(https://transacl.org/ojs/index.php/tacl/article/view/1455) | 100,231 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | [paper](https://aclanthology.org"
+     "/P18-2124.pdf) | 87,599 |\n| [TriviaQA](https://huggingface.co/datasets/trivia_qa) | - | "
+     "73,346 |\n", False),
+    ("### Training data\n\n| Dataset | Number of training tuples |\n|---|---|\n"
+     "| [COCO](https://cocodataset.org/#home) Image captions | 828,395 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | 87,599 |\n", False),
+    # an NVIDIA Nemotron card: synthetic training data seeded with benchmarks' train splits
+    ("## NVIDIA-Sourced Synthetic Datasets\n\n| Dataset | Modality | Dataset Size | Seed Dataset |"
+     "\n| :---- | :---- | :---- | :---- |\n| Synthetic STEM | Text | 175M | [GSM8K](https://github."
+     "com/openai/grade-school-math) |\n| Synthetic MMLU Auxiliary Train | Text | 0.5B | [MMLU "
+     "Auxiliary Train](https://huggingface.co/datasets/cais/mmlu) |\n", False),
+    # guards: results under an evaluation heading, and under the template's "Testing Data,
+    # Factors & Metrics" (google/switch-c-2048)
+    ("## Evaluation\n\n| Model | MMLU | GSM8K |\n|---|---|---|\n| M | 61.2 | 40.1 |\n", True),
+    ("### Testing Data, Factors & Metrics\n\n| Task | MMLU | TriviaQA |\n|---|---|---|\n"
+     "| 5-shot | 61.2 | 40.1 |\n", True),
+])
+def test_a_training_data_table_is_no_evaluation_result(card: str, expected: bool) -> None:
+    det = detect.detect_evaluation_results(evidence(f"# M\n\n{card}"))
+    assert claimed(det) is expected

@@ -159,25 +159,93 @@ def detect_metadata(ev: ModelEvidence) -> Detection | None:
                      blob_url(ev.endpoint, ev.model_id, names[0]))
 
 
+# A call that is not the model's: it loads only a tokenizer, processor or configuration
+# ("AutoTokenizer.from_pretrained(..., trust_remote_code=True)" runs the tokenizer's code).
+_NOT_MODEL_CALL_RE = re.compile(r"token|processor|config|extractor", re.I)
+_REMOTE_CODE_RE = re.compile(r"trust_remote_code\s*=\s*True")
+
+
+def _callee(block: str, pos: int) -> str | None:
+    """The name of the call whose parentheses are open at ``pos``
+    (``AutoModelForCausalLM.from_pretrained``, ``transformers.pipeline``), or None."""
+    depth, i = 0, pos - 1
+    while i >= 0:
+        if block[i] == ")":
+            depth += 1
+        elif block[i] == "(":
+            if depth == 0:
+                m = re.search(r"([A-Za-z_][\w.]*)\s*$", block[:i])
+                return m.group(1) if m else ""
+            depth -= 1
+        i -= 1
+    return None
+
+
+def remote_model_load(block: str) -> str | None:
+    """The line of a card code block that loads the MODEL with the code shipped in its
+    repository: ``trust_remote_code=True`` passed to a model class or a pipeline
+    (``AutoModelForCausalLM.from_pretrained(...)``, ``pipeline(...)``,
+    ``SentenceTransformer(...)``). A tokenizer, processor or configuration loaded that way
+    runs only its own code."""
+    for m in _REMOTE_CODE_RE.finditer(block):
+        callee = _callee(block, m.start())
+        if callee is None:
+            continue
+        owner = re.sub(r"\.from_pretrained$", "", callee)
+        if not _NOT_MODEL_CALL_RE.search(owner.rsplit(".", 1)[-1]):
+            return cardtext._line_of(block, m.start())
+    return None
+
+
+def _model_auto_map(ev: ModelEvidence) -> list[str]:
+    """``auto_map`` entries of the config that load the model (``AutoModelForCausalLM``),
+    not only its tokenizer or configuration."""
+    auto_map = ev.config.get("auto_map")
+    if not isinstance(auto_map, dict):
+        return []
+    return [str(k) for k in auto_map if str(k).startswith("AutoModel")]
+
+
 def detect_architecture(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Model architecture): code that defines the architecture, released
+    with the model or pointed to by it: custom modelling code in the HF repository (a
+    ``modeling_*.py`` file, an ``auto_map`` for the model, ``trust_remote_code=True`` in the
+    card's usage when it loads the model), or model code in a linked repository
+    (``github.PATH_RULES``). "An implementation that lives only in a library the card does
+    not link does not count": config architectures, a diffusers pipeline, ``model_type``
+    and ``library_name`` are findings for the reviewer, not claims."""
     modeling = [f for f in ev.files if re.search(r"(^|/)modeling_\w+\.py$", f)]
     if modeling:
         return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
                          blob_url(ev.endpoint, ev.model_id, modeling[0]))
+    mapped = _model_auto_map(ev)
+    if mapped:
+        return Detection("Model architecture", 0.85,
+                         [f"config auto_map loads the model from the repository's code: "
+                          f"{', '.join(mapped[:3])}"],
+                         blob_url(ev.endpoint, ev.model_id, "config.json"))
+    for block in cardtext.code_blocks(ev.card.body):
+        line = remote_model_load(block)
+        if line:
+            return Detection("Model architecture", 0.7,
+                             [f"card usage loads the model with its own code: {line[:120]}"],
+                             blob_url(ev.endpoint, ev.model_id, "README.md"))
     archs = str_list(ev.config.get("architectures"))
     library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
-        return Detection("Model architecture", 0.75,
+        return Detection("Model architecture", 0.45,
                          [f"config architectures: {', '.join(map(str, archs[:3]))} "
-                          "(implemented in the transformers library)"])
+                          "(implemented in the transformers library, not released with the "
+                          "model)"])
     if "model_index.json" in ev.files or library == "diffusers":
-        return Detection("Model architecture", 0.7,
-                         ["diffusers pipeline (model_index.json), implemented in diffusers"])
+        return Detection("Model architecture", 0.45,
+                         ["diffusers pipeline (model_index.json), implemented in the diffusers "
+                          "library, not released with the model"])
     model_type = ev.config.get("model_type")
     if model_type:
-        return Detection("Model architecture", 0.65, [f"config model_type: {model_type}"])
+        return Detection("Model architecture", 0.4, [f"config model_type: {model_type}"])
     if library:
-        return Detection("Model architecture", 0.55, [f"library_name: {library}"])
+        return Detection("Model architecture", 0.35, [f"library_name: {library}"])
     return None
 
 
@@ -327,6 +395,10 @@ def _eval_tables(ev: ModelEvidence) -> list[tuple[str, list[str]]]:
     as results ("We present the dev results on SQuAD 2.0 and MNLI")."""
     found = []
     for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title):
+            # A table under "Training data" lists the training datasets (SQuAD, COCO and
+            # their sizes), not results on them.
+            continue
         says_results = re.search(r"\bresults?\b|\bscores?\b|\baccuracy\b", sec.text, re.I)
         for table in cardtext.tables(sec.text):
             joined = "\n".join(table)
@@ -650,6 +722,56 @@ _OUTPUT_COMMENT_RE = re.compile(r"^\s*#+\s*(outputs?|results?|prints?|returns?|r
                                 r"generated|->|=>)\b", re.I)
 
 
+_NOT_OUTPUT_TEXT_RE = re.compile(r"^\s*((def|class|import|from|print|return|for|if)\b|#)")
+
+
+def _docstring_after(lines: list[str], start: int) -> str | None:
+    """The text of a string literal that follows a ``print(...)`` as its result
+    (``print(output_str)`` then ``\"\"\"`` / ``Paris`` / ``\"\"\"``), or None when it holds
+    code."""
+    j = start
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or lines[j].strip() not in ('"""', "'''"):
+        return None
+    quote = lines[j].strip()
+    text = []
+    for line in lines[j + 1:]:
+        if line.strip().startswith(quote):
+            break
+        text.append(line)
+    shown = next((t.strip() for t in text if t.strip()), "")
+    return shown if shown and not _NOT_OUTPUT_TEXT_RE.match(shown) else None
+
+
+# A label the card puts between a block that runs the model and the output it shows
+# ("output:", "**Output:**", "Sample output").
+_OUTPUT_LABEL_RE = re.compile(r"^[\W_]*(sample |example |model |generated )?(outputs?|results?|"
+                              r"responses?|generations?)[\W_]*$", re.I)
+_RUNS_MODEL_RE = re.compile(r"\bprint\s*\(|\.generate\(|pipeline\(")
+
+
+def labelled_output(body: str) -> str | None:
+    """An output the card shows under a label right after a code block that runs the
+    model (RWKV's HF cards: the usage block, then "output:" and a block with the text),
+    as its first line, or None."""
+    text = cardtext.clip(body)
+    for m in re.finditer(r"```[^\n]*\n(.*?)```", text, re.S):
+        if not _RUNS_MODEL_RE.search(m.group(1)):
+            continue
+        rest = text[m.end():m.end() + 2000].lstrip("\n").splitlines()
+        label = next((ln for ln in rest if ln.strip()), "")
+        if not _OUTPUT_LABEL_RE.match(label.strip()) or not re.search(r"\w", label):
+            continue
+        after = "\n".join(rest[rest.index(label) + 1:]).lstrip()
+        fenced = re.match(r"```[^\n]*\n(.*?)```", after, re.S)
+        shown = fenced.group(1) if fenced else after.split("\n\n")[0]
+        first = next((ln.strip() for ln in shown.splitlines() if ln.strip()), "")
+        if first and not first.startswith("#"):
+            return first
+    return None
+
+
 def shown_output(block: str) -> str | None:
     """A model output a card's code block shows, as its first line, or None.
 
@@ -657,7 +779,8 @@ def shown_output(block: str) -> str | None:
       (``>>> generator("Hello, I'm a language model,")`` then ``[{'generated_text': ...}]``);
     - a result printed after ``print(...)``: ``>>> <pad> man beer ...`` on the next line;
     - comments that end a block which prints, or a comment labelled as output
-      (``# en-0 1 1``, ``# Output: ...``).
+      (``# en-0 1 1``, ``# Output: ...``);
+    - a string literal after ``print(...)`` holding its result (RedPajama-INCITE cards).
     """
     lines = block.rstrip().splitlines()
     for i, line in enumerate(lines):
@@ -673,6 +796,10 @@ def shown_output(block: str) -> str | None:
             return lines[i + 1].strip()
         if _OUTPUT_COMMENT_RE.match(line):
             return line.strip()
+        if _PRINT_RE.search(line):
+            shown = _docstring_after(lines, i + 1)
+            if shown:
+                return shown
     code = [ln for ln in lines if ln.strip()]
     tail = []
     while code and code[-1].lstrip().startswith("#"):
@@ -691,6 +818,10 @@ def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
         if shown:
             return Detection("Sample model outputs", 0.6,
                              [f"card code shows the model's output: {shown[:100]}"])
+    labelled = labelled_output(ev.card.body)
+    if labelled:
+        return Detection("Sample model outputs", 0.6,
+                         [f"card shows the output of its usage code: {labelled[:100]}"])
     for sec in cardtext.sections(ev.card.body):
         if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
                 r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
