@@ -592,3 +592,33 @@ _RWKV = ("```python\ninputs = tokenizer(prompt, return_tensors=\"pt\")\noutput =
 def test_outputs_labelled_after_the_usage_block(card: str, expected: bool) -> None:
     assert (detect.labelled_output(card) is not None) is expected
     assert claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}"))) is expected
+
+
+# Evaluation results: "benchmark numbers or plots in the card". A table under a training-data
+# heading lists the training datasets, even when they are benchmarks by name.
+@pytest.mark.parametrize(("card", "expected"), [
+    # sentence-transformers/all-MiniLM-L6-v2 (and the other sentence-transformers cards of
+    # its template): the fine-tuning datasets and their sizes
+    ("#### Training data\n\n| Dataset | Paper | Number of training tuples |\n|---|---|---|\n"
+     "| [Natural Questions (NQ)](https://ai.google.com/research/NaturalQuestions) | [paper]"
+     "(https://transacl.org/ojs/index.php/tacl/article/view/1455) | 100,231 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | [paper](https://aclanthology.org"
+     "/P18-2124.pdf) | 87,599 |\n| [TriviaQA](https://huggingface.co/datasets/trivia_qa) | - | "
+     "73,346 |\n", False),
+    ("### Training data\n\n| Dataset | Number of training tuples |\n|---|---|\n"
+     "| [COCO](https://cocodataset.org/#home) Image captions | 828,395 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | 87,599 |\n", False),
+    # an NVIDIA Nemotron card: synthetic training data seeded with benchmarks' train splits
+    ("## NVIDIA-Sourced Synthetic Datasets\n\n| Dataset | Modality | Dataset Size | Seed Dataset |"
+     "\n| :---- | :---- | :---- | :---- |\n| Synthetic STEM | Text | 175M | [GSM8K](https://github."
+     "com/openai/grade-school-math) |\n| Synthetic MMLU Auxiliary Train | Text | 0.5B | [MMLU "
+     "Auxiliary Train](https://huggingface.co/datasets/cais/mmlu) |\n", False),
+    # guards: results under an evaluation heading, and under the template's "Testing Data,
+    # Factors & Metrics" (google/switch-c-2048)
+    ("## Evaluation\n\n| Model | MMLU | GSM8K |\n|---|---|---|\n| M | 61.2 | 40.1 |\n", True),
+    ("### Testing Data, Factors & Metrics\n\n| Task | MMLU | TriviaQA |\n|---|---|---|\n"
+     "| 5-shot | 61.2 | 40.1 |\n", True),
+])
+def test_a_training_data_table_is_no_evaluation_result(card: str, expected: bool) -> None:
+    det = detect.detect_evaluation_results(evidence(f"# M\n\n{card}"))
+    assert claimed(det) is expected

@@ -395,6 +395,10 @@ def _eval_tables(ev: ModelEvidence) -> list[tuple[str, list[str]]]:
     as results ("We present the dev results on SQuAD 2.0 and MNLI")."""
     found = []
     for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title):
+            # A table under "Training data" lists the training datasets (SQuAD, COCO and
+            # their sizes), not results on them.
+            continue
         says_results = re.search(r"\bresults?\b|\bscores?\b|\baccuracy\b", sec.text, re.I)
         for table in cardtext.tables(sec.text):
             joined = "\n".join(table)
