@@ -622,3 +622,36 @@ def test_outputs_labelled_after_the_usage_block(card: str, expected: bool) -> No
 def test_a_training_data_table_is_no_evaluation_result(card: str, expected: bool) -> None:
     det = detect.detect_evaluation_results(evidence(f"# M\n\n{card}"))
     assert claimed(det) is expected
+
+
+# Model architecture: "model-definition code in a repository the card links as the model's
+# code": the card calls the linked repository the model's original or official
+# implementation, or where it was first released.
+@pytest.mark.parametrize(("card", "expected"), [
+    # facebook/xglm-7.5B
+    ("The original implementation was released in [this repository](https://github.com/pytorch/"
+     "fairseq/tree/main/examples/xglm).", True),
+    # microsoft/deberta-v3-base
+    ("Please check the [official repository](https://github.com/microsoft/DeBERTa) for more "
+     "implementation details and updates.", True),
+    # HF-written cards of ported models (xlnet-large-cased, facebook/dino-vitb16,
+    # Salesforce/codet5-base): "first released in [this repository]"
+    ("It was introduced in the paper [XLNet](https://arxiv.org/abs/1906.08237) by Yang et al. "
+     "and first released in [this repository](https://github.com/zihangdai/xlnet/).", True),
+    ("It was introduced in the paper [Emerging Properties in Self-Supervised Vision Transformers]"
+     "(https://arxiv.org/abs/2104.14294) by Mathilde Caron and first released in [this "
+     "repository](https://github.com/facebookresearch/dino).", True),
+    # facebook/tts_transformer-en-ljspeech: "([paper](...)/[code](...))"
+    ("Transformer text-to-speech model from fairseq S^2 ([paper](https://arxiv.org/abs/2109.06912)"
+     "/[code](https://github.com/pytorch/fairseq/tree/main/examples/speech_synthesis))", True),
+    # llava-hf/llava-1.5-7b-hf: another project's original repository
+    ("Refer to the [original repository of Flash Attention](https://github.com/Dao-AILab/"
+     "flash-attention) regarding that package installation.", False),
+    # a repository linked for usage examples only
+    ("See [https://github.com/dpfried/incoder](https://github.com/dpfried/incoder) for example "
+     "usage.", False),
+])
+def test_architecture_in_the_repository_linked_as_the_models_code(card: str,
+                                                                  expected: bool) -> None:
+    ev = evidence(f"# M\n\n{card}\n", library_name=None)
+    assert claimed(detect.detect_architecture(ev)) is expected

@@ -206,6 +206,25 @@ def _model_auto_map(ev: ModelEvidence) -> list[str]:
     return [str(k) for k in auto_map if str(k).startswith("AutoModel")]
 
 
+# How a card links the repository that implements the model: "The original implementation
+# was released in [this repository](...)", "first released in [this repository](...)",
+# "Please check the [official repository](...) for more implementation details",
+# "([paper](...)/[code](...))".
+_MODEL_CODE_WORDS_RE = re.compile(
+    r"\b(original|official|reference)\s+(implementation|code(base)?|repo(sitory)?)\b|"
+    r"\bfirst released in\b", re.I)
+
+
+def _model_code_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """GitHub links the card presents as the model's own implementation (COMPONENT_RULES:
+    "model-definition code in a repository the card links as the model's code"); "the
+    original repository of Flash Attention" is another project's."""
+    return [lk for lk in _github_links(ev)
+            if (_MODEL_CODE_WORDS_RE.search(f"{lk.text} {_words_around(lk)}")
+                and not re.search(r"\brepository of\b", f"{lk.text} {_words_around(lk)}", re.I))
+            or _CODE_LINK_TEXT_RE.search(lk.text.strip())]
+
+
 def detect_architecture(ev: ModelEvidence) -> Detection | None:
     """COMPONENT_RULES (Model architecture): code that defines the architecture, released
     with the model or pointed to by it: custom modelling code in the HF repository (a
@@ -230,6 +249,11 @@ def detect_architecture(ev: ModelEvidence) -> Detection | None:
             return Detection("Model architecture", 0.7,
                              [f"card usage loads the model with its own code: {line[:120]}"],
                              blob_url(ev.endpoint, ev.model_id, "README.md"))
+    linked = _model_code_links(ev)
+    if linked:
+        return Detection("Model architecture", 0.55,
+                         [f"card links the model's implementation: "
+                          f"{cardtext.near(linked[0])[:120]}"], linked[0].url)
     archs = str_list(ev.config.get("architectures"))
     library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
