@@ -655,3 +655,22 @@ def test_architecture_in_the_repository_linked_as_the_models_code(card: str,
                                                                   expected: bool) -> None:
     ev = evidence(f"# M\n\n{card}\n", library_name=None)
     assert claimed(detect.detect_architecture(ev)) is expected
+
+
+@pytest.mark.parametrize(("model_id", "line"), [
+    # cyberagent/open-calm-7b, stabilityai/stablelm-3b-4e1t,
+    # stabilityai/stablecode-completion-alpha-3b: the model-details list names its library
+    ("cyberagent/open-calm-7b", "* **Library**: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+    ("stabilityai/stablelm-3b-4e1t",
+     "* **Library**: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+    # EleutherAI/pythia-160m
+    ("EleutherAI/pythia-160m", "- Library: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+])
+def test_architecture_in_the_library_the_card_names(model_id: str, line: str) -> None:
+    card = f"# M\n\n* **Model type**: Transformer-based Language Model\n{line}\n"
+    ev = evidence(card, model_id=model_id, library_name=None)
+    assert claimed(detect.detect_architecture(ev))
+    # ... while the transformers library named in prose is no link to the model's code
+    ev = evidence("# M\n\nUse it with the Hugging Face [Transformers Library](https://huggingface"
+                  ".co/docs/transformers/index).\n", model_id=model_id, library_name=None)
+    assert not claimed(detect.detect_architecture(ev))

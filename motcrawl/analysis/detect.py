@@ -209,10 +209,12 @@ def _model_auto_map(ev: ModelEvidence) -> list[str]:
 # How a card links the repository that implements the model: "The original implementation
 # was released in [this repository](...)", "first released in [this repository](...)",
 # "Please check the [official repository](...) for more implementation details",
-# "([paper](...)/[code](...))".
+# "([paper](...)/[code](...))", "Library: [GPT-NeoX](...)".
 _MODEL_CODE_WORDS_RE = re.compile(
     r"\b(original|official|reference)\s+(implementation|code(base)?|repo(sitory)?)\b|"
     r"\bfirst released in\b", re.I)
+# The model-details list names the library the model is built with: "- Library: [GPT-NeoX](...)".
+_LIBRARY_LABEL_RE = re.compile(r"^\s*[-*]?\s*\**\s*library\s*\**\s*:", re.I)
 
 
 def _model_code_links(ev: ModelEvidence) -> list[cardtext.Link]:
@@ -222,7 +224,7 @@ def _model_code_links(ev: ModelEvidence) -> list[cardtext.Link]:
     return [lk for lk in _github_links(ev)
             if (_MODEL_CODE_WORDS_RE.search(f"{lk.text} {_words_around(lk)}")
                 and not re.search(r"\brepository of\b", f"{lk.text} {_words_around(lk)}", re.I))
-            or _CODE_LINK_TEXT_RE.search(lk.text.strip())]
+            or _CODE_LINK_TEXT_RE.search(lk.text.strip()) or _LIBRARY_LABEL_RE.match(lk.line)]
 
 
 def detect_architecture(ev: ModelEvidence) -> Detection | None:
