@@ -30,6 +30,8 @@ from motcrawl.analysis.release import Field, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.components.spider_api import (
+    audit_report,
+    audit_run,
     report_args,
     spider_args,
     spider_catalog,
@@ -422,8 +424,7 @@ class AuditReportPipeline(_Pipeline):
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def open_spider(self) -> None:
-        path = getattr(getattr(self.crawler.spider, "args", None), "report", None)
-        self.path = Path(path) if path else None
+        self.path = audit_report(self.crawler.spider)
 
     def process_item(self, item: Any) -> Any:
         if self.path is not None:
@@ -434,16 +435,17 @@ class AuditReportPipeline(_Pipeline):
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.path is None:
+        run = audit_run(spider)
+        if self.path is None or run is None:
             return
         summary = AuditSummary(
-            catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
-            with_hub_url=spider.with_hub_url, audited=spider.audited,
-            hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
-                                            for e in spider.entries if e.problem_kind in
-                                            ("unreadable", "invalid_yaml", "too_large",
-                                             "too_many_aliases", "not_a_model_file")])
+            catalog_source=run.catalog_source or "none", entries=len(run.entries),
+            with_hub_url=run.with_hub_url, audited=run.audited,
+            hf_requests=run.hf_requests, generated=today(), reason=reason,
+            failed=run.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                         for e in run.entries if e.problem_kind in
+                                         ("unreadable", "invalid_yaml", "too_large",
+                                          "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:
