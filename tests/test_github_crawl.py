@@ -137,3 +137,28 @@ def test_github_down_never_fails_the_model(tmp_path, fake_hub):
     assert item["draft_status"] == "written"
     assert item["github"]["repository"] == ""
     assert "lookup failed" in draft_text(tmp_path, item)
+
+
+def test_every_linked_repository_is_read_in_its_role(tmp_path, fake_hub, fake_github):
+    """pythia-160m links its own repository, "Library: [GPT-NeoX]" and the harness its results
+    came from: all three are read (once each), the draft keeps pythia as its repository and
+    takes GPT-NeoX's preprocessing and generation scripts, with their paths."""
+    items = crawl(tmp_path, fake_hub, fake_github.api_url, fake_github.web_url,
+                  ["EleutherAI/pythia-160m", "EleutherAI/gpt-neox-20b"])
+    paths = Counter(r.path for r in fake_github.requests)
+    for repo in ("EleutherAI/pythia", "EleutherAI/gpt-neox", "EleutherAI/lm-evaluation-harness"):
+        assert paths[f"/repos/{repo}"] == 1, paths
+        assert paths[f"/repos/{repo}/git/trees/main"] == 1, paths
+    item = items["EleutherAI/pythia-160m"]
+    web = fake_github.web_url
+    assert item["document"]["release"]["repository"] == f"{web}/EleutherAI/pythia"
+    assert [(r["repo"], r["role"]) for r in item["github"]["repositories"]] == [
+        ("EleutherAI/pythia", "model codebase"), ("EleutherAI/gpt-neox", "training library"),
+        ("EleutherAI/lm-evaluation-harness", "evaluation harness")]
+    comps = {c["name"]: c for c in item["components"] if c["confidence"] >= 0.5}
+    assert comps["Data preprocessing code"]["component_path"].startswith(
+        f"{web}/EleutherAI/gpt-neox/")
+    assert comps["Inference code"]["component_path"].startswith(f"{web}/EleutherAI/gpt-neox/")
+    text = draft_text(tmp_path, item)
+    assert "also read EleutherAI/gpt-neox as the training library" in text
+    assert "also read EleutherAI/lm-evaluation-harness as the evaluation harness" in text

@@ -138,3 +138,35 @@ def test_every_license_id_the_hub_documents_gets_a_name() -> None:
         else:
             unnamed.append(license_id)
     assert unnamed == []
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("license", True),
+    ("licence", True),
+    ("other", True),
+    ("model-license", True),
+    ("license-agreement", True),
+    ("see-license", True),
+    ("LICENSE-MODEL", True),
+    ("LICENSE-2.0", True),
+    ("Research License", True),
+    ("模型许可协议", True),
+    ("customized-nscl-v1", False),
+    ("microsoft-research-license", False),
+    ("tongyi-qianwen", False),
+    ("proprietary", False),
+    ("baichuan-7B 模型许可协议", False),
+])
+def test_generic_license_words_name_nothing(words: str, expected: bool) -> None:
+    from motcrawl.analysis.license_words import is_placeholder
+
+    assert is_placeholder(words) is expected
+
+
+def test_a_label_that_only_links_a_license_file_is_not_its_name() -> None:
+    """'License: [LICENSE](LICENSE)' declares a license; "LICENSE" is not its name."""
+    from motcrawl.analysis.license_words import card_license
+
+    said = card_license("# M\n\n- **License:** [LICENSE](LICENSE)\n")
+    assert said is not None and not said.named
+    assert said.name != "LICENSE" and said.link == "LICENSE"
