@@ -254,3 +254,14 @@ def test_merging_keeps_the_stronger_path_and_both_repositories_evidence() -> Non
     assert into["Training code"]["component_path"].startswith("https://github.com/a/lib/")
     assert into["Training code"]["evidence"] == ["a/lib: pretrain.py", "a/model: train.py"]
     assert "Data preprocessing code" in into
+
+
+def test_a_stated_role_lends_its_paths_the_cards_confidence() -> None:
+    """zephyr-orpo's "Repository:" field names alignment-handbook: its training script is
+    claimed even though the repository's candidate score is low."""
+    role = role_for("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "huggingface/alignment-handbook")
+    assert role.stated and roles.repo_confidence(role, 0.45) == roles.ROLE_CONFIDENCE
+    family = role_for("EleutherAI/pythia-160m", "EleutherAI/pythia")
+    assert roles.repo_confidence(family, 0.95) == 0.95
+    guess = role_for("meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/llama3")
+    assert roles.repo_confidence(guess, 0.85) == 0.85
