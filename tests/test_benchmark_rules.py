@@ -176,3 +176,18 @@ def test_an_unanswered_extra_repository_leaves_its_components_unknown(monkeypatc
     unanswered = bench.draft(case)
     assert "Data preprocessing code" not in unanswered["components"]
     assert "Data preprocessing code" in unanswered["unknown"]
+
+
+def test_what_an_unanswered_repository_could_give_follows_its_role() -> None:
+    """A repository without a fixture leaves unknown only what its role may claim: the model's
+    codebase anything its tree can show, a data preparation repository its preprocessing
+    code, a guessed repository nothing (it claims nothing even when it answers)."""
+    from motcrawl.analysis import github as gh
+    from motcrawl.analysis import repo_roles
+
+    model = bench.could_give(repo_roles.Role(gh.ROLE_MODEL, "named for the family"))
+    assert {"Training code", "Inference code", "Evaluation code"} <= model
+    assert bench.could_give(repo_roles.Role(gh.ROLE_DATA, "Data Preparation")) == {
+        "Data preprocessing code"}
+    assert bench.could_give(repo_roles.Role(gh.ROLE_GUESS, "not linked")) == set()
+    assert bench.could_give(None) == set(bench.REPO_COMPONENTS)

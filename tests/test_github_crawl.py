@@ -143,8 +143,19 @@ def test_every_linked_repository_is_read_in_its_role(tmp_path, fake_hub, fake_gi
     """pythia-160m links its own repository, "Library: [GPT-NeoX]" and the harness its results
     came from: all three are read (once each), the draft keeps pythia as its repository and
     takes GPT-NeoX's preprocessing and generation scripts, with their paths."""
-    items = crawl(tmp_path, fake_hub, fake_github.api_url, fake_github.web_url,
-                  ["EleutherAI/pythia-160m", "EleutherAI/gpt-neox-20b"])
+    out = tmp_path / "out.jsonl"
+    result = run_crawl(
+        ["model", "-a", "model_id=EleutherAI/pythia-160m,EleutherAI/gpt-neox-20b", "-a",
+         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO",
+         "-s", "FEED_EXPORT_FIELDS=[]"],
+        env={"HF_ENDPOINT": fake_hub.url, "GITHUB_API_URL": fake_github.api_url,
+             "GITHUB_URL": fake_github.web_url})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    items = {json.loads(line)["model_id"]: json.loads(line)
+             for line in out.read_text().splitlines()}
+    # Stats: what was read besides each model's repository, by role.
+    assert "'motcrawl/github/also_read/training library': 1" in result.stderr
+    assert "'motcrawl/github/also_read/evaluation harness': 1" in result.stderr
     paths = Counter(r.path for r in fake_github.requests)
     for repo in ("EleutherAI/pythia", "EleutherAI/gpt-neox", "EleutherAI/lm-evaluation-harness"):
         assert paths[f"/repos/{repo}"] == 1, paths

@@ -41,6 +41,13 @@ def _url(name: str) -> str:
     return f"https://huggingface.co/o/m/blob/main/{name}"
 
 
+def test_a_long_license_value_cut_at_a_space_comes_back_trimmed() -> None:
+    # found by tests/hostile/test_props_parsers.py: the 200-character cut ended on a space
+    value = "0" * 199 + " " + "0" * 300
+    result = normalize_license(value)
+    assert result == result.strip() and len(result) <= 200
+
+
 def test_card_license_wins_and_links_the_license_file() -> None:
     found = detect_license({"license": "apache-2.0"}, ["license:mit"], ["LICENSE", "README.md"],
                            file_url=_url)

@@ -73,7 +73,7 @@ def normalize_license(value: Any) -> str | None:
     if key in HUB_LICENSE_NAMES:
         return HUB_LICENSE_NAMES[key]
     if len(text) > 200:
-        text = text[:200]
+        text = text[:200].rstrip()  # a cut on a space must not leave it trailing
     try:
         licensing = _licensing()
         if not licensing.validate(text).errors:

@@ -55,6 +55,7 @@ PREPROCESSING = "Data preprocessing code"
 INFERENCE = "Inference code"
 EVALUATION = "Evaluation code"
 SUPPORTING = "Supporting libraries and tools"
+ARCHITECTURE = "Model architecture"
 _EVAL_SET = frozenset({EVALUATION, "Evaluation data", "Evaluation results"})
 
 # Words that say what a link is for. Matched on the link's text, the field label before it
@@ -214,10 +215,9 @@ def role_of(cand: gh.Candidate, body: str, card_data: dict[str, Any], model_id: 
 
     produced = [lk for lk in links if _stated(lk, PRODUCED_WITH_RE)]
     if _DATA_RE.search(name):
-        return role(gh.ROLE_DATA, f"named {cand.name}: {shown(links[0])}")
+        return role(gh.ROLE_DATA, shown(links[0]))
     if _EVAL_RE.search(name):
-        return role(gh.ROLE_EVAL, f"named {cand.name}: {shown((produced or links)[0])}",
-                    bool(produced))
+        return role(gh.ROLE_EVAL, shown((produced or links)[0]), bool(produced))
     if family or data_field:
         return role(gh.ROLE_MODEL, "named for the model's family" if family
                     else "the card data names it", stated=data_field)
@@ -261,7 +261,10 @@ def claimable(role: Role) -> frozenset[str]:
         # only the producer's own code counts as inference code or a supporting tool.
         if not (role.own or role.trained):
             return frozenset()
-        return frozenset({TRAINING, PREPROCESSING}
+        # The codebase that trained this checkpoint defines its architecture: it is "the
+        # model's code" in COMPONENT_RULES' sense (Model architecture), where its tree shows
+        # model-definition files.
+        return frozenset({TRAINING, PREPROCESSING, ARCHITECTURE}
                          | ({INFERENCE} if role.own else set())
                          | ({SUPPORTING} if role.owned else set()))
     if role.kind == gh.ROLE_DATA:
@@ -287,8 +290,11 @@ def worth_reading(role: Role) -> bool:
 
 def repo_confidence(role: Role, score: float) -> float:
     """The confidence a repository lends its paths: the model's codebase keeps its
-    candidate score; a role the card states is as sure as the card's words."""
-    return score if role.kind in (gh.ROLE_MODEL, gh.ROLE_GUESS) else ROLE_CONFIDENCE
+    candidate score; a role the card states ("Repository:", "Library:", "evaluated
+    using") is as sure as the card's words."""
+    if role.kind == gh.ROLE_GUESS or (role.kind == gh.ROLE_MODEL and not role.stated):
+        return score
+    return max(score, ROLE_CONFIDENCE)
 
 
 _WHOLE = {gh.ROLE_TRAINING: TRAINING, gh.ROLE_DATA: PREPROCESSING, gh.ROLE_EVAL: EVALUATION}

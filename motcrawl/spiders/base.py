@@ -301,6 +301,12 @@ class DraftSpider(MotSpider):
             item["github"] = github
             self.inc_stat("github/repository_found" if github["repository"]
                        else "github/repository_none")
+            # The other repositories the card links, read in their roles (per model: a
+            # repository shared by two models counts twice here, its requests once).
+            for other in github.get("repositories", [])[1 if github["repository"] else 0:]:
+                self.inc_stat(f"github/also_read/{other['role']}")
+            if plan.extras_skipped:
+                self.inc_stat("github/also_read_skipped", len(plan.extras_skipped))
         item["evidence"] = evidence_of(item).with_lookups(item.get("github"),
                                                           item.get("datasets"))
         return item
