@@ -466,3 +466,36 @@ def test_a_list_of_other_models_licenses_names_none_of_them() -> None:
     assert said is not None and not said.named
     assert said.name not in ("Community License for Baichuan 2 Model",
                              "Tongyi Qianwen License Agreement")
+
+
+# Chinese License sections ("## 协议", "## 模型协议", "## 模型开源协议"); a Chinese comma
+# before a clause about the model weights or the code separates what each is licensed under.
+@pytest.mark.parametrize(("body", "expected"), [
+    # vivo-ai-lab/BlueLM's README: the license changed; the new one is named by its file.
+    ("## 协议\n\n为了使本项目更加开放、灵活，服务更多开发者与用户，"
+     "自2024年12月25日起，本项目的大模型开源许可证进行了一次重要更新，"
+     "由 [原vivo_BlueLM模型许可协议](MODEL_LICENSE.pdf) 变更为 [开放原子模型许可证]"
+     "(https://github.com/vivo-ai-lab/BlueLM/blob/main/OpenAtom%20Model%20License.pdf)。\n",
+     "OpenAtom Model License"),
+    # OpenBMB's OmniLMM README: the code is Apache-2.0, the weights follow the linked license.
+    ("## 模型协议\n\n本仓库中代码依照 Apache-2.0 协议开源\n\n"
+     "OmniLMMs 模型权重的使用则需要遵循 “[通用模型许可协议-来源说明-宣传限制-商业授权]"
+     "(https://github.com/OpenBMB/General-Model-License/blob/main/"
+     "通用模型许可协议-来源说明-宣传限制-商业授权.md)”。\n\n"
+     "OmniLMMs 模型权重对学术研究完全开放。\n",
+     "通用模型许可协议-来源说明-宣传限制-商业授权"),
+])
+def test_a_chinese_license_section_names_the_weights_license(body: str, expected: str) -> None:
+    found = detect_license({}, [], [], card_body=body)
+    assert (found.name, found.source) == (expected, "card link file name")
+
+
+def test_a_chinese_license_section_keeps_the_code_license_apart() -> None:
+    # XVERSE-13B's README: the source code is Apache-2.0; the weights' license is a file whose
+    # name names nothing, so the card's words go to a reviewer.
+    found = detect_license({}, [], [], card_body=(
+        "## 模型开源协议\n\n使用本仓库的源码需要遵循 [Apache-2.0](LICENSE) 开源协议，"
+        "使用 XVERSE-13B 的模型权重则需要遵循[模型许可协议](MODEL_LICENSE.pdf)。\n\n"
+        "XVERSE-13B 模型权重对学术研究**完全开放**，并且支持**免费商用**。\n"))
+    assert found.name != "Apache-2.0" and "模型权重" in found.name
+    assert found.source == "card words (license not identified)"

@@ -69,7 +69,8 @@ ROWS = [
     # -- "Library: [X]": the training library; the producer's own gives its code and tool,
     # another organisation's is no claim without a sentence that this model was trained with it
     ("EleutherAI/pythia-160m", None, "EleutherAI/gpt-neox", gh.ROLE_TRAINING, True,
-     TRAINING | {"Inference code", "Supporting libraries and tools"}, EVAL),
+     TRAINING | {"Inference code", "Supporting libraries and tools", "Model architecture"},
+     EVAL),
     ("EleutherAI/deep-ignorance-unfiltered",  # stored public card
      "- Library: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)\n",
      "EleutherAI/gpt-neox", gh.ROLE_TRAINING, True, TRAINING, EVAL),
@@ -79,8 +80,8 @@ ROWS = [
      "- Library: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)\n",
      "EleutherAI/gpt-neox", gh.ROLE_TRAINING, False, set(), TRAINING),
     # -- "trained ... using [X]": another organisation's codebase counts as training code
-    ("google/switch-c-2048", None, "google-research/t5x", gh.ROLE_TRAINING, True, TRAINING,
-     EVAL),
+    ("google/switch-c-2048", None, "google-research/t5x", gh.ROLE_TRAINING, True,
+     TRAINING | {"Model architecture"}, EVAL),
     ("nvidia/NVIDIA-Nemotron-Nano-9B-v2",  # stored public card
      "The model was trained using [Megatron-LM](https://github.com/NVIDIA/Megatron-LM) and "
      "[NeMo-RL](https://github.com/NVIDIA-NeMo/RL).\n",
@@ -89,7 +90,7 @@ ROWS = [
     ("nvidia/NVIDIA-Nemotron-Nano-9B-v2-Japanese",  # stored public card
      "The model was trained using [Megatron-LM](https://github.com/NVIDIA/Megatron-LM) and "
      "[NeMo-RL](https://github.com/NVIDIA-NeMo/RL). Improved using Qwen.  \n",
-     "NVIDIA-NeMo/RL", gh.ROLE_TRAINING, True, TRAINING, EVAL),
+     "NVIDIA-NeMo/RL", gh.ROLE_TRAINING, True, TRAINING | {"Model architecture"}, EVAL),
     # -- "evaluated / obtained using [X]": the harness that produced the results
     ("EleutherAI/pythia-160m", None, "EleutherAI/lm-evaluation-harness", gh.ROLE_EVAL, True,
      EVAL | {"Supporting libraries and tools"}, TRAINING),
@@ -114,8 +115,9 @@ ROWS = [
     ("adamkarvonen/chess_llms",
      "## Source Code References\n- Training Code: https://github.com/adamkarvonen/nanoGPT\n"
      "- Evaluation Code: https://github.com/adamkarvonen/chess_gpt_eval/tree/master/nanogpt\n",
-     "adamkarvonen/nanoGPT", gh.ROLE_TRAINING, True, TRAINING, EVAL),
-    ("BlinkDL/rwkv-5-world", None, "BlinkDL/RWKV-LM", gh.ROLE_TRAINING, True, TRAINING, EVAL),
+     "adamkarvonen/nanoGPT", gh.ROLE_TRAINING, True, TRAINING | {"Model architecture"}, EVAL),
+    ("BlinkDL/rwkv-5-world", None, "BlinkDL/RWKV-LM", gh.ROLE_TRAINING, True,
+     TRAINING | {"Model architecture"}, EVAL),
     ("LLM360/Amber", None, "LLM360/amber-train", gh.ROLE_MODEL, True, TRAINING, set()),
     # -- "Data Preparation": the repository is the data preparation code
     ("LLM360/Amber", None, "LLM360/amber-data-prep", gh.ROLE_DATA, True,
@@ -204,14 +206,21 @@ def _claims(role: roles.Role, tree: gh.Tree = TREE) -> dict[str, float]:
     return {n: e["confidence"] for n, e in out.items()}
 
 
-def test_a_training_library_claims_training_preprocessing_and_inference_not_evaluation() -> None:
+def test_a_training_library_claims_training_preprocessing_inference_and_architecture() -> None:
     role = roles.Role(gh.ROLE_TRAINING, "Library: GPT-NeoX", owned=True)
     got = _claims(role)
     claimed = {n for n, c in got.items() if c >= 0.5}
+    # The codebase that trained the model defines it (megatron/model/gpt2_model.py).
     assert {"Training code", "Data preprocessing code", "Inference code",
-            "Supporting libraries and tools"} <= claimed
+            "Supporting libraries and tools", "Model architecture"} <= claimed
     assert got["Evaluation code"] <= roles.FINDING_CAP  # shown, not claimed
-    assert got["Model architecture"] <= roles.FINDING_CAP
+
+
+def test_a_training_library_without_model_files_claims_no_architecture() -> None:
+    role = roles.Role(gh.ROLE_TRAINING, "trained with [trainer]", owned=True)
+    tree = gh.Tree(files=["train.py", "tools/preprocess_data.py", "README.md"],
+                   folders=["tools"], truncated=False)
+    assert "Model architecture" not in _claims(role, tree)
 
 
 def test_a_guessed_repository_claims_nothing_but_keeps_its_findings() -> None:

@@ -211,12 +211,14 @@ _LABEL_RE = re.compile(r"^[\s>*+\-|]*(?:\*\*|__)?\s*(?:model\s+)?licen[cs]e(?:\s
 _UNDER_RE = re.compile(r"\b(?:licensed|released|distributed|available|published|provided|"
                        r"made available|open[- ]?sourced)\s+under\s+"
                        r"(?:the\s+(?:terms\s+of\s+(?:the\s+)?)?)?([^\n]{3,160})", re.I)
-_SECTION_RE = re.compile(r"\blicen[cs](e|es|ing)\b|terms of use", re.I)
+# License sections, Chinese, Japanese and Korean titles too ("## 协议", "## 模型开源协议").
+_SECTION_RE = re.compile(r"\blicen[cs](e|es|ing)\b|terms of use|许可|协议|ライセンス|라이선스",
+                         re.I)
 # A sentence about the code rather than the model ("This code repository is MIT").
-_CODE_ONLY_RE = re.compile(r"\b(code|repository|codebase|source)\b", re.I)
-_MODEL_RE = re.compile(r"\b(models?|weights|checkpoints?|parameters)\b", re.I)
+_CODE_ONLY_RE = re.compile(r"\b(code|repository|codebase|source)\b|代码|源码|仓库", re.I)
+_MODEL_RE = re.compile(r"\b(models?|weights|checkpoints?|parameters)\b|模型|权重", re.I)
 # A sentence about the training data's license ("The dataset is released under ODC-By").
-_DATA_RE = re.compile(r"\b(data|datasets?|corpus|corpora)\b", re.I)
+_DATA_RE = re.compile(r"\b(data|datasets?|corpus|corpora)\b|数据", re.I)
 
 
 def _plain(text: str) -> str:
@@ -225,8 +227,11 @@ def _plain(text: str) -> str:
 
 
 # Sentences, and the clauses a contrast joins ("The code ... is Apache-2.0, while the use
-# of the model weights needs to comply with the Model License").
-_CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|(?<=。)\s*|,\s+(?=(?:while|whereas|but)\b)", re.I)
+# of the model weights needs to comply with the Model License"; a Chinese comma before a clause
+# about the model or the code: "使用本仓库的源码需要遵循 Apache-2.0 开源协议，
+# 使用模型权重则需要遵循…").
+_CLAUSE_RE = re.compile(r"(?<=[.!?;])\s+|(?<=[。；])\s*|,\s+(?=(?:while|whereas|but)\b)|"
+                        r"，(?=[^，。]*(?:模型|权重|代码|源码))", re.I)
 
 
 def _sentences(text: str) -> Iterable[str]:
@@ -287,7 +292,7 @@ def card_license(body: str) -> CardLicense | None:
     # Only the code's license is named ("This code repository is MIT"; "the models are
     # subject to the Model License"): the model's license is the card's words.
     model_words = [s for s, n, _, _ in named if not n and _MODEL_RE.search(s)
-                   and re.search(r"licen[cs]e|agreement", s, re.I)]
+                   and re.search(r"licen[cs]e|agreement|许可|协议", s, re.I)]
     if model_words:
         return CardLicense(_plain(model_words[0])[:120], _plain(model_words[0])[:160], False)
     # "This repository is released under Apache 2.0": on the Hub the repository is the model.

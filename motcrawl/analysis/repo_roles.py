@@ -55,6 +55,7 @@ PREPROCESSING = "Data preprocessing code"
 INFERENCE = "Inference code"
 EVALUATION = "Evaluation code"
 SUPPORTING = "Supporting libraries and tools"
+ARCHITECTURE = "Model architecture"
 _EVAL_SET = frozenset({EVALUATION, "Evaluation data", "Evaluation results"})
 
 # Words that say what a link is for. Matched on the link's text, the field label before it
@@ -260,7 +261,10 @@ def claimable(role: Role) -> frozenset[str]:
         # only the producer's own code counts as inference code or a supporting tool.
         if not (role.own or role.trained):
             return frozenset()
-        return frozenset({TRAINING, PREPROCESSING}
+        # The codebase that trained this checkpoint defines its architecture: it is "the
+        # model's code" in COMPONENT_RULES' sense (Model architecture), where its tree shows
+        # model-definition files.
+        return frozenset({TRAINING, PREPROCESSING, ARCHITECTURE}
                          | ({INFERENCE} if role.own else set())
                          | ({SUPPORTING} if role.owned else set()))
     if role.kind == gh.ROLE_DATA:
