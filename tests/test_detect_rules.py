@@ -674,3 +674,25 @@ def test_architecture_in_the_library_the_card_names(model_id: str, line: str) ->
     ev = evidence("# M\n\nUse it with the Hugging Face [Transformers Library](https://huggingface"
                   ".co/docs/transformers/index).\n", model_id=model_id, library_name=None)
     assert not claimed(detect.detect_architecture(ev))
+
+
+# Research paper and Technical report as Chinese cards label them (and the Japanese and
+# Korean words, 論文/논문 and 技術報告/기술 보고서, the same way): "[论文](arXiv)" is the paper,
+# "[技术报告](arXiv)" the technical report.
+@pytest.mark.parametrize(("card", "paper", "report"), [
+    # IDEA-CCNL's Taiyi Stable Diffusion card; C-Eval's README ("📃 [论文](...)")
+    ("增加先验版本，具体可以参考[论文](https://arxiv.org/abs/2208.12242)", True, False),
+    ("🌐 [Website](https://cevalbenchmark.com) • 📃 [论文](https://arxiv.org/abs/2305.08322)",
+     True, False),
+    # RoboTwin's README on RMBench: "（[论文](...)，[网站](...)）"
+    ("九个双臂任务覆盖不同任务记忆复杂度（[论文](https://arxiv.org/abs/2603.01229)，[网站]"
+     "(https://rmbench.github.io/)）。", True, False),
+    # DAMO-YOLO's README ("我们的[技术报告]"), a Hunyuan-MT note, a Gemma 2 note
+    ("具体细节可以参考我们的[技术报告](https://arxiv.org/abs/2211.15444)。", False, True),
+    ("[Hunyuan-MT 技术报告](https://arxiv.org/abs/2509.05209)", False, True),
+    ("[Gemma 2 技术报告](https://arxiv.org/abs/2408.00118)", False, True),
+])
+def test_paper_and_report_in_cjk_cards(card: str, paper: bool, report: bool) -> None:
+    ev = evidence(f"# M\n\n{card}\n")
+    assert claimed(detect.detect_research_paper(ev)) is paper
+    assert claimed(detect.detect_technical_report(ev)) is report

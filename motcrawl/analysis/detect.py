@@ -70,7 +70,10 @@ _PAPER_HOSTS_RE = re.compile(
 _ARXIV_TEXT_RE = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5})|eprint\s*=\s*[{\"](\d{4}\.\d{4,5})",
                             re.I)
 _ARXIV_ID_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
-_TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report", re.I)
+# "Technical report" also as Chinese, Japanese and Korean cards write it (技术报告, 技術報告,
+# 기술 보고서).
+_TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report|技术报告|技術報告|"
+                             r"기술\s?보고서", re.I)
 _EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderboard", re.I)
 _DATA_HEADING_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|"
                               r"corpora)", re.I)
@@ -568,7 +571,7 @@ _PAPER_ENTRY_RE = re.compile(r"^@(article|inproceedings|misc|incollection|phdthe
 # How a card presents a paper-host link as a paper: "[Paper](...)", "[arXiv paper](...)",
 # "Paper: [Title](...)", "introduced in the paper [...]", "please cite".
 _CALLED_PAPER_RE = re.compile(r"\bpapers?\b|\bpreprint\b|\barxiv\b|\bpublication\b|\bcite\b|"
-                              r"\bcitation\b|\btitle\b", re.I)
+                              r"\bcitation\b|\btitle\b|论文|論文|논문", re.I)
 _MD_URL_RE = re.compile(r"\]\([^)\s]*\)|https?://\S+")
 _AUTHOR_YEAR_RE = re.compile(r"\bet al\b", re.I)
 _BIBTEX_FIELD_RE = re.compile(r"^\s*\w+\s*=\s*[{\"]")
