@@ -54,7 +54,7 @@ MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "fail
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
                           "report", "full", "output_dir", "overwrite", "failures", "hf_token",
                           "state_dir", "allow_empty_catalog"})
-AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token"})
+AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token", "allow_empty_catalog"})
 
 
 def check_known(kwargs: dict[str, Any], known: frozenset[str]) -> None:
@@ -296,10 +296,12 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
 class AuditArgs:
     models_dir: Path | None      # None: the catalog comes from MOT's API
     report: Path | None
+    allow_empty_catalog: bool = False  # an empty catalog (API or folder) is not a failure
 
 
 def parse_audit_args(kwargs: dict[str, Any]) -> AuditArgs:
     """``models_dir`` (else MOT_MODELS_DIR, ../models, MOT's API) and ``report``, as for
     ``missing``."""
     check_known(kwargs, AUDIT_KEYS)
-    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs))
+    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs),
+                     parse_bool("allow_empty_catalog", kwargs.get("allow_empty_catalog")))

@@ -168,3 +168,26 @@ def test_misspelt_argument_exits_2_with_one_line(tmp_path: Path) -> None:
                     tmp_path / "log2")
     assert code == 2
     assert log.strip() == "error: unknown argument 'output' (did you mean output_dir?)"
+
+
+def test_audit_of_an_empty_models_folder_is_a_failed_catalog(tmp_path: Path) -> None:
+    """An audit of a folder with no model file checked nothing: one line, exit 1, no report
+    that reads as a clean catalog; ``-a allow_empty_catalog=true`` takes it as given."""
+    empty = (tmp_path / "models").resolve()
+    empty.mkdir()
+    report = tmp_path / "audit.md"
+    with FakeHub(enforce=False) as hub:
+        env = {"HF_ENDPOINT": hub.url, "GITHUB_API_URL": DEAD, "GITHUB_URL": DEAD,
+               "MOT_API_URL": DEAD}
+        args = ["audit", "-a", f"models_dir={empty}", "-a", f"report={report}"]
+        proc = run_crawl_subprocess(args, env=env)
+        assert proc.returncode == 1, proc.stderr[-3000:]
+        errors = [line for line in proc.stderr.splitlines() if " ERROR: " in line]
+        assert errors == [errors[0]] and errors[0].endswith(
+            f"MOT catalog empty, nothing audited (catalog_empty: {empty} holds no model "
+            "entry; -a allow_empty_catalog=true if that is right)")
+        assert "Traceback" not in proc.stderr
+        assert hub.requests == []
+
+        proc = run_crawl_subprocess([*args, "-a", "allow_empty_catalog=true"], env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
