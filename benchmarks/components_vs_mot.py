@@ -22,7 +22,10 @@ Comparison rules (each changes only in a commit of its own):
 - Unknown is not an answer: a repository or dataset lookup with no fixture, and a
   file list the fixture does not hold, are *unknown* (never a confirmed 404).
   A component such an answer could have given, and that the draft did not claim
-  from other evidence, is counted as ``unk`` and not scored.
+  from other evidence, is counted as ``unk`` and not scored. What a repository could
+  give is what its role may claim (``repo_roles.claimable``: the model's codebase
+  anything its tree can show, a training library its training and preprocessing code,
+  a guessed repository nothing).
 - License, type, architecture: scored only where the truth is informative (not
   empty, ``none``, ``undisclosed``). Licenses compare after SPDX normalisation;
   architecture after MOF-vocabulary normalisation (``decoder`` ==
@@ -66,7 +69,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from benchmarks import realcards  # noqa: E402
-from motcrawl.analysis import cardtext  # noqa: E402
+from motcrawl.analysis import cardtext, repo_roles  # noqa: E402
 from motcrawl.analysis import datasets as ds  # noqa: E402
 from motcrawl.analysis import github as gh  # noqa: E402
 from motcrawl.analysis.detect import detect_components, included  # noqa: E402
@@ -99,6 +102,12 @@ REPO_COMPONENTS = {rule.component for rule in gh.PATH_RULES} | {
     "Training code", "Evaluation code", "Data preprocessing code", "Inference code",
     "Model architecture", "Supporting libraries and tools"}
 DATASET_COMPONENTS = {"Data card"}
+
+
+def could_give(role: repo_roles.Role | None) -> set[str]:
+    """The components a repository in this role could have given, had it answered."""
+    return set(REPO_COMPONENTS) if role is None else REPO_COMPONENTS & repo_roles.claimable(role)
+
 REFS_COMPONENTS = {"Model parameters (Intermediate)"}
 
 
@@ -319,7 +328,7 @@ def draft(case: Case) -> dict[str, Any]:
         else:
             result = lookup_repo(key)
             if result.status != "found":
-                unknown |= REPO_COMPONENTS
+                unknown |= could_give(plan.roles.get(key))
             plan.record_repo(key, result)
     if not case.files_known:
         unknown |= FILE_COMPONENTS

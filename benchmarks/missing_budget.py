@@ -211,6 +211,7 @@ def main() -> None:
                 code, seconds, rss, stderr = run_crawl(
                     hub, None, workdir, "-a", "min_downloads=0", "-a", "max_drafts=0",
                     "-a", f"models_dir={SHARED_MODELS or empty}",
+                    "-a", "allow_empty_catalog=true",  # the empty folder, when no MOT copy
                     "-s", f"MOTCRAWL_INCREMENTAL={incremental}")
                 if code != 0:
                     sys.exit(f"crawl failed ({code}):\n{stderr[-3000:]}")

@@ -50,11 +50,11 @@ SCRAPYD_KEYS = frozenset({"_job", "_version", "project", "spider", "setting", "j
                           "priority"})
 INTERNAL_KEYS = frozenset({OUTPUT_BASE_ARG, START_TIME_ARG, MODELS_DIR_ARG})
 MODEL_KEYS = frozenset({"model_id", "ids_file", "output_dir", "overwrite", "failures", "models_dir",
-                        "hf_token", "state_dir"})
+                        "hf_token", "state_dir", "allow_empty_catalog"})
 MISSING_KEYS = frozenset({"min_downloads", "limit", "model_type", "models_dir", "max_drafts",
                           "report", "full", "output_dir", "overwrite", "failures", "hf_token",
                           "state_dir", "allow_empty_catalog"})
-AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token"})
+AUDIT_KEYS = frozenset({"models_dir", "report", "hf_token", "allow_empty_catalog"})
 
 
 def check_known(kwargs: dict[str, Any], known: frozenset[str]) -> None:
@@ -192,6 +192,7 @@ class ModelArgs:
     overwrite: bool
     failures: Path
     models_dir: Path | None = None  # MOT's catalog, to say which drafts MOT already has
+    allow_empty_catalog: bool = False  # a models_dir holding no model file is not a failure
 
 
 def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
@@ -201,7 +202,8 @@ def parse_model_args(kwargs: dict[str, Any]) -> ModelArgs:
     failures = failures_file(
         path_arg(kwargs, kwargs.get("failures") or out / "failures.jsonl", "model"), out)
     return ModelArgs(ids, out, parse_bool("overwrite", kwargs.get("overwrite")), failures,
-                     _catalog_dir(kwargs))
+                     _catalog_dir(kwargs),
+                     parse_bool("allow_empty_catalog", kwargs.get("allow_empty_catalog")))
 
 
 # -- scrapy crawl missing -----------------------------------------------------
@@ -225,7 +227,7 @@ class MissingArgs:
     failures: Path
     report: Path | None
     full: bool = False           # incremental runs: redraft every missing model
-    allow_empty_catalog: bool = False  # MOT's API answering 0 models is not a failure
+    allow_empty_catalog: bool = False  # an empty catalog (API or folder) is not a failure
 
 
 def _catalog_dir(kwargs: dict[str, Any]) -> Path | None:
@@ -294,10 +296,12 @@ def parse_missing_args(kwargs: dict[str, Any]) -> MissingArgs:
 class AuditArgs:
     models_dir: Path | None      # None: the catalog comes from MOT's API
     report: Path | None
+    allow_empty_catalog: bool = False  # an empty catalog (API or folder) is not a failure
 
 
 def parse_audit_args(kwargs: dict[str, Any]) -> AuditArgs:
     """``models_dir`` (else MOT_MODELS_DIR, ../models, MOT's API) and ``report``, as for
     ``missing``."""
     check_known(kwargs, AUDIT_KEYS)
-    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs))
+    return AuditArgs(_catalog_dir(kwargs), _report_path(kwargs.get("report"), kwargs),
+                     parse_bool("allow_empty_catalog", kwargs.get("allow_empty_catalog")))

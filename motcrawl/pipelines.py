@@ -4,8 +4,8 @@ Items that carry a ``failure`` or were not asked to be drafted pass through
 untouched until DraftWriterPipeline, which records every failure: no model is
 dropped silently. Between pipelines the item carries the analysis' dataclasses
 (the spider's ModelEvidence, Detections, LicenseFinding, Fields, Confidence,
-Evaluation); DraftWriterPipeline turns them into dicts for the draft header and
-the feed (motcrawl.outputs.feed).
+Evaluation); DraftWriterPipeline writes the draft header from them, then turns them
+into dicts for the feed (motcrawl.outputs.feed).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from motcrawl.analysis.release import Field, release_fields, release_license
 from motcrawl.audit.findings import Finding
 from motcrawl.components.resume import resuming
 from motcrawl.components.spider_api import (
+    audit_report,
+    audit_run,
     report_args,
     spider_args,
     spider_catalog,
@@ -243,10 +245,25 @@ class DraftWriterPipeline(_Pipeline):
         logger.error("%s: failure not recorded in %s: %s", model_id, failures.path,
                      failures.error)
 
+    @staticmethod
+    def _header(adapter: ItemAdapter) -> list[str]:
+        info = adapter["info"]
+        finding: LicenseFinding = adapter["license_finding"]
+        return draft_header(
+            source_url=adapter["url"], model_id=adapter["model_id"], crawled=today(),
+            sha=info.get("sha"), last_modified=info.get("lastModified"),
+            confidence=adapter["confidence"], detections=adapter["components"],
+            fields=adapter["release"], license_info=finding,
+            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
+            notes=list(finding.notes)
+            + external_notes(adapter.get("github"), adapter.get("datasets")))
+
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         store, failures = self._setup()
-        to_feed(adapter)  # dicts from here on: the draft header and the feed
+        # The header reads the analysis' dataclasses; the feed gets dicts from here on.
+        header = self._header(adapter) if drafting(adapter) else None
+        to_feed(adapter)
         failure = adapter.get("failure")
         if failure:
             self._record(failures, adapter["model_id"], failure["stage"], failure["reason"])
@@ -256,18 +273,9 @@ class DraftWriterPipeline(_Pipeline):
             logger.error("%s: not drafted (%s): %s", adapter["model_id"], failure["stage"],
                          failure["reason"])
             return item
-        if not adapter.get("draft_requested"):
+        if not adapter.get("draft_requested") or header is None:
             adapter.setdefault("draft_status", "skipped")
             return item
-        info = adapter["info"]
-        header = draft_header(
-            source_url=adapter["url"], model_id=adapter["model_id"], crawled=today(),
-            sha=info.get("sha"), last_modified=info.get("lastModified"),
-            confidence=adapter["confidence"], detections=adapter["components"],
-            fields=adapter["release"], license_info=adapter["license_finding"],
-            evaluation=adapter.get("evaluation"), catalog_file=adapter.get("catalog_file"),
-            notes=list(adapter["license_finding"].get("notes", []))
-            + external_notes(adapter.get("github"), adapter.get("datasets")))
         text = render_draft(adapter["document"], header)
         try:
             result = store.write(adapter["model_id"], adapter["url"],
@@ -422,8 +430,7 @@ class AuditReportPipeline(_Pipeline):
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def open_spider(self) -> None:
-        path = getattr(getattr(self.crawler.spider, "args", None), "report", None)
-        self.path = Path(path) if path else None
+        self.path = audit_report(self.crawler.spider)
 
     def process_item(self, item: Any) -> Any:
         if self.path is not None:
@@ -434,16 +441,17 @@ class AuditReportPipeline(_Pipeline):
         return item
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.path is None:
+        run = audit_run(spider)
+        if self.path is None or run is None:
             return
         summary = AuditSummary(
-            catalog_source=spider.catalog_source or "none", entries=len(spider.entries),
-            with_hub_url=spider.with_hub_url, audited=spider.audited,
-            hf_requests=spider.hf_requests, generated=today(), reason=reason,
-            failed=spider.failed, not_read=[f"{e.catalog_file}: {e.problem}"
-                                            for e in spider.entries if e.problem_kind in
-                                            ("unreadable", "invalid_yaml", "too_large",
-                                             "too_many_aliases", "not_a_model_file")])
+            catalog_source=run.catalog_source or "none", entries=len(run.entries),
+            with_hub_url=run.with_hub_url, audited=run.audited,
+            hf_requests=run.hf_requests, generated=today(), reason=reason,
+            failed=run.failed, not_read=[f"{e.catalog_file}: {e.problem}"
+                                         for e in run.entries if e.problem_kind in
+                                         ("unreadable", "invalid_yaml", "too_large",
+                                          "too_many_aliases", "not_a_model_file")])
         try:
             write_report(self.path, render_audit(self.findings, summary))
         except OSError as exc:

@@ -9,8 +9,11 @@ repository tries in order, best first. A try is
 - ``fixture``: tests/fixtures/github or tests/fixtures/realcards/_github answers it (renames
   followed as the benchmark follows them); the crawl would stop here;
 - ``unavailable``: _github/sources.json records that no snapshot could be had (stays unknown);
-- ``missing``: no fixture and no record: the worklist;
-- ``not reached``: after a try a fixture answers, so the crawl never asks.
+- ``missing``: no fixture and no record: the worklist.
+
+The plan asks candidates until one is the model's repository (a fixture answers), then the
+other repositories the card links in a role that can claim something (each try shows its
+role).
 
 The worklist (printed last) is the missing repositories, most-linked first. The cards are
 never read by a person to choose: this list is the only input of the fixture builders.
@@ -28,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import realcards  # noqa: E402
-from motcrawl.analysis.lookups import plan_for  # noqa: E402
+from motcrawl.analysis.lookups import RepoResult, plan_for  # noqa: E402
 
 GH_DIRS = [ROOT / "tests" / "fixtures" / "github", realcards.CORPUS / "_github"]
 SOURCES = realcards.CORPUS / "_github" / "sources.json"
@@ -39,7 +42,7 @@ class Try:
     key: str          # owner/name as the card spells it
     score: float
     source: str
-    status: str       # fixture | unavailable | missing | not reached
+    status: str       # fixture | unavailable | missing
 
 
 def _json(path: Path) -> object:
@@ -66,20 +69,26 @@ def unavailable_names() -> set[str]:
 
 def tries_for(model: realcards.CorpusModel, renames: dict[str, str], names: set[str],
               gone: set[str]) -> list[Try]:
+    """The repositories the crawl's plan asks for, in order, as the fixtures would answer
+    them: candidates until one is the model's repository, then the other linked
+    repositories in a role that can claim something (``ExternalPlan.extras``)."""
     plan = plan_for(model.model_id, model.info, model.card, budget=None)
     out: list[Try] = []
-    answered = False
-    for cand in plan.tries:
-        key = cand.full_name
-        if answered:
-            status = "not reached"
-        elif renames.get(cand.key, cand.key) in names:
-            status, answered = "fixture", True
-        elif cand.key in gone:
-            status = "unavailable"
+    while (step := plan.next_step()) is not None:
+        kind, key = step
+        if kind == "dataset":
+            plan.record_dataset(key, {"found": True})
+            continue
+        cand = plan.candidate(key)
+        if renames.get(cand.key, cand.key) in names:
+            status = "fixture"
+            result = RepoResult("found", "api")
         else:
-            status = "missing"
-        out.append(Try(key, round(cand.score, 2), cand.source, status))
+            status = "unavailable" if cand.key in gone else "missing"
+            result = RepoResult("error")
+        plan.record_repo(key, result)
+        role = f", {cand.role}" if cand.role else ""
+        out.append(Try(cand.full_name, round(cand.score, 2), cand.source + role, status))
     return out
 
 

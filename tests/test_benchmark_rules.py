@@ -153,3 +153,41 @@ def test_blind_file_that_skips_a_component_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="judges 16 of 17"):
         bench.load_blind(folder)
     assert bench.load_blind(tmp_path / "absent") == {}
+
+
+def test_an_unanswered_extra_repository_leaves_its_components_unknown(monkeypatch) -> None:
+    """The plan reads the card's other repositories after the chosen one; when the fixtures
+    cannot answer one (here GPT-NeoX, pythia-160m's training library), what it could have
+    given is unknown, never scored as a hit or a miss."""
+    real = bench.lookup_repo
+
+    def without_neox(key: str):
+        return bench.RepoResult("error", note="no fixture (unknown)") \
+            if key == "eleutherai/gpt-neox" else real(key)
+
+    case = next(c for c in bench.fixture_cases(bench.load_mot(next(
+        d for d in bench.MOT_DIRS if d.is_dir()))[0]) if c.model_id == "EleutherAI/pythia-160m") \
+        if any(d.is_dir() for d in bench.MOT_DIRS) else None
+    if case is None:
+        pytest.skip("MOT reference data (../shared/mot) not found")
+    answered = bench.draft(case)
+    assert "Data preprocessing code" in answered["components"]  # from GPT-NeoX's tree
+    monkeypatch.setattr(bench, "lookup_repo", without_neox)
+    unanswered = bench.draft(case)
+    assert "Data preprocessing code" not in unanswered["components"]
+    assert "Data preprocessing code" in unanswered["unknown"]
+
+
+def test_what_an_unanswered_repository_could_give_follows_its_role() -> None:
+    """A repository without a fixture leaves unknown only what its role may claim: the model's
+    codebase anything its tree can show, a data preparation repository its preprocessing
+    code, a guessed repository nothing (it claims nothing even when it answers)."""
+    from motcrawl.analysis import github as gh
+    from motcrawl.analysis import repo_roles
+
+    model = bench.could_give(repo_roles.Role(gh.ROLE_MODEL, "named for the family"))
+    assert {"Training code", "Inference code", "Evaluation code"} <= model
+    assert bench.could_give(repo_roles.Role(gh.ROLE_DATA, "Data Preparation")) == {
+        "Data preprocessing code"}
+    assert bench.could_give(repo_roles.Role(gh.ROLE_GUESS, "not linked")) == set()
+    assert bench.could_give(None) == set(bench.REPO_COMPONENTS)

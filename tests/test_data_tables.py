@@ -53,3 +53,24 @@ def test_hub_license_table_is_what_normalization_reads() -> None:
     table = _table("hub_licenses.json", "licenses")
     assert licenses.HUB_LICENSE_NAMES == {k: v["name"] for k, v in table.items()}
     assert licenses.normalize_license("llama2") == "Llama 2 Community License Agreement"
+
+
+def test_code_model_families_name_their_source_and_are_what_the_code_reads() -> None:
+    from motcrawl.analysis import modelkind
+
+    families = json.loads(resources.files("motcrawl").joinpath(
+        "data/code_models.json").read_text("utf-8"))["families"]
+    for entry in families:
+        assert isinstance(entry.get("source"), str) and len(entry["source"]) > 10, entry
+    assert modelkind.CODE_FAMILIES == tuple(e["name"] for e in families)
+    assert modelkind.CODE_NAME.search("graphcodebert-base")
+
+
+def test_name_families_state_their_source_and_are_what_the_code_reads() -> None:
+    from motcrawl.analysis import modelkind
+
+    table = _table("model_types.json", "name_families")
+    assert len(str(table["source"])) > 10
+    read = {family: arch for arch, families in table.items() if isinstance(families, list)
+            for family in families}
+    assert modelkind.NAME_FAMILIES == read

@@ -179,6 +179,100 @@ def test_research_paper_links(card: str, expected: bool) -> None:
     assert claimed(detect.detect_research_paper(evidence(f"# M\n\n{card}\n"))) is expected
 
 
+# Research paper: "An item the card calls only 'paper' is a research paper; a report, white
+# paper or blog is a technical report." An arXiv document the card calls a technical report
+# is a Technical report; a paper the card links for another work (a technique, a benchmark,
+# the carbon calculator, a training dataset) does not describe this model.
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # Qwen/Qwen2.5-1.5B-Instruct (and Qwen/Qwen2.5-7B-Instruct): a blog cited with @misc and
+    # the arXiv "Qwen2 Technical Report"
+    ("Qwen/Qwen2.5-1.5B-Instruct", "```\n@misc{qwen2.5,\n    title = {Qwen2.5: A Party of "
+     "Foundation Models},\n    url = {https://qwenlm.github.io/blog/qwen2.5/},\n    author = "
+     "{Qwen Team},\n    year = {2024}\n}\n\n@article{qwen2,\n      title={Qwen2 Technical "
+     "Report}, \n      journal={arXiv preprint arXiv:2407.10671},\n      year={2024}\n}\n```",
+     False),
+    # a Qwen2-Math card (PaddleNLP's copy): the report cited alone
+    ("Qwen/Qwen2-Math-7B", "```\n@article{yang2024qwen2,\n  title={Qwen2 technical report},\n"
+     "  journal={arXiv preprint arXiv:2407.10671},\n  year={2024}\n}\n```", False),
+    # deepseek-ai/DeepSeek-V3: the arXiv tag is the report its BibTeX names
+    ("deepseek-ai/DeepSeek-V3", "```\n@misc{deepseekai2024deepseekv3technicalreport,\n      "
+     "title={DeepSeek-V3 Technical Report},\n      eprint={2412.19437},\n      "
+     "archivePrefix={arXiv},\n      url={https://arxiv.org/abs/2412.19437},\n}\n```", False),
+    # a blog post or a repository cited with @misc is no academic paper: the Qwen2.5 blog
+    # (above), Stanford Alpaca cited by Alpaca fine-tunes (an alpaca-7b replication card, an
+    # EpistemeAI Mistral-Nemo card)
+    ("org/alpaca-7b-hf", "## Citation\n```\n@misc{alpaca,\n  author = {Rohan Taori and "
+     "Ishaan Gulrajani},\n  title = {Stanford Alpaca: An Instruction-following LLaMA model},\n"
+     "  year = {2023},\n  publisher = {GitHub},\n  journal = {GitHub repository},\n"
+     "  howpublished = {\\url{https://github.com/tatsu-lab/stanford_alpaca}},\n}\n```", False),
+    ("org/model-7b", "```\n@misc{qwen2.5,\n    title = {Qwen2.5: A Party of Foundation "
+     "Models},\n    url = {https://qwenlm.github.io/blog/qwen2.5/},\n    year = {2024}\n}\n```",
+     False),
+    # baichuan-inc/Baichuan-7B: a technique and a benchmark, each linked to its own paper
+    ("baichuan-inc/Baichuan-7B", "- Layer Normalization: Pre-Normalization based on "
+     "[RMSNorm](https://arxiv.org/abs/1910.07467).\n\n[MMLU](https://arxiv.org/abs/2009.03300) "
+     "is an English evaluation dataset that includes 57 multiple-choice tasks.", False),
+    # google/switch-c-2048 (and most cards from the HF template): the carbon calculator's paper
+    ("org/model-7b", "Carbon emissions can be estimated using the [Machine Learning Impact "
+     "calculator](https://mlco2.github.io/impact#compute) presented in [Lacoste et al. (2019)]"
+     "(https://arxiv.org/abs/1910.09700).", False),
+    # google/byt5-xl: a benchmark's paper ...
+    ("org/model-7b", "`org/model-7b` significantly outperforms [mt5-xl](https://huggingface.co/"
+     "google/mt5-xl) on [TweetQA](https://arxiv.org/abs/1907.06292).", False),
+    # cerebras/Cerebras-GPT-13B: a scaling law, and the training corpus's paper under
+    # "Training data"
+    ("org/model-7b", "All models have been trained in accordance with [Chinchilla scaling laws]"
+     "(https://arxiv.org/abs/2203.15556) (20 tokens per model parameter).\n\n## Training data"
+     "\n\nSee the [Pile paper](https://arxiv.org/abs/2101.00027) for a more detailed breakdown "
+     "of data sources.", False),
+    # sentence-transformers/all-MiniLM-L6-v2: a training-data table with each dataset's paper
+    ("sentence-transformers/all-MiniLM-L6-v2", "#### Training data\n\n| Dataset | Paper |\n"
+     "|---|---|\n| [S2ORC](https://github.com/allenai/s2orc) | [paper](https://aclanthology.org/"
+     "2020.acl-main.447/) |", False),
+])
+def test_research_paper_is_this_models_paper(model_id: str, card: str, expected: bool) -> None:
+    det = detect.detect_research_paper(evidence(f"# M\n\n{card}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+# ... while the card's own paper still counts however it presents it (guards: these held
+# before the rule above and must keep holding)
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # a card citing a technical report and an academic paper of its recipe has both
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "See the [technical report]"
+     "(https://arxiv.org/abs/2412.08905).\n\nplease cite the ORPO paper:\n```\n"
+     "@misc{hong2024orpo,\n  title={ORPO: Monolithic Preference Optimization},\n"
+     "  eprint={2403.07691},\n  archivePrefix={arXiv},\n}\n```", True),
+    # Salesforce/codegen25-7b-multi_P: the family's paper by its name
+    ("Salesforce/codegen25-7b-multi_P", "Building upon [CodeGen2](https://arxiv.org/abs/"
+     "2305.02309), the model is trained on StarCoderData.", True),
+    # facebook/xglm-7.5B: "introduced in the paper [title]"
+    ("facebook/xglm-7.5B", "It was introduced in the paper [Few-shot Learning with "
+     "Multilingual Language Models](https://arxiv.org/abs/2112.10668) by Xi Victoria Lin et al.",
+     True),
+    # Salesforce/xgen-7b-8k-inst: "*Title*: [...]"
+    ("Salesforce/xgen-7b-8k-inst", "*Title*: [Long Sequence Modeling with XGen: A 7B LLM "
+     "Trained on 8K Input Sequence Length](https://arxiv.org/abs/2309.03450)", True),
+    # ibm-granite/granite-3b-code-base-2k: "**Paper:** [title]"
+    ("ibm-granite/granite-3b-code-base-2k", "- **Paper:** [Granite Code Models: A Family of Open "
+     "Foundation Models for Code Intelligence](https://arxiv.org/abs/2405.04324)", True),
+])
+def test_research_paper_of_the_model_still_counts(model_id: str, card: str,
+                                                  expected: bool) -> None:
+    det = detect.detect_research_paper(evidence(f"# M\n\n{card}\n", model_id=model_id))
+    assert claimed(det) is expected
+
+
+def test_an_arxiv_tag_of_a_technical_report_is_no_research_paper() -> None:
+    # deepseek-ai/DeepSeek-V3: the Hub tags the arXiv id its BibTeX calls a technical report
+    card = ("```\n@misc{deepseekai2024deepseekv3technicalreport,\n      title={DeepSeek-V3 "
+            "Technical Report},\n      eprint={2412.19437},\n      archivePrefix={arXiv},\n}\n```")
+    ev = evidence(f"# M\n\n{card}\n", model_id="deepseek-ai/DeepSeek-V3",
+                  tags=["arxiv:2412.19437"])
+    assert not claimed(detect.detect_research_paper(ev))
+    assert claimed(detect.detect_technical_report(ev))
+
+
 # Technical report: "a document of report nature from the producer, linked from the card:
 # a technical report, white paper, model or system card document, or technical release
 # blog post."
@@ -376,3 +470,229 @@ def test_outputs_section_needs_outputs_not_output_variables() -> None:
     card = ("## Example\n\n```python\noutputs = model(**inputs)\nlogits = outputs.logits\n"
             "messages = [{\"role\": \"assistant\", \"content\": \"\"}]\n```\n")
     assert not claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}")))
+
+
+# Model architecture: "custom modelling code in the HF repository (a `.py` file in the
+# repository, an `auto_map` in its config, or `trust_remote_code=True` in the card's usage)
+# ... An implementation that lives only in a library the card does not link does not count."
+# trust_remote_code counts when it loads the MODEL, not when only the tokenizer runs its code.
+@pytest.mark.parametrize(("block", "expected"), [
+    # baichuan-inc/Baichuan-7B
+    ('tokenizer = AutoTokenizer.from_pretrained("baichuan-inc/Baichuan-7B", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("baichuan-inc/'
+     'Baichuan-7B", device_map="auto", trust_remote_code=True)\n', True),
+    # Salesforce/codet5p-16b: a call over several lines
+    ("model = AutoModelForSeq2SeqLM.from_pretrained(checkpoint,\n"
+     "                                              torch_dtype=torch.float16,\n"
+     "                                              low_cpu_mem_usage=True,\n"
+     "                                              trust_remote_code=True).to(device)\n", True),
+    # allenai/OLMo-7B
+    ('olmo = AutoModelForCausalLM.from_pretrained("allenai/OLMo-7B", trust_remote_code=True)\n'
+     'tokenizer = AutoTokenizer.from_pretrained("allenai/OLMo-7B")\n', True),
+    # tiiuae/falcon-7b, tiiuae/falcon-7b-instruct, OpenLLM-France/Claire-7B-Apache-0.1: a
+    # pipeline that loads the model
+    ('tokenizer = AutoTokenizer.from_pretrained(model)\npipeline = transformers.pipeline(\n'
+     '    "text-generation",\n    model=model,\n    tokenizer=tokenizer,\n'
+     '    torch_dtype=torch.bfloat16,\n    trust_remote_code=True,\n    device_map="auto",\n)\n',
+     True),
+    # Salesforce/xgen-7b-8k-inst, Salesforce/xgen-7b-8k-base, Salesforce/codegen25-7b-multi_P:
+    # only the tokenizer runs the repository's code
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-inst", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'xgen-7b-8k-inst", torch_dtype=torch.bfloat16)\n', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/xgen-7b-8k-base", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'xgen-7b-8k-base", torch_dtype=torch.bfloat16)\n', False),
+    ('tokenizer = AutoTokenizer.from_pretrained("Salesforce/codegen25-7b-multi", '
+     'trust_remote_code=True)\nmodel = AutoModelForCausalLM.from_pretrained("Salesforce/'
+     'codegen25-7b-multi")\n', False),
+])
+def test_architecture_from_remote_code_that_loads_the_model(block: str, expected: bool) -> None:
+    assert (detect.remote_model_load(block) is not None) is expected
+    ev = evidence(f"# M\n\n```python\n{block}```\n", library_name=None)
+    assert claimed(detect.detect_architecture(ev)) is expected
+
+
+@pytest.mark.parametrize(("config", "library", "expected"), [
+    # togethercomputer/RedPajama-INCITE-7B-Base, openai-community/gpt2, EleutherAI/pythia-160m:
+    # a stock architecture implemented in transformers
+    ({"architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox"}, None, False),
+    ({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"}, "transformers", False),
+    # microsoft/deberta-v3-base: a model_type only
+    ({"model_type": "deberta-v2"}, None, False),
+    # Qwen/Qwen2.5-1.5B-Instruct: library_name only
+    ({}, "transformers", False),
+    # tiiuae/falcon-40b, allenai/OLMo-7B, Salesforce/codet5p-16b, deepseek-ai/DeepSeek-V3:
+    # an auto_map that loads the model from the repository's own code
+    ({"auto_map": {"AutoConfig": "configuration_falcon.FalconConfig",
+                   "AutoModelForCausalLM": "modeling_falcon.FalconForCausalLM"}}, None, True),
+    ({"auto_map": {"AutoConfig": "configuration_olmo.OLMoConfig",
+                   "AutoModelForCausalLM": "modeling_olmo.OLMoForCausalLM",
+                   "AutoTokenizer": ["tokenization_olmo_fast.OLMoTokenizerFast", None]}},
+     None, True),
+    ({"auto_map": {"AutoConfig": "configuration_codet5p.CodeT5pConfig",
+                   "AutoModelForSeq2SeqLM": "modeling_codet5p.CodeT5pEncoderDecoderModel"}},
+     None, True),
+    # an auto_map for the tokenizer alone runs no modelling code
+    ({"architectures": ["LlamaForCausalLM"],
+      "auto_map": {"AutoTokenizer": ["tokenization_xgen.XgenTokenizer", None]}},
+     "transformers", False),
+])
+def test_architecture_only_in_a_library_is_not_released(config: dict, library: str | None,
+                                                         expected: bool) -> None:
+    ev = evidence("# M\n\nA model.\n", library_name=library, config=config,
+                  files=["README.md", "config.json"])
+    assert claimed(detect.detect_architecture(ev)) is expected
+
+
+# Sample model outputs: "outputs shown in the card, commented outputs in snippets". A string
+# literal after print(...) holding its result (togethercomputer/RedPajama-INCITE-7B-Base,
+# RedPajama-INCITE-Instruct-3B-v1, RedPajama-INCITE-Base-3B-v1)
+_INCITE = ("output_str = tokenizer.decode(token)\nprint(output_str)\n\"\"\"\n{}\n\"\"\"\n")
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    (_INCITE.format("widely considered to be the father of modern computer science and "
+                    "artificial intelligence."), True),
+    (_INCITE.format("Paris"), True),
+    (_INCITE.format("Alan Mathison Turing (23 June 1912  7 June 1954) was an English computer "
+                    "scientist, mathematician, logician, cryptanalyst."), True),
+    # a string literal that holds code is no output
+    ("print(output_str)\n\"\"\"\n# 5\ndef typer(data):\n    print(data)\n\"\"\"\n", False),
+])
+def test_outputs_in_a_string_after_print(block: str, expected: bool) -> None:
+    assert (detect.shown_output(block) is not None) is expected
+    det = detect.detect_sample_outputs(evidence(f"# M\n\n```python\n{block}```\n"))
+    assert claimed(det) is expected
+
+
+# ... and an output the card labels after the block that runs the model: RWKV's HF cards
+# (RWKV/rwkv-5-world-1b6, RWKV/v6-Finch-7B-World3-HF, RWKV/rwkv-4-world-1b5)
+_RWKV = ("```python\ninputs = tokenizer(prompt, return_tensors=\"pt\")\noutput = model.generate("
+         "inputs[\"input_ids\"], max_new_tokens=333)\nprint(tokenizer.decode(output[0].tolist(), "
+         "skip_special_tokens=True))\n```\n\n{label}\n\n```shell\n{text}\n```\n")
+
+
+@pytest.mark.parametrize(("card", "expected"), [
+    (_RWKV.format(label="output:", text="User: hi\n\nAssistant: Hi. I am your assistant and I "
+                                        "will provide expert full response in full details."),
+     True),
+    (_RWKV.format(label="output:",
+                  text="User: 请介绍北京的旅游景点\n\nAssistant: 北京是中国的首都"),
+     True),
+    (_RWKV.format(label="Output:", text="Question: In a shocking finding, scientist discovered "
+                                        "a herd of dragons\n\nAnswer: The researchers discovered"),
+     True),
+    # a label followed by an install command is no output
+    (_RWKV.format(label="## Results", text="# pip install accelerate"), False),
+    # a block that runs nothing, then "Output" text
+    ("```python\nfrom transformers import AutoModel\n```\n\nOutput:\n\n```\ntensor([1, 2])\n```\n",
+     False),
+])
+def test_outputs_labelled_after_the_usage_block(card: str, expected: bool) -> None:
+    assert (detect.labelled_output(card) is not None) is expected
+    assert claimed(detect.detect_sample_outputs(evidence(f"# M\n\n{card}"))) is expected
+
+
+# Evaluation results: "benchmark numbers or plots in the card". A table under a training-data
+# heading lists the training datasets, even when they are benchmarks by name.
+@pytest.mark.parametrize(("card", "expected"), [
+    # sentence-transformers/all-MiniLM-L6-v2 (and the other sentence-transformers cards of
+    # its template): the fine-tuning datasets and their sizes
+    ("#### Training data\n\n| Dataset | Paper | Number of training tuples |\n|---|---|---|\n"
+     "| [Natural Questions (NQ)](https://ai.google.com/research/NaturalQuestions) | [paper]"
+     "(https://transacl.org/ojs/index.php/tacl/article/view/1455) | 100,231 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | [paper](https://aclanthology.org"
+     "/P18-2124.pdf) | 87,599 |\n| [TriviaQA](https://huggingface.co/datasets/trivia_qa) | - | "
+     "73,346 |\n", False),
+    ("### Training data\n\n| Dataset | Number of training tuples |\n|---|---|\n"
+     "| [COCO](https://cocodataset.org/#home) Image captions | 828,395 |\n"
+     "| [SQuAD2.0](https://rajpurkar.github.io/SQuAD-explorer/) | 87,599 |\n", False),
+    # an NVIDIA Nemotron card: synthetic training data seeded with benchmarks' train splits
+    ("## NVIDIA-Sourced Synthetic Datasets\n\n| Dataset | Modality | Dataset Size | Seed Dataset |"
+     "\n| :---- | :---- | :---- | :---- |\n| Synthetic STEM | Text | 175M | [GSM8K](https://github."
+     "com/openai/grade-school-math) |\n| Synthetic MMLU Auxiliary Train | Text | 0.5B | [MMLU "
+     "Auxiliary Train](https://huggingface.co/datasets/cais/mmlu) |\n", False),
+    # guards: results under an evaluation heading, and under the template's "Testing Data,
+    # Factors & Metrics" (google/switch-c-2048)
+    ("## Evaluation\n\n| Model | MMLU | GSM8K |\n|---|---|---|\n| M | 61.2 | 40.1 |\n", True),
+    ("### Testing Data, Factors & Metrics\n\n| Task | MMLU | TriviaQA |\n|---|---|---|\n"
+     "| 5-shot | 61.2 | 40.1 |\n", True),
+])
+def test_a_training_data_table_is_no_evaluation_result(card: str, expected: bool) -> None:
+    det = detect.detect_evaluation_results(evidence(f"# M\n\n{card}"))
+    assert claimed(det) is expected
+
+
+# Model architecture: "model-definition code in a repository the card links as the model's
+# code": the card calls the linked repository the model's original or official
+# implementation, or where it was first released.
+@pytest.mark.parametrize(("card", "expected"), [
+    # facebook/xglm-7.5B
+    ("The original implementation was released in [this repository](https://github.com/pytorch/"
+     "fairseq/tree/main/examples/xglm).", True),
+    # microsoft/deberta-v3-base
+    ("Please check the [official repository](https://github.com/microsoft/DeBERTa) for more "
+     "implementation details and updates.", True),
+    # HF-written cards of ported models (xlnet-large-cased, facebook/dino-vitb16,
+    # Salesforce/codet5-base): "first released in [this repository]"
+    ("It was introduced in the paper [XLNet](https://arxiv.org/abs/1906.08237) by Yang et al. "
+     "and first released in [this repository](https://github.com/zihangdai/xlnet/).", True),
+    ("It was introduced in the paper [Emerging Properties in Self-Supervised Vision Transformers]"
+     "(https://arxiv.org/abs/2104.14294) by Mathilde Caron and first released in [this "
+     "repository](https://github.com/facebookresearch/dino).", True),
+    # facebook/tts_transformer-en-ljspeech: "([paper](...)/[code](...))"
+    ("Transformer text-to-speech model from fairseq S^2 ([paper](https://arxiv.org/abs/2109.06912)"
+     "/[code](https://github.com/pytorch/fairseq/tree/main/examples/speech_synthesis))", True),
+    # llava-hf/llava-1.5-7b-hf: another project's original repository
+    ("Refer to the [original repository of Flash Attention](https://github.com/Dao-AILab/"
+     "flash-attention) regarding that package installation.", False),
+    # a repository linked for usage examples only
+    ("See [https://github.com/dpfried/incoder](https://github.com/dpfried/incoder) for example "
+     "usage.", False),
+])
+def test_architecture_in_the_repository_linked_as_the_models_code(card: str,
+                                                                  expected: bool) -> None:
+    ev = evidence(f"# M\n\n{card}\n", library_name=None)
+    assert claimed(detect.detect_architecture(ev)) is expected
+
+
+@pytest.mark.parametrize(("model_id", "line"), [
+    # cyberagent/open-calm-7b, stabilityai/stablelm-3b-4e1t,
+    # stabilityai/stablecode-completion-alpha-3b: the model-details list names its library
+    ("cyberagent/open-calm-7b", "* **Library**: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+    ("stabilityai/stablelm-3b-4e1t",
+     "* **Library**: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+    # EleutherAI/pythia-160m
+    ("EleutherAI/pythia-160m", "- Library: [GPT-NeoX](https://github.com/EleutherAI/gpt-neox)"),
+])
+def test_architecture_in_the_library_the_card_names(model_id: str, line: str) -> None:
+    card = f"# M\n\n* **Model type**: Transformer-based Language Model\n{line}\n"
+    ev = evidence(card, model_id=model_id, library_name=None)
+    assert claimed(detect.detect_architecture(ev))
+    # ... while the transformers library named in prose is no link to the model's code
+    ev = evidence("# M\n\nUse it with the Hugging Face [Transformers Library](https://huggingface"
+                  ".co/docs/transformers/index).\n", model_id=model_id, library_name=None)
+    assert not claimed(detect.detect_architecture(ev))
+
+
+# Research paper and Technical report as Chinese cards label them (and the Japanese and
+# Korean words, 論文/논문 and 技術報告/기술 보고서, the same way): "[论文](arXiv)" is the paper,
+# "[技术报告](arXiv)" the technical report.
+@pytest.mark.parametrize(("card", "paper", "report"), [
+    # IDEA-CCNL's Taiyi Stable Diffusion card; C-Eval's README ("📃 [论文](...)")
+    ("增加先验版本，具体可以参考[论文](https://arxiv.org/abs/2208.12242)", True, False),
+    ("🌐 [Website](https://cevalbenchmark.com) • 📃 [论文](https://arxiv.org/abs/2305.08322)",
+     True, False),
+    # RoboTwin's README on RMBench: "（[论文](...)，[网站](...)）"
+    ("九个双臂任务覆盖不同任务记忆复杂度（[论文](https://arxiv.org/abs/2603.01229)，[网站]"
+     "(https://rmbench.github.io/)）。", True, False),
+    # DAMO-YOLO's README ("我们的[技术报告]"), a Hunyuan-MT note, a Gemma 2 note
+    ("具体细节可以参考我们的[技术报告](https://arxiv.org/abs/2211.15444)。", False, True),
+    ("[Hunyuan-MT 技术报告](https://arxiv.org/abs/2509.05209)", False, True),
+    ("[Gemma 2 技术报告](https://arxiv.org/abs/2408.00118)", False, True),
+])
+def test_paper_and_report_in_cjk_cards(card: str, paper: bool, report: bool) -> None:
+    ev = evidence(f"# M\n\n{card}\n")
+    assert claimed(detect.detect_research_paper(ev)) is paper
+    assert claimed(detect.detect_technical_report(ev)) is report

@@ -6,6 +6,7 @@ from motcrawl.analysis.confidence import score
 from motcrawl.analysis.detect import Detection
 from motcrawl.analysis.licenses import LicenseFinding
 from motcrawl.analysis.release import Field
+from motcrawl.mof.evaluator import Evaluation, LicenseIssue
 from motcrawl.mof.schema import load_schema, validate_document
 from motcrawl.outputs.draft import build_document
 from motcrawl.outputs.draft_header import draft_header
@@ -72,16 +73,17 @@ def test_header_states_class_evidence_and_checklist() -> None:
     lines = draft_header(
         source_url="https://huggingface.co/allenai/OLMo-7B-hf", model_id="allenai/OLMo-7B-hf",
         crawled="2026-11-27", sha="abc", last_modified="2024-07-16T00:00:00Z",
-        confidence=conf.as_dict(), detections=[d.as_dict() for d in DETECTIONS],
-        fields={k: {"value": f.value, "confidence": f.confidence, "source": f.source}
-                for k, f in FIELDS.items()},
-        license_info=LICENSE.__dict__,
-        evaluation={"label": "Unclassified", "progress": {"1": 0, "2": 0, "3": 50.0},
-                    "missing_for_next": ["Model card"], "license_issues": ["x"]})
+        confidence=conf, detections=DETECTIONS, fields=FIELDS, license_info=LICENSE,
+        evaluation=Evaluation(0, "Unclassified", {1: 0, 2: 0, 3: 50.0}, ["Model card"],
+                              [LicenseIssue("Model card", None, "unlicensed")]))
     text = "\n".join(lines)
     assert lines[0] == "source: https://huggingface.co/allenai/OLMo-7B-hf"
     assert "predicted MOF class: Unclassified" in text
     assert "missing for the next class: Model card" in text
+    assert "(progress: Class III 50.0%, Class II 0.0%, Class I 0.0%)" in text
+    assert "license issue: Model card: no license (unlicensed)" in text
+    assert "license: Apache-2.0 (card license, 0.95)" in text
+    assert f"overall confidence: {conf.overall:.2f}" in text
     assert "Model parameters (Final): 0.95: weights" in text
     assert "possible, not claimed" in text and "Training code: 0.30" in text
     assert "review checklist" in text

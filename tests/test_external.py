@@ -62,7 +62,13 @@ def test_plan_datasets_first_then_candidates_until_one_is_found():
     assert plan.next_step() == ("repo", "allenai/olmo")
     plan.record_repo("allenai/olmo", RepoResult("found", "api",
                                                 gh.parse_repo(repo_fixture("allenai/OLMo"))))
-    assert plan.next_step() is None  # decisive: OLMo-Eval costs nothing
+    # The model's repository is decided; the card's "Evaluation code:" link is read as the
+    # evaluation harness; "Further fine-tuning code" (open-instruct) costs nothing.
+    assert plan.next_step() == ("repo", "allenai/olmo-eval")
+    plan.record_repo("allenai/olmo-eval", RepoResult(
+        "found", "api", gh.parse_repo(repo_fixture("allenai/OLMo-Eval"))))
+    assert plan.next_step() is None
+    assert "allenai/open-instruct" not in plan.results
     ev = plan.github_evidence("https://github.com")
     assert ev["repository"] == "https://github.com/allenai/OLMo"
     assert ev["license"] == "Apache-2.0"

@@ -137,3 +137,39 @@ def test_github_down_never_fails_the_model(tmp_path, fake_hub):
     assert item["draft_status"] == "written"
     assert item["github"]["repository"] == ""
     assert "lookup failed" in draft_text(tmp_path, item)
+
+
+def test_every_linked_repository_is_read_in_its_role(tmp_path, fake_hub, fake_github):
+    """pythia-160m links its own repository, "Library: [GPT-NeoX]" and the harness its results
+    came from: all three are read (once each), the draft keeps pythia as its repository and
+    takes GPT-NeoX's preprocessing and generation scripts, with their paths."""
+    out = tmp_path / "out.jsonl"
+    result = run_crawl(
+        ["model", "-a", "model_id=EleutherAI/pythia-160m,EleutherAI/gpt-neox-20b", "-a",
+         f"output_dir={tmp_path / 'drafts'}", "-O", str(out), "-s", "LOG_LEVEL=INFO",
+         "-s", "FEED_EXPORT_FIELDS=[]"],
+        env={"HF_ENDPOINT": fake_hub.url, "GITHUB_API_URL": fake_github.api_url,
+             "GITHUB_URL": fake_github.web_url})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    items = {json.loads(line)["model_id"]: json.loads(line)
+             for line in out.read_text().splitlines()}
+    # Stats: what was read besides each model's repository, by role.
+    assert "'motcrawl/github/also_read/training library': 1" in result.stderr
+    assert "'motcrawl/github/also_read/evaluation harness': 1" in result.stderr
+    paths = Counter(r.path for r in fake_github.requests)
+    for repo in ("EleutherAI/pythia", "EleutherAI/gpt-neox", "EleutherAI/lm-evaluation-harness"):
+        assert paths[f"/repos/{repo}"] == 1, paths
+        assert paths[f"/repos/{repo}/git/trees/main"] == 1, paths
+    item = items["EleutherAI/pythia-160m"]
+    web = fake_github.web_url
+    assert item["document"]["release"]["repository"] == f"{web}/EleutherAI/pythia"
+    assert [(r["repo"], r["role"]) for r in item["github"]["repositories"]] == [
+        ("EleutherAI/pythia", "model codebase"), ("EleutherAI/gpt-neox", "training library"),
+        ("EleutherAI/lm-evaluation-harness", "evaluation harness")]
+    comps = {c["name"]: c for c in item["components"] if c["confidence"] >= 0.5}
+    assert comps["Data preprocessing code"]["component_path"].startswith(
+        f"{web}/EleutherAI/gpt-neox/")
+    assert comps["Inference code"]["component_path"].startswith(f"{web}/EleutherAI/gpt-neox/")
+    text = draft_text(tmp_path, item)
+    assert "also read EleutherAI/gpt-neox as the training library" in text
+    assert "also read EleutherAI/lm-evaluation-harness as the evaluation harness" in text

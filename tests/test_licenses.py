@@ -41,6 +41,13 @@ def _url(name: str) -> str:
     return f"https://huggingface.co/o/m/blob/main/{name}"
 
 
+def test_a_long_license_value_cut_at_a_space_comes_back_trimmed() -> None:
+    # found by tests/hostile/test_props_parsers.py: the 200-character cut ended on a space
+    value = "0" * 199 + " " + "0" * 300
+    result = normalize_license(value)
+    assert result == result.strip() and len(result) <= 200
+
+
 def test_card_license_wins_and_links_the_license_file() -> None:
     found = detect_license({"license": "apache-2.0"}, ["license:mit"], ["LICENSE", "README.md"],
                            file_url=_url)
@@ -138,3 +145,35 @@ def test_every_license_id_the_hub_documents_gets_a_name() -> None:
         else:
             unnamed.append(license_id)
     assert unnamed == []
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("license", True),
+    ("licence", True),
+    ("other", True),
+    ("model-license", True),
+    ("license-agreement", True),
+    ("see-license", True),
+    ("LICENSE-MODEL", True),
+    ("LICENSE-2.0", True),
+    ("Research License", True),
+    ("模型许可协议", True),
+    ("customized-nscl-v1", False),
+    ("microsoft-research-license", False),
+    ("tongyi-qianwen", False),
+    ("proprietary", False),
+    ("baichuan-7B 模型许可协议", False),
+])
+def test_generic_license_words_name_nothing(words: str, expected: bool) -> None:
+    from motcrawl.analysis.license_words import is_placeholder
+
+    assert is_placeholder(words) is expected
+
+
+def test_a_label_that_only_links_a_license_file_is_not_its_name() -> None:
+    """'License: [LICENSE](LICENSE)' declares a license; "LICENSE" is not its name."""
+    from motcrawl.analysis.license_words import card_license
+
+    said = card_license("# M\n\n- **License:** [LICENSE](LICENSE)\n")
+    assert said is not None and not said.named
+    assert said.name != "LICENSE" and said.link == "LICENSE"

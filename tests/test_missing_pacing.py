@@ -45,6 +45,7 @@ def test_max_drafts_caps_the_total(tmp_path):
             add_model(hub, f"org/missing-{n}", 500 - n)
         proc, _ = crawl(tmp_path, hub, "-a", "min_downloads=0",
                         "-a", "max_drafts=2", "-a", f"models_dir={catalog}",
+                        "-a", "allow_empty_catalog=true",
                         "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert stat(proc, "motcrawl/drafts/requested") == 2

@@ -78,13 +78,16 @@ def by_downloads(hub: FakeHub) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def empty_catalog(tmp_path: Path) -> Path:
+    """A catalog with no model file (every listed model is missing): the crawls that use it
+    pass ``-a allow_empty_catalog=true``, else it is a failed catalog."""
     return write_catalog(tmp_path / "models", {})
 
 
 def test_pagination_follows_link_to_the_end(tmp_path, empty_catalog):
     with FakeHub(generated=250, enforce=False) as hub:
         proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
-                            "-a", "max_drafts=0", "-a", f"models_dir={empty_catalog}")
+                            "-a", "max_drafts=0", "-a", f"models_dir={empty_catalog}",
+                            "-a", "allow_empty_catalog=true")
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert set(items) == set(hub.models)
         pages = listing_requests(hub)
@@ -108,7 +111,8 @@ def test_stops_at_threshold_and_limit(tmp_path, empty_catalog):
         expected = [m["id"] for m in ranked if m["downloads"] >= threshold]
         proc, items = crawl(tmp_path, hub, "-a",
                             f"min_downloads={threshold}", "-a", "max_drafts=0",
-                            "-a", f"models_dir={empty_catalog}")
+                            "-a", f"models_dir={empty_catalog}",
+                            "-a", "allow_empty_catalog=true")
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert sorted(items) == sorted(expected)
         assert len(listing_requests(hub)) == math.ceil((len(expected) + 1) / 100)
@@ -117,7 +121,8 @@ def test_stops_at_threshold_and_limit(tmp_path, empty_catalog):
         hub.clear_requests()
         proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "limit=120", "-a", "max_drafts=0",
-                            "-a", f"models_dir={empty_catalog}")
+                            "-a", f"models_dir={empty_catalog}",
+                            "-a", "allow_empty_catalog=true")
         assert proc.returncode == 0, proc.stderr[-3000:]
         assert sorted(items) == sorted(m["id"] for m in ranked[:120])
         assert len(listing_requests(hub)) == 2
@@ -128,7 +133,8 @@ def test_model_type_filters_the_listing(tmp_path, empty_catalog):
     with FakeHub(generated=200, enforce=False) as hub:
         proc, items = crawl(tmp_path, hub, "-a", "min_downloads=0",
                             "-a", "model_type=text-to-image", "-a", "max_drafts=0",
-                            "-a", f"models_dir={empty_catalog}")
+                            "-a", f"models_dir={empty_catalog}",
+                            "-a", "allow_empty_catalog=true")
         assert proc.returncode == 0, proc.stderr[-3000:]
         wanted = {m["id"] for m in hub.models.values()
                   if m.get("pipeline_tag") == "text-to-image"}

@@ -61,11 +61,8 @@ def make_draft(folder: Path, name: str, model_id: str, *, license_conf: float = 
     conf = score(detections, f, lic)
     header = draft_header(
         source_url=f"https://huggingface.co/{model_id}", model_id=model_id,
-        crawled="2026-12-01", sha="abc", last_modified=None, confidence=conf.as_dict(),
-        detections=[d.as_dict() for d in detections],
-        fields={k: {"value": v.value, "confidence": v.confidence, "source": v.source}
-                for k, v in f.items()},
-        license_info=lic.__dict__)
+        crawled="2026-12-01", sha="abc", last_modified=None, confidence=conf,
+        detections=detections, fields=f, license_info=lic)
     path = folder / f"{name}.draft.yml"
     path.write_text(render_draft(build_document(f, lic, detections), header), encoding="utf-8")
     return path

@@ -110,11 +110,16 @@ CARD = ("# Widget\n\nTraining code: [code](https://github.com/acme/widget)\n\n"
         "Evaluation code: [repo](https://github.com/acme/widget-eval)\n")
 
 
-def test_tries_follow_the_crawls_plan_and_stop_at_an_answered_one() -> None:
+def test_tries_follow_the_crawls_plan_with_the_other_linked_repositories() -> None:
     model = _model(CARD)
+    # The model's repository answers; the evaluation repository the card also links is read
+    # next, in its role (the crawl's plan, ExternalPlan.extras): without a fixture, worklist.
     tries = worklist.tries_for(model, {}, {"acme/widget"}, set())
-    assert [(t.key, t.status) for t in tries][:2] == [
-        ("acme/widget", "fixture"), ("acme/widget-eval", "not reached")]
+    assert [(t.key, t.status) for t in tries] == [
+        ("acme/widget", "fixture"), ("acme/widget-eval", "missing")]
+    assert "evaluation harness" in tries[1].source
+    tries = worklist.tries_for(model, {}, {"acme/widget", "acme/widget-eval"}, set())
+    assert [t.status for t in tries] == ["fixture", "fixture"]
     tries = worklist.tries_for(model, {}, set(), {"acme/widget"})
     assert [(t.key, t.status) for t in tries][:2] == [
         ("acme/widget", "unavailable"), ("acme/widget-eval", "missing")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from motcrawl.analysis import release
+from motcrawl.analysis.license_words import card_license, linked_file_name
 from motcrawl.analysis.licenses import UNLICENSED, detect_license
 from tests.evidence_helpers import evidence
 
@@ -77,6 +78,17 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
     ("tiiuae/Falcon-H1-7B-Instruct", "- **Model type:** Causal decoder-only\n- **Architecture:** "
      "Hybrid Transformers + Mamba architecture\n", {"config": {"model_type": "falcon_h1"}},
      "hybrid"),
+    # Attention and gated convolutions (Hyena blocks) are a hybrid too; the decoder-only
+    # transformers these cards set it against are in contrast.
+    ("togethercomputer/StripedHyena-Nous-7B", "StripedHyena is a hybrid architecture composed of "
+     "multi-head, grouped-query attention and gated convolutions arranged in [Hyena](https://"
+     "arxiv.org/abs/2302.10866) blocks, different from traditional decoder-only Transformers.  "
+     "\n  - Costant memory decoding in Hyena blocks via representation of convolutions as "
+     "state-space models (modal or canonical form), or as truncated filters.\n", {}, "hybrid"),
+    ("togethercomputer/evo-1-131k-base", "StripedHyena is a deep signal processing, hybrid "
+     "architecture composed of multi-head attention and gated convolutions arranged in "
+     "[Hyena](https://arxiv.org/abs/2302.10866) blocks, improving over decoder-only "
+     "Transformers.  \n", {}, "hybrid"),
     # A family model_type covering dense and hybrid members: the card tells which
     # (ibm-granite/granite-4.0-micro is dense; granite-4.0-h-micro-base names Mamba2).
     ("ibm-granite/granite-4.0-micro", "**Model Architecture:**\nGranite-4.0-Micro is based on a "
@@ -134,6 +146,12 @@ def _ev(card: str, model_id: str = "org/model", **fields: object):
      "text-to-text-format where the input and output are always text strings, in contrast to "
      "BERT-style models that can only output either a class label or a span of the input.\n",
      {}, "transformer encoder-decoder"),
+    # A phrase joining families of two architectures tells neither (a vision encoder and a
+    # language decoder): the repository name speaks instead.
+    ("openbmb/MiniCPM-V-2", "**MiniCPM-V 2.8B** is a strong multimodal large language model "
+     "for efficient end-side deployment. The model is built based on SigLip-400M and "
+     "[MiniCPM-2.4B](https://github.com/OpenBMB/MiniCPM/), connected by a perceiver "
+     "resampler.\n", {}, "transformer decoder"),
     # A name built on a family (SciBERT, GraphCodeBERT, Cerebras-GPT), when nothing else speaks.
     ("allenai/scibert_scivocab_uncased", "# SciBERT\n", {}, "encoder"),
     ("microsoft/graphcodebert-base", "## GraphCodeBERT model\n", {}, "encoder"),
@@ -213,6 +231,17 @@ def test_architecture_as_cards_state_it(model_id: str, card: str, fields: dict,
      "generating texts from a prompt.\n", {}, "language"),
     ("pierreguillou/gpt2-small-portuguese", "The model is best at what it was pretrained for "
      "however, which is generating texts from a prompt.\n", {}, "language"),
+    # When nothing else speaks: the family the repository name or base_model names (its
+    # model type's MOF type, else language), at low confidence.
+    ("GroNLP/bert-base-dutch-cased", "# BERTje: A Dutch BERT model\n", {}, "language"),
+    ("openai/clip-vit-large-patch14-336", "# clip-vit-large-patch14-336\n\nThis model was "
+     "trained from scratch on an unknown dataset.\n", {}, "multimodal"),
+    ("Xenova/whisper-tiny.en", "# Whisper\n\n[openai/whisper-tiny.en](https://huggingface.co/"
+     "openai/whisper-tiny.en) with ONNX weights to be compatible with [Transformers.js]"
+     "(https://huggingface.co/docs/transformers.js).\n", {}, "audio"),
+    ("alignment-handbook/zephyr-7b-sft-full", "# zephyr-7b-sft-full\n\nIt achieves the "
+     "following results on the evaluation set:\n- Loss: 0.9353\n",
+     {"cardData": {"base_model": "mistralai/Mistral-7B-v0.1"}}, "language"),
     # The "coder" of an encoder is no code model (facebook's DPR encoders).
     ("facebook/dpr-question_encoder-single-nq-base", "# `dpr-question_encoder-single-nq-base`\n",
      {"pipeline_tag": "feature-extraction"}, "language"),
@@ -313,3 +342,160 @@ def test_the_code_license_is_not_the_model_license() -> None:
         "## License\n\nThis code repository is licensed under the MIT License. The use of the "
         "models is subject to the Model License.\n"))
     assert found.name != "MIT"
+
+
+def _hub_file(name: str) -> str:
+    return f"https://huggingface.co/org/model/blob/main/{name}"
+
+
+# Issue 12: a license_name of generic words is a placeholder, never the license. Front matter of
+# real cards that say "other" and name nothing, each linking a file whose name is no license's.
+@pytest.mark.parametrize("card_data", [
+    # SMPLest-X's card.
+    {"license": "other", "license_name": "license", "license_link": "LICENSE"},
+    # FunAudioLLM/SenseVoiceSmall.
+    {"license": "other", "license_name": "model-license",
+     "license_link": "https://github.com/modelscope/FunASR/blob/main/MODEL_LICENSE"},
+    # emotion2vec/emotion2vec_plus_large: the link is a repository.
+    {"license": "other", "license_name": "model-license",
+     "license_link": "https://github.com/alibaba-damo-academy/FunASR"},
+])
+def test_a_generic_license_name_is_no_license(card_data: dict) -> None:
+    found = detect_license(card_data, [], [], file_url=_hub_file)
+    assert found.name != card_data["license_name"]
+    # The card's own words - its link - for a reviewer, who finds the terms there.
+    assert found.name == found.path and found.path.startswith("https://")
+    assert found.source == "card words (license not identified)"
+    assert found.confidence < 0.7 and any("review" in note for note in found.notes)
+
+
+def test_the_license_link_file_names_what_the_license_name_does_not() -> None:
+    # Skywork/ChineseDomainModelingEval's front matter (a dataset card; the one real card found
+    # that says it this way - its producer's fresh-set model card is not used here).
+    found = detect_license({"license": "other", "license_name": "license", "license_link": (
+        "https://github.com/SkyworkAI/Skywork/blob/main/Skywork%20Community%20License.pdf")},
+        [], [])
+    assert (found.name, found.source) == ("Skywork Community License",
+                                          "card license_link file name")
+    assert found.path.endswith("Skywork%20Community%20License.pdf")
+
+
+@pytest.mark.parametrize(("link", "expected"), [
+    # Qwen/Qwen-7B's license link: no extension, a name the tables know.
+    ("https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
+     ("Tongyi Qianwen License Agreement", True)),
+    # baichuan-inc/Baichuan-13B-Base's English license link (relative, a PDF).
+    ("Community%20License%20for%20Baichuan-13B%20Model.pdf",
+     ("Community License for Baichuan-13B Model", False)),
+    # vivo-ai-lab/BlueLM's README (its models' license since 2024-12).
+    ("https://github.com/vivo-ai-lab/BlueLM/blob/main/OpenAtom%20Model%20License.pdf",
+     ("OpenAtom Model License", False)),
+    # baichuan-inc/Baichuan-7B (development half): a Chinese file name.
+    ("https://huggingface.co/baichuan-inc/Baichuan-7B/blob/main/baichuan-7B%20%E6%A8%A1%E5%9E%8B"
+     "%E8%AE%B8%E5%8F%AF%E5%8D%8F%E8%AE%AE.pdf", ("baichuan-7B 模型许可协议", False)),
+    # An OpenBMB (OmniLMM) card: the General Model License, unencoded.
+    ("https://github.com/OpenBMB/General-Model-License/blob/main/通用模型许可协议-来源说明-宣传限制-"
+     "商业授权.md", ("通用模型许可协议-来源说明-宣传限制-商业授权", False)),
+    # File names that are no license's name.
+    ("https://github.com/modelscope/FunASR/blob/main/MODEL_LICENSE", None),  # SenseVoiceSmall
+    ("MODEL_LICENSE.pdf", None),  # xverse/XVERSE-13B
+    ("https://github.com/WisdomShell/codeshell/blob/main/License.pdf", None),  # CodeShell
+    ("LICENSE-MODEL", None),  # deepseek-ai/DeepSeek-V3 (cassette)
+    ("https://github.com/QwenLM/Qwen-Audio/blob/main/LICENSE.txt", None),  # Qwen/Qwen-Audio
+    ("https://huggingface.co/microsoft/phi-1_5/resolve/main/Research%20License.docx", None),
+    ("https://www.apache.org/licenses/LICENSE-2.0", None),  # granite-3b-code-base-2k
+    ("https://ai.meta.com/llama/license/", None),  # Llama 2 cards: a web page
+    ("https://github.com/alibaba-damo-academy/FunASR", None),  # emotion2vec: a repository
+])
+def test_a_linked_file_name_is_a_license_name_when_it_reads_as_one(
+        link: str, expected: tuple[str, bool] | None) -> None:
+    linked = linked_file_name(link)
+    assert (None if linked is None else (linked.name, linked.known)) == expected
+
+
+# Issue 12: "unlicensed only when nothing anywhere declares a license". A License section that
+# links the license's document declares one: named by the file's name when it reads as one...
+def test_a_license_section_names_the_license_its_link_points_at() -> None:
+    # Qwen/Qwen-7B (Qwen-72B-Chat's card says the same).
+    found = detect_license({}, [], [], card_body=(
+        "## 使用协议（License Agreement）\n\n我们的代码和模型权重对学术研究完全开放，"
+        "并支持商用。请查看[LICENSE](https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20"
+        "LICENSE%20AGREEMENT)了解具体的开源协议细节。如需商用，请填写[问卷]"
+        "(https://dashscope.console.aliyun.com/openModelApply/qianwen)申请。\n\nOur code and "
+        "checkpoints are open to research purpose, and they are allowed for "
+        "commercial purposes. Check [LICENSE](https://github.com/QwenLM/Qwen/blob/main/Tongyi%20"
+        "Qianwen%20LICENSE%20AGREEMENT) for more details about the license. If you have "
+        "requirements for commercial use, please fill out the [form](https://dashscope.console."
+        "aliyun.com/openModelApply/qianwen) to apply.\n<br>\n"))
+    assert (found.name, found.source) == ("Tongyi Qianwen License Agreement",
+                                          "card link file name")
+    assert found.path.endswith("Tongyi%20Qianwen%20LICENSE%20AGREEMENT")
+
+
+# ... else the card's words with the link, on the review checklist.
+@pytest.mark.parametrize("body", [
+    # Qwen/Qwen-VL.
+    "## 使用协议 (License Agreement)\n\n研究人员与开发者可使用Qwen-VL和Qwen-VL-Chat或进行"
+    "二次开发。我们同样允许商业使用，具体细节请查看[LICENSE](https://github.com/QwenLM/Qwen-VL/"
+    "blob/master/LICENSE)。如需商用，请填写[问卷](https://dashscope.console.aliyun.com/"
+    "openModelApply/qianwen)申请。\n\nResearchers and "
+    "developers are free to use the codes and model weights of both Qwen-VL and Qwen-VL-Chat. We "
+    "also allow their commercial use. Check our license at [LICENSE](LICENSE) for more details.\n",
+    # Qwen/Qwen-Audio.
+    "## License Agreement\nResearchers and developers are free to use the codes and model weights "
+    "of Qwen-Audio. We also allow its commercial use. Check our license at [LICENSE](https://"
+    "github.com/QwenLM/Qwen-Audio/blob/main/LICENSE.txt) for more details.\n<br>\n",
+])
+def test_a_license_section_that_links_unnamed_terms_is_never_unlicensed(body: str) -> None:
+    found = detect_license({}, [], [], card_body=body, file_url=_hub_file)
+    assert found.known
+    assert found.source == "card words (license not identified)"
+    assert "LICENSE" in found.name and found.path.endswith(("LICENSE", "LICENSE.txt"))
+    assert any("review" in note for note in found.notes)
+
+
+def test_a_list_of_other_models_licenses_names_none_of_them() -> None:
+    # LLaMA-Factory's README License section, which fine-tuned models' cards copy.
+    said = card_license(
+        "## License\n\nThis repository is licensed under the [Apache-2.0 License](LICENSE).\n\n"
+        "Please follow the model licenses to use the corresponding model weights: [Baichuan 2]"
+        "(https://huggingface.co/baichuan-inc/Baichuan2-7B-Base/blob/main/Community%20License%20"
+        "for%20Baichuan%202%20Model.pdf) / [BLOOM](https://huggingface.co/spaces/bigscience/"
+        "license) / [ChatGLM3](https://github.com/THUDM/ChatGLM3/blob/main/MODEL_LICENSE) / "
+        "[Qwen](https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT)\n")
+    assert said is not None and not said.named
+    assert said.name not in ("Community License for Baichuan 2 Model",
+                             "Tongyi Qianwen License Agreement")
+
+
+# Chinese License sections ("## 协议", "## 模型协议", "## 模型开源协议"); a Chinese comma
+# before a clause about the model weights or the code separates what each is licensed under.
+@pytest.mark.parametrize(("body", "expected"), [
+    # vivo-ai-lab/BlueLM's README: the license changed; the new one is named by its file.
+    ("## 协议\n\n为了使本项目更加开放、灵活，服务更多开发者与用户，"
+     "自2024年12月25日起，本项目的大模型开源许可证进行了一次重要更新，"
+     "由 [原vivo_BlueLM模型许可协议](MODEL_LICENSE.pdf) 变更为 [开放原子模型许可证]"
+     "(https://github.com/vivo-ai-lab/BlueLM/blob/main/OpenAtom%20Model%20License.pdf)。\n",
+     "OpenAtom Model License"),
+    # OpenBMB's OmniLMM README: the code is Apache-2.0, the weights follow the linked license.
+    ("## 模型协议\n\n本仓库中代码依照 Apache-2.0 协议开源\n\n"
+     "OmniLMMs 模型权重的使用则需要遵循 “[通用模型许可协议-来源说明-宣传限制-商业授权]"
+     "(https://github.com/OpenBMB/General-Model-License/blob/main/"
+     "通用模型许可协议-来源说明-宣传限制-商业授权.md)”。\n\n"
+     "OmniLMMs 模型权重对学术研究完全开放。\n",
+     "通用模型许可协议-来源说明-宣传限制-商业授权"),
+])
+def test_a_chinese_license_section_names_the_weights_license(body: str, expected: str) -> None:
+    found = detect_license({}, [], [], card_body=body)
+    assert (found.name, found.source) == (expected, "card link file name")
+
+
+def test_a_chinese_license_section_keeps_the_code_license_apart() -> None:
+    # XVERSE-13B's README: the source code is Apache-2.0; the weights' license is a file whose
+    # name names nothing, so the card's words go to a reviewer.
+    found = detect_license({}, [], [], card_body=(
+        "## 模型开源协议\n\n使用本仓库的源码需要遵循 [Apache-2.0](LICENSE) 开源协议，"
+        "使用 XVERSE-13B 的模型权重则需要遵循[模型许可协议](MODEL_LICENSE.pdf)。\n\n"
+        "XVERSE-13B 模型权重对学术研究**完全开放**，并且支持**免费商用**。\n"))
+    assert found.name != "Apache-2.0" and "模型权重" in found.name
+    assert found.source == "card words (license not identified)"

@@ -70,7 +70,8 @@ def _crawl(tmp_path: Path, hub_url: str, *extra: str):
     catalog = write_catalog(tmp_path / "models", {})
     return run_crawl(["missing", "-a", f"output_dir={tmp_path / 'out' / 'drafts'}",
                       "-a", "min_downloads=0", "-a", "max_drafts=2",
-                      "-a", f"models_dir={catalog}", "-a", f"report={tmp_path / 'out' / 'm.md'}",
+                      "-a", f"models_dir={catalog}", "-a", "allow_empty_catalog=true",
+                      "-a", f"report={tmp_path / 'out' / 'm.md'}",
                       "-s", "GITHUB_LOOKUPS=false", "-s", "DATASET_LOOKUPS=false", *extra],
                      env={"HF_ENDPOINT": hub_url, "GITHUB_API_URL": DEAD,
                           "GITHUB_URL": DEAD, "MOT_API_URL": DEAD})

@@ -70,7 +70,10 @@ _PAPER_HOSTS_RE = re.compile(
 _ARXIV_TEXT_RE = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5})|eprint\s*=\s*[{\"](\d{4}\.\d{4,5})",
                             re.I)
 _ARXIV_ID_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.I)
-_TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report", re.I)
+# "Technical report" also as Chinese, Japanese and Korean cards write it (技术报告, 技術報告,
+# 기술 보고서).
+_TECH_REPORT_RE = re.compile(r"tech(nical)?[ -]?report|white ?paper|model report|技术报告|技術報告|"
+                             r"기술\s?보고서", re.I)
 _EVAL_HEADING_RE = re.compile(r"eval|benchmark|result|performance|metric|leaderboard", re.I)
 _DATA_HEADING_RE = re.compile(r"(training|pre-?training|fine-?tuning)?\s*(data|dataset|corpus|"
                               r"corpora)", re.I)
@@ -159,25 +162,119 @@ def detect_metadata(ev: ModelEvidence) -> Detection | None:
                      blob_url(ev.endpoint, ev.model_id, names[0]))
 
 
+# A call that is not the model's: it loads only a tokenizer, processor or configuration
+# ("AutoTokenizer.from_pretrained(..., trust_remote_code=True)" runs the tokenizer's code).
+_NOT_MODEL_CALL_RE = re.compile(r"token|processor|config|extractor", re.I)
+_REMOTE_CODE_RE = re.compile(r"trust_remote_code\s*=\s*True")
+
+
+def _callee(block: str, pos: int) -> str | None:
+    """The name of the call whose parentheses are open at ``pos``
+    (``AutoModelForCausalLM.from_pretrained``, ``transformers.pipeline``), or None."""
+    depth, i = 0, pos - 1
+    while i >= 0:
+        if block[i] == ")":
+            depth += 1
+        elif block[i] == "(":
+            if depth == 0:
+                m = re.search(r"([A-Za-z_][\w.]*)\s*$", block[:i])
+                return m.group(1) if m else ""
+            depth -= 1
+        i -= 1
+    return None
+
+
+def remote_model_load(block: str) -> str | None:
+    """The line of a card code block that loads the MODEL with the code shipped in its
+    repository: ``trust_remote_code=True`` passed to a model class or a pipeline
+    (``AutoModelForCausalLM.from_pretrained(...)``, ``pipeline(...)``,
+    ``SentenceTransformer(...)``). A tokenizer, processor or configuration loaded that way
+    runs only its own code."""
+    for m in _REMOTE_CODE_RE.finditer(block):
+        callee = _callee(block, m.start())
+        if callee is None:
+            continue
+        owner = re.sub(r"\.from_pretrained$", "", callee)
+        if not _NOT_MODEL_CALL_RE.search(owner.rsplit(".", 1)[-1]):
+            return cardtext._line_of(block, m.start())
+    return None
+
+
+def _model_auto_map(ev: ModelEvidence) -> list[str]:
+    """``auto_map`` entries of the config that load the model (``AutoModelForCausalLM``),
+    not only its tokenizer or configuration."""
+    auto_map = ev.config.get("auto_map")
+    if not isinstance(auto_map, dict):
+        return []
+    return [str(k) for k in auto_map if str(k).startswith("AutoModel")]
+
+
+# How a card links the repository that implements the model: "The original implementation
+# was released in [this repository](...)", "first released in [this repository](...)",
+# "Please check the [official repository](...) for more implementation details",
+# "([paper](...)/[code](...))", "Library: [GPT-NeoX](...)".
+_MODEL_CODE_WORDS_RE = re.compile(
+    r"\b(original|official|reference)\s+(implementation|code(base)?|repo(sitory)?)\b|"
+    r"\bfirst released in\b", re.I)
+# The model-details list names the library the model is built with: "- Library: [GPT-NeoX](...)".
+_LIBRARY_LABEL_RE = re.compile(r"^\s*[-*]?\s*\**\s*library\s*\**\s*:", re.I)
+
+
+def _model_code_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """GitHub links the card presents as the model's own implementation (COMPONENT_RULES:
+    "model-definition code in a repository the card links as the model's code"); "the
+    original repository of Flash Attention" is another project's."""
+    return [lk for lk in _github_links(ev)
+            if (_MODEL_CODE_WORDS_RE.search(f"{lk.text} {_words_around(lk)}")
+                and not re.search(r"\brepository of\b", f"{lk.text} {_words_around(lk)}", re.I))
+            or _CODE_LINK_TEXT_RE.search(lk.text.strip()) or _LIBRARY_LABEL_RE.match(lk.line)]
+
+
 def detect_architecture(ev: ModelEvidence) -> Detection | None:
+    """COMPONENT_RULES (Model architecture): code that defines the architecture, released
+    with the model or pointed to by it: custom modelling code in the HF repository (a
+    ``modeling_*.py`` file, an ``auto_map`` for the model, ``trust_remote_code=True`` in the
+    card's usage when it loads the model), or model code in a linked repository
+    (``github.PATH_RULES``). "An implementation that lives only in a library the card does
+    not link does not count": config architectures, a diffusers pipeline, ``model_type``
+    and ``library_name`` are findings for the reviewer, not claims."""
     modeling = [f for f in ev.files if re.search(r"(^|/)modeling_\w+\.py$", f)]
     if modeling:
         return Detection("Model architecture", 0.9, [f"modeling code: {', '.join(modeling[:3])}"],
                          blob_url(ev.endpoint, ev.model_id, modeling[0]))
+    mapped = _model_auto_map(ev)
+    if mapped:
+        return Detection("Model architecture", 0.85,
+                         [f"config auto_map loads the model from the repository's code: "
+                          f"{', '.join(mapped[:3])}"],
+                         blob_url(ev.endpoint, ev.model_id, "config.json"))
+    for block in cardtext.code_blocks(ev.card.body):
+        line = remote_model_load(block)
+        if line:
+            return Detection("Model architecture", 0.7,
+                             [f"card usage loads the model with its own code: {line[:120]}"],
+                             blob_url(ev.endpoint, ev.model_id, "README.md"))
+    linked = _model_code_links(ev)
+    if linked:
+        return Detection("Model architecture", 0.55,
+                         [f"card links the model's implementation: "
+                          f"{cardtext.near(linked[0])[:120]}"], linked[0].url)
     archs = str_list(ev.config.get("architectures"))
     library = ev.info.library_name if isinstance(ev.info.library_name, str) else ""
     if archs and library in ("transformers", ""):
-        return Detection("Model architecture", 0.75,
+        return Detection("Model architecture", 0.45,
                          [f"config architectures: {', '.join(map(str, archs[:3]))} "
-                          "(implemented in the transformers library)"])
+                          "(implemented in the transformers library, not released with the "
+                          "model)"])
     if "model_index.json" in ev.files or library == "diffusers":
-        return Detection("Model architecture", 0.7,
-                         ["diffusers pipeline (model_index.json), implemented in diffusers"])
+        return Detection("Model architecture", 0.45,
+                         ["diffusers pipeline (model_index.json), implemented in the diffusers "
+                          "library, not released with the model"])
     model_type = ev.config.get("model_type")
     if model_type:
-        return Detection("Model architecture", 0.65, [f"config model_type: {model_type}"])
+        return Detection("Model architecture", 0.4, [f"config model_type: {model_type}"])
     if library:
-        return Detection("Model architecture", 0.55, [f"library_name: {library}"])
+        return Detection("Model architecture", 0.35, [f"library_name: {library}"])
     return None
 
 
@@ -327,6 +424,10 @@ def _eval_tables(ev: ModelEvidence) -> list[tuple[str, list[str]]]:
     as results ("We present the dev results on SQuAD 2.0 and MNLI")."""
     found = []
     for sec in cardtext.sections(ev.card.body):
+        if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title):
+            # A table under "Training data" lists the training datasets (SQuAD, COCO and
+            # their sizes), not results on them.
+            continue
         says_results = re.search(r"\bresults?\b|\bscores?\b|\baccuracy\b", sec.text, re.I)
         for table in cardtext.tables(sec.text):
             joined = "\n".join(table)
@@ -443,7 +544,7 @@ def detect_evaluation_data(ev: ModelEvidence) -> Detection | None:
     # when the results are plots or prose ("were evaluated using the [LM Evaluation
     # Harness]"); a harness merely offered to users is not.
     produced = [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-                if _PRODUCED_WITH_RE.search(_sentence(lk))]
+                if PRODUCED_WITH_RE.search(_sentence(lk))]
     if produced:
         return Detection("Evaluation data", 0.6,
                          [f"reachable through the harness the card says produced its "
@@ -467,40 +568,131 @@ _PAPER_ENTRY_RE = re.compile(r"^@(article|inproceedings|misc|incollection|phdthe
                              r"proceedings)\s*\{", re.I)
 
 
+# How a card presents a paper-host link as a paper: "[Paper](...)", "[arXiv paper](...)",
+# "Paper: [Title](...)", "introduced in the paper [...]", "please cite".
+_CALLED_PAPER_RE = re.compile(r"\bpapers?\b|\bpreprint\b|\barxiv\b|\bpublication\b|\bcite\b|"
+                              r"\bcitation\b|\btitle\b|论文|論文|논문", re.I)
+_MD_URL_RE = re.compile(r"\]\([^)\s]*\)|https?://\S+")
+_AUTHOR_YEAR_RE = re.compile(r"\bet al\b", re.I)
+_BIBTEX_FIELD_RE = re.compile(r"^\s*\w+\s*=\s*[{\"]")
+
+
+def _words_around(lk: cardtext.Link) -> str:
+    """The words next to a link without any URL (a neighbour's ``arxiv.org`` is no word)."""
+    return _MD_URL_RE.sub("]", cardtext.near(lk))
+
+
+def _data_section_urls(ev: ModelEvidence) -> set[str]:
+    """Links in a training-data section: a paper there describes the data, not the model."""
+    return {lk.url for sec in cardtext.sections(ev.card.body)
+            if _DATA_HEADING_RE.search(sec.title) and not _EVAL_HEADING_RE.search(sec.title)
+            for lk in cardtext.links(sec.text)}
+
+
+def _paper_role(lk: cardtext.Link, ev: ModelEvidence, data_urls: set[str]) -> str:
+    """What a paper-host link is to this model: ``"report"`` (the card calls it a technical
+    report), ``"paper"`` (its paper: the card calls it a paper or gives its title, or it
+    names the model's family) or ``"other"`` (another work the card refers to: a technique,
+    benchmark, scaling law or training dataset, "[RMSNorm](...)", "[MMLU](...)")."""
+    if _TECH_REPORT_RE.search(_context(lk)):
+        return "report"
+    text, words = lk.text.strip(), _words_around(lk)
+    if lk.url in data_urls and not re.search(r"\bour\b", words, re.I):
+        return "other"
+    if _CALLED_PAPER_RE.search(f"{text} {words}") or not text:
+        return "paper"
+    if _AUTHOR_YEAR_RE.search(text):
+        return "other"
+    if len(text.split()) >= 5 or any(gh._family_match(word, gh.family_names(ev.model_id)) > 0
+                                     for word in re.findall(r"[\w.-]{4,}", text)):
+        return "paper"
+    return "other"
+
+
+# A BibTeX entry that cites a web page: a blog post or a repository
+# ("journal = {GitHub repository}", "url = {https://qwenlm.github.io/blog/qwen2.5/}").
+_BIBTEX_WEB_RE = re.compile(r"\b(journal|howpublished|url|publisher)\s*=\s*[{\"][^}\"]*"
+                            r"(github|blog)", re.I)
+
+
+def _cites_a_paper(entry: str) -> bool:
+    """A BibTeX entry of an academic paper: an arXiv preprint or a publication, not a
+    technical report, and not a blog post or repository (``@misc`` with a GitHub or blog
+    address, or without any journal or proceedings)."""
+    if _BIBTEX_REPORT_RE.search(entry) or not _PAPER_ENTRY_RE.match(entry):
+        return False
+    if _arxiv_id(entry):
+        return True
+    if _BIBTEX_WEB_RE.search(entry):
+        return False
+    return not entry.lower().startswith("@misc") \
+        or bool(re.search(r"\b(journal|booktitle)\s*=", entry, re.I))
+
+
+def _arxiv_id(text: str) -> str | None:
+    m = _ARXIV_ID_RE.search(text) or _ARXIV_TEXT_RE.search(text) \
+        or re.search(r"10\.48550/arxiv\.(\d{4}\.\d{4,5})", text, re.I)
+    return next((g for g in m.groups() if g), None) if m else None
+
+
 def detect_research_paper(ev: ModelEvidence) -> Detection | None:
-    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper linked or
-    cited in the card; an item the card calls only "paper" is one, a report, white paper
-    or blog is not; "paper coming soon" does not count."""
-    arxiv = tag_values(ev.tags, "arxiv")
+    """COMPONENT_RULES (Research paper): an arXiv preprint or peer-reviewed paper describing
+    this model or its family or recipe, linked or cited in the card; an item the card calls
+    only "paper" is one, a report, white paper or blog is not; "paper coming soon" does not
+    count.
+
+    An arXiv document the card calls a technical report ("Qwen2 Technical Report") is a
+    Technical report, not a research paper; a paper the card links for something else (a
+    technique, a benchmark, a training dataset) does not describe this model."""
+    body = cardtext.clip(ev.card.body)
+    data_urls = _data_section_urls(ev)
+    # A URL inside a BibTeX entry ("url = {https://arxiv.org/abs/...}") is judged with its
+    # entry, by the entry's title.
+    roles = [(lk, _paper_role(lk, ev, data_urls)) for lk in _paper_links(ev)
+             if not _BIBTEX_FIELD_RE.match(lk.line)]
+    entries = [e for e in _bibtex_entries(body) if _PAPER_ENTRY_RE.match(e)]
+    cited = [e for e in entries if _cites_a_paper(e)]
+    # arXiv ids the card presents as something other than its paper (a report, another
+    # work); an id it also cites as a paper, or links as one, stays its paper.
+    not_ours = {i for lk, role in roles if role != "paper" and (i := _arxiv_id(lk.url))}
+    not_ours |= {i for e in entries if _BIBTEX_REPORT_RE.search(e) and (i := _arxiv_id(e))}
+    ours = {i for lk, role in roles if role == "paper" and (i := _arxiv_id(lk.url))}
+    ours |= {i for e in cited if (i := _arxiv_id(e))}
+    not_ours -= ours
+    roles = [(lk, "paper" if _arxiv_id(lk.url) in ours else role) for lk, role in roles]
+    arxiv = [a for a in tag_values(ev.tags, "arxiv") if a not in not_ours]
     if arxiv:
         return Detection("Research paper", 0.95, [f"arxiv tags: {', '.join(arxiv[:4])}"],
                          f"https://arxiv.org/abs/{arxiv[0]}")
-    papers = [lk for lk in _paper_links(ev) if not _TECH_REPORT_RE.search(_context(lk))]
+    papers = [lk for lk, role in roles if role == "paper"]
     if papers:
         return Detection("Research paper", 0.85, [f"paper link: {papers[0].url}"], papers[0].url)
-    body = cardtext.clip(ev.card.body)
-    # An arXiv preprint is an academic paper, whatever its title calls it.
-    for entry in _bibtex_entries(body):
-        m = _ARXIV_TEXT_RE.search(entry)
-        if m and _PAPER_ENTRY_RE.match(entry):
-            arxiv_id = m.group(1) or m.group(2)
+    for entry in cited:
+        arxiv_id = _arxiv_id(entry)
+        if arxiv_id:
             return Detection("Research paper", 0.85, [f"BibTeX cites arXiv:{arxiv_id}"],
                              f"https://arxiv.org/abs/{arxiv_id}")
     named = [lk for lk in cardtext.links(body)
              if re.fullmatch(r"(the |our |original |research |arxiv )?paper", lk.text.strip(),
-                             re.I) and not _NOT_REPORT_RE.search(lk.url)]
+                             re.I) and not _NOT_REPORT_RE.search(lk.url)
+             and not (lk.url in data_urls and not re.search(r"\bour\b", _words_around(lk),
+                                                            re.I))]
     if named:
         return Detection("Research paper", 0.7,
                          [f"card links its paper: {cardtext.near(named[0])[:120]}"], named[0].url)
-    prose = _ARXIV_TEXT_RE.search(body)
-    if prose:
+    for prose in _ARXIV_TEXT_RE.finditer(body):
         arxiv_id = prose.group(1) or prose.group(2)
-        return Detection("Research paper", 0.75,
-                         [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
-                         f"https://arxiv.org/abs/{arxiv_id}")
-    if any(_PAPER_ENTRY_RE.match(e) for e in _bibtex_entries(body)) \
-            and not re.search(r"paper (is )?coming soon", body, re.I):
+        if arxiv_id not in not_ours:
+            return Detection("Research paper", 0.75,
+                             [f"card: {cardtext._line_of(body, prose.start())[:120]}"],
+                             f"https://arxiv.org/abs/{arxiv_id}")
+    if cited and not re.search(r"paper (is )?coming soon", body, re.I):
         return Detection("Research paper", 0.55, ["BibTeX citation in card"])
+    others = [lk for lk, role in roles if role == "other"]
+    if others:
+        return Detection("Research paper", 0.4,
+                         [f"card links another work's paper, not this model's: "
+                          f"{cardtext.near(others[0])[:120]}"], others[0].url)
     return None
 
 
@@ -559,6 +751,56 @@ _OUTPUT_COMMENT_RE = re.compile(r"^\s*#+\s*(outputs?|results?|prints?|returns?|r
                                 r"generated|->|=>)\b", re.I)
 
 
+_NOT_OUTPUT_TEXT_RE = re.compile(r"^\s*((def|class|import|from|print|return|for|if)\b|#)")
+
+
+def _docstring_after(lines: list[str], start: int) -> str | None:
+    """The text of a string literal that follows a ``print(...)`` as its result
+    (``print(output_str)`` then ``\"\"\"`` / ``Paris`` / ``\"\"\"``), or None when it holds
+    code."""
+    j = start
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines) or lines[j].strip() not in ('"""', "'''"):
+        return None
+    quote = lines[j].strip()
+    text = []
+    for line in lines[j + 1:]:
+        if line.strip().startswith(quote):
+            break
+        text.append(line)
+    shown = next((t.strip() for t in text if t.strip()), "")
+    return shown if shown and not _NOT_OUTPUT_TEXT_RE.match(shown) else None
+
+
+# A label the card puts between a block that runs the model and the output it shows
+# ("output:", "**Output:**", "Sample output").
+_OUTPUT_LABEL_RE = re.compile(r"^[\W_]*(sample |example |model |generated )?(outputs?|results?|"
+                              r"responses?|generations?)[\W_]*$", re.I)
+_RUNS_MODEL_RE = re.compile(r"\bprint\s*\(|\.generate\(|pipeline\(")
+
+
+def labelled_output(body: str) -> str | None:
+    """An output the card shows under a label right after a code block that runs the
+    model (RWKV's HF cards: the usage block, then "output:" and a block with the text),
+    as its first line, or None."""
+    text = cardtext.clip(body)
+    for m in re.finditer(r"```[^\n]*\n(.*?)```", text, re.S):
+        if not _RUNS_MODEL_RE.search(m.group(1)):
+            continue
+        rest = text[m.end():m.end() + 2000].lstrip("\n").splitlines()
+        label = next((ln for ln in rest if ln.strip()), "")
+        if not _OUTPUT_LABEL_RE.match(label.strip()) or not re.search(r"\w", label):
+            continue
+        after = "\n".join(rest[rest.index(label) + 1:]).lstrip()
+        fenced = re.match(r"```[^\n]*\n(.*?)```", after, re.S)
+        shown = fenced.group(1) if fenced else after.split("\n\n")[0]
+        first = next((ln.strip() for ln in shown.splitlines() if ln.strip()), "")
+        if first and not first.startswith("#"):
+            return first
+    return None
+
+
 def shown_output(block: str) -> str | None:
     """A model output a card's code block shows, as its first line, or None.
 
@@ -566,7 +808,8 @@ def shown_output(block: str) -> str | None:
       (``>>> generator("Hello, I'm a language model,")`` then ``[{'generated_text': ...}]``);
     - a result printed after ``print(...)``: ``>>> <pad> man beer ...`` on the next line;
     - comments that end a block which prints, or a comment labelled as output
-      (``# en-0 1 1``, ``# Output: ...``).
+      (``# en-0 1 1``, ``# Output: ...``);
+    - a string literal after ``print(...)`` holding its result (RedPajama-INCITE cards).
     """
     lines = block.rstrip().splitlines()
     for i, line in enumerate(lines):
@@ -582,6 +825,10 @@ def shown_output(block: str) -> str | None:
             return lines[i + 1].strip()
         if _OUTPUT_COMMENT_RE.match(line):
             return line.strip()
+        if _PRINT_RE.search(line):
+            shown = _docstring_after(lines, i + 1)
+            if shown:
+                return shown
     code = [ln for ln in lines if ln.strip()]
     tail = []
     while code and code[-1].lstrip().startswith("#"):
@@ -600,6 +847,10 @@ def detect_sample_outputs(ev: ModelEvidence) -> Detection | None:
         if shown:
             return Detection("Sample model outputs", 0.6,
                              [f"card code shows the model's output: {shown[:100]}"])
+    labelled = labelled_output(ev.card.body)
+    if labelled:
+        return Detection("Sample model outputs", 0.6,
+                         [f"card shows the output of its usage code: {labelled[:100]}"])
     for sec in cardtext.sections(ev.card.body):
         if _SAMPLE_HEADING_RE.search(sec.title) and not re.search(
                 r"usage|how to|code|fine-?tun|train|peft|lora", sec.title, re.I):
@@ -626,12 +877,12 @@ _EVAL_LINK_WORDS = r"eval|harness|benchmark|\bmetrics?\b"
 # describes another model, not code.
 _TRAIN_LINK_WORDS = r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|fine-?tun|recipe|reproduc"
 # The card says this code trained the model: "the model has been trained ... using [t5x]".
-_TRAINED_WITH_RE = re.compile(
+TRAINED_WITH_RE = re.compile(
     r"\b(was|were|been|is|are|we|model)\b[^.]{0,60}\b(pre-?)?trained\b[^.]{0,80}\b(using|with|"
     r"via|on)\b|\btraining (code|codebase|scripts?)\b", re.I)
 # The card says the harness produced its numbers: "The scores reported below were obtained
 # using [LightEval]", "were evaluated using the [LM Evaluation Harness]".
-_PRODUCED_WITH_RE = re.compile(
+PRODUCED_WITH_RE = re.compile(
     r"\b(obtained|evaluated|performed|computed|measured|reported|conducted|produced|run|ran)\b"
     r"[^.]{0,100}\b(using|with|via|through|by|in)\b", re.I)
 
@@ -655,14 +906,14 @@ def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
     repository with training words, or another's that the card says trained this model;
     a third-party trainer offered for users' fine-tuning is not."""
     return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
-            if _own_code(lk, ev) or _TRAINED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or TRAINED_WITH_RE.search(_sentence(lk))]
 
 
 def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
     """COMPONENT_RULES (Evaluation code): the producer's evaluation code, or a harness the
     card links as the one that produced its reported results."""
     return [lk for lk in _code_links(ev, _EVAL_LINK_WORDS)
-            if _own_code(lk, ev) or _PRODUCED_WITH_RE.search(_sentence(lk))]
+            if _own_code(lk, ev) or PRODUCED_WITH_RE.search(_sentence(lk))]
 
 
 def _claimed_link_or_finding(ev: ModelEvidence, name: str, what: str,
@@ -755,7 +1006,9 @@ def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
                              lk.url)
     own = (ev.github or {}).get("full_name") or ""
     packaged = ((ev.github or {}).get("components") or {}).get("Supporting libraries and tools")
-    if own and _producer_owned(f"https://github.com/{own}", ev.model_id) \
+    # A guessed repository is no release ("a name with no link is not a release").
+    guessed = (ev.github or {}).get("role") == gh.ROLE_GUESS
+    if own and not guessed and _producer_owned(f"https://github.com/{own}", ev.model_id) \
             and isinstance(packaged, dict) \
             and any(_PACKAGING_RE.search(str(e)) for e in packaged.get("evidence", [])):
         # The producer's own repository installs as a package (a pip-installable model

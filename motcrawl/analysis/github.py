@@ -74,6 +74,17 @@ _NAME_NOISE_RE = re.compile(
 
 _VERSION_RE = re.compile(r"v?\d+(\.\d+)?", re.I)
 
+# What a repository is to the model, from how the card links it (motcrawl.analysis.repo_roles
+# decides; the names are here so every module can read them from the evidence dict).
+ROLE_MODEL = "model codebase"            # the model's own code
+ROLE_TRAINING = "training library"       # "trained using X", "Library: X", "built on X"
+ROLE_DATA = "data preparation"           # "Data Preparation", "preprocessing code"
+ROLE_EVAL = "evaluation harness"         # "evaluated using X", "Evaluation code:"
+ROLE_INFERENCE = "inference or demo code"  # "demo", "inference" (the producer's)
+ROLE_OTHER = "other"                     # linked, but the card does not say for what
+ROLE_GUESS = "organization guess"        # never linked: "a name with no link is not a release"
+ROLE_GENERIC = "generic library"         # motcrawl/data/generic_repos.json
+
 
 @dataclass
 class Candidate:
@@ -88,6 +99,9 @@ class Candidate:
     # The folder the card links when the repository holds several projects
     # (github.com/salesforce/CodeT5/tree/main/CodeT5+): tree rules read only that folder.
     subdir: str = ""
+    # What the repository is to the model (ROLE_*) and the card's words that say so.
+    role: str = ""
+    role_why: str = ""
 
     @property
     def key(self) -> str:
@@ -104,6 +118,9 @@ class Candidate:
                "reasons": self.reasons, "status": self.status}
         if self.subdir:
             out["subdir"] = self.subdir
+        if self.role:
+            out["role"] = self.role
+            out["role_why"] = self.role_why
         return out
 
 
@@ -208,6 +225,12 @@ def names_model_family(repo_name: str, model_id: str) -> bool:
     return _family_match(repo_name, family_names(model_id)) == 1.0
 
 
+def family_stem(repo_name: str, model_id: str) -> bool:
+    """The repository is named for the model's family or its stem (``CodeT5`` for
+    codet5p-16b, ``amber-train`` for Amber)."""
+    return _family_match(repo_name, family_names(model_id)) > 0
+
+
 def _org_matches(owner: str, org: str) -> bool:
     if not org:
         return False
@@ -256,7 +279,7 @@ def score_candidate(owner: str, name: str, *, model_id: str, source: str,
     return Candidate(owner, name, round(max(0.0, min(0.95, score)), 2), source, reasons)
 
 
-_DATA_FIELDS = ("repository", "repo", "github", "code", "code_repository", "source_code",
+DATA_FIELDS = ("repository", "repo", "github", "code", "code_repository", "source_code",
                 "github_repo", "repo_url", "code_url")
 
 
@@ -271,7 +294,7 @@ def candidates(model_id: str, card_body: str, card_data: dict[str, Any]) -> list
         if current is None or cand.score > current.score:
             found[cand.key] = cand
 
-    for key in _DATA_FIELDS:
+    for key in DATA_FIELDS:
         values = card_data.get(key)
         for value in str_list(values):
             ref = parse_repo_ref(value)
@@ -535,8 +558,12 @@ def repository_evidence(
     verified: str | None,
     notes: list[str],
     canonical: str = "",
+    repo_confidence: float | None = None,
 ) -> dict[str, Any]:
-    """The ``github`` evidence dict of one model (see the module docstring)."""
+    """The ``github`` evidence dict of one model (see the module docstring).
+
+    ``repo_confidence`` is what the chosen repository lends its paths (its score unless
+    its role says otherwise, see ``motcrawl.analysis.repo_roles.repo_confidence``)."""
     out: dict[str, Any] = {
         "repository": "", "license": None, "license_path": "", "components": {},
         "candidates": [c.as_dict(web) for c in cands[:8]], "verified": verified,
@@ -564,7 +591,9 @@ def repository_evidence(
             notes.append(f"GitHub: {full_name} is a fork; check it is the producer's own")
         if tree is not None:
             out["components"] = tree_components(tree, web=web, full_name=full_name,
-                                                branch=branch, repo_confidence=chosen.score,
+                                                branch=branch,
+                                                repo_confidence=chosen.score
+                                                if repo_confidence is None else repo_confidence,
                                                 subdir=chosen.subdir)
             if chosen.subdir:
                 notes.append(f"GitHub: the card links the folder {chosen.subdir}/ of "
@@ -575,7 +604,8 @@ def repository_evidence(
                              "components may be missing")
     if out["repository"]:
         how = "its API answer" if verified == "api" else "a HEAD request only"
-        notes.insert(0, f"GitHub: repository {out['full_name']} (score {chosen.score:.2f}, "
+        role = f" as the {chosen.role}" if chosen.role else ""
+        notes.insert(0, f"GitHub: repository {out['full_name']}{role} (score {chosen.score:.2f}, "
                         f"{', '.join(chosen.reasons)}), confirmed by {how}")
     out["notes"] = list(dict.fromkeys(notes))
     out["note"] = "; ".join(out["notes"])

@@ -16,7 +16,12 @@ from typing import Any
 
 from license_expression import ExpressionError, get_spdx_licensing
 
-from motcrawl.analysis.license_words import card_license, names_in
+from motcrawl.analysis.license_words import (
+    card_license,
+    is_placeholder,
+    linked_file_name,
+    names_in,
+)
 from motcrawl.analysis.metadata import str_list, tag_values
 
 UNLICENSED = "unlicensed"
@@ -68,7 +73,7 @@ def normalize_license(value: Any) -> str | None:
     if key in HUB_LICENSE_NAMES:
         return HUB_LICENSE_NAMES[key]
     if len(text) > 200:
-        text = text[:200]
+        text = text[:200].rstrip()  # a cut on a space must not leave it trailing
     try:
         licensing = _licensing()
         if not licensing.validate(text).errors:
@@ -174,25 +179,39 @@ def detect_license(
     path = file_url(files[0]) if (files and file_url) else ""
     finding = LicenseFinding(path=path)
 
+    def resolve(link: str) -> str:
+        link = link.strip()
+        if not re.match(r"^https?://", link) and file_url:
+            return str(file_url(link.lstrip("./")))
+        return link
+
     raw_ids = str_list(card_data.get("license"))
     names = [n for n in (normalize_license(v) for v in raw_ids) if n]
+    license_name = card_data.get("license_name")
+    license_link = card_data.get("license_link")
     if names:
         finding.name = names[0] if len(names) == 1 else " OR ".join(names)
         finding.source, finding.confidence = "card license", 0.95
         if len(names) > 1:
             finding.notes.append(f"card lists several licenses: {', '.join(raw_ids)}")
             finding.confidence = 0.7
-    elif any(str(v).lower() == "other" for v in raw_ids) or card_data.get("license_name"):
-        name = normalize_license(card_data.get("license_name"))
+    elif any(str(v).lower() == "other" for v in raw_ids) or license_name or license_link:
+        # A license_name of generic words ("license", "model-license", "see-license") names
+        # nothing: the license then comes from the file its license_link points at.
+        name = None if is_placeholder(license_name) else normalize_license(license_name)
         if name:
             finding.name, finding.source = name, "card license_name"
             finding.confidence = 0.9 if name in HUB_LICENSE_NAMES.values() else 0.7
-        link = card_data.get("license_link")
-        if isinstance(link, str) and link.strip():
-            link = link.strip()
-            if not re.match(r"^https?://", link) and file_url:
-                link = file_url(link.lstrip("./"))
-            finding.path = link
+        elif isinstance(license_name, str) and license_name.strip():
+            finding.notes.append(f"license_name {license_name!r} names no license")
+        if isinstance(license_link, str) and license_link.strip():
+            finding.path = resolve(license_link)
+            linked = None if name else linked_file_name(license_link)
+            if linked is not None:
+                finding.name, finding.source = linked.name, "card license_link file name"
+                finding.confidence = 0.85 if linked.known else 0.7
+                finding.notes.append(f"license named by the file its license_link points at: "
+                                     f"{finding.path}")
     if not finding.known:
         tag_ids = tag_values(tags, "license")
         tag_names = [n for n in (normalize_license(t) for t in tag_ids) if n]
@@ -203,15 +222,24 @@ def detect_license(
         if name:
             finding.name, finding.source, finding.confidence = name, "LICENSE file", 0.75
     said = card_license(card_body) if card_body and not finding.known else None
-    if said is not None and said.named:
+    if said is not None and said.link and not finding.path:
+        finding.path = resolve(said.link)
+    if said is not None and said.named and said.link:
+        # Named by the file a License label or section links ("Check [LICENSE](…/Tongyi%20
+        # Qianwen%20LICENSE%20AGREEMENT)"); a name no table knows is checked by a reviewer.
+        finding.name, finding.source = said.name, "card link file name"
+        finding.confidence = 0.7 if said.known else 0.6
+        finding.notes.append(f"license named by the file the card links: {resolve(said.link)} "
+                             f"({said.words!r})")
+    elif said is not None and said.named:
         finding.name, finding.source, finding.confidence = said.name, "card text", 0.7
         finding.notes.append(f"license from the card's words: {said.words!r}")
     declared_other = any(str(v).strip().lower() == "other" for v in raw_ids)
-    link = card_data.get("license_link") if declared_other else None
+    link = license_link if declared_other else None
     if not finding.known and (said is not None or (isinstance(link, str) and link.strip())):
         # The card declares a license nobody could name: its own words, for a reviewer.
-        words = said.words if said is not None else str(link)
-        finding.name = " ".join(words.split())[:120]
+        words = said.name if said is not None else resolve(str(link))
+        finding.name = " ".join(words.split())[:200]
         finding.source, finding.confidence = "card words (license not identified)", 0.4
         finding.notes.append(f"license: {finding.name!r} is the card's own wording, not an "
                              "identified license: review")

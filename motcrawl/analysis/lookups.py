@@ -21,6 +21,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
+from motcrawl.analysis import repo_roles as roles_
+from motcrawl.analysis.detect import INCLUDE_THRESHOLD
 from motcrawl.analysis.evidence import ModelEvidence, build_evidence
 
 W = TypeVar("W")
@@ -105,7 +107,9 @@ class RepoResult:
 
 @dataclass
 class ExternalPlan:
-    """One model's outside lookups: datasets first, then repository candidates."""
+    """One model's outside lookups: datasets first, then repository candidates until one is
+    the model's repository (``tries``), then the other repositories the card links in a
+    role that can claim components (``extras``, at most ``repo_roles.MAX_EXTRA``)."""
 
     model_id: str
     dataset_ids: list[str]
@@ -115,21 +119,50 @@ class ExternalPlan:
     results: dict[str, RepoResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     chosen: gh.Candidate | None = None
+    roles: dict[str, roles_.Role] = field(default_factory=dict)
+    extras: list[gh.Candidate] = field(default_factory=list)
+    # The crawl's GitHub budget (None: unlimited, as the benchmark runs): an extra
+    # repository is worth its two API requests only while the API answers with budget to spare.
+    budget: GitHubBudget | None = None
+    extras_skipped: list[str] = field(default_factory=list)
 
     def next_step(self) -> tuple[str, str] | None:
         """``("dataset", id)``, ``("repo", key)``, or None when nothing is left to ask."""
         for dataset_id in self.dataset_ids:
             if dataset_id not in self.datasets:
                 return "dataset", dataset_id
-        if self.chosen is not None:
-            return None  # a verified repository is decisive: no further candidate costs
-        for cand in self.tries:
-            if cand.key not in self.results:
-                return "repo", cand.key
+        if self.chosen is None:
+            for cand in self.tries:
+                if cand.key not in self.results:
+                    return "repo", cand.key
+        for cand in self.pending_extras():
+            if not self._extras_allowed():
+                self._skip_extras()
+                return None
+            return "repo", cand.key
         return None
 
+    def pending_extras(self) -> list[gh.Candidate]:
+        """The extra repositories still to read (the cap counts those already read)."""
+        own = [c for c in self.extras if c is not self.chosen][:roles_.MAX_EXTRA]
+        return [c for c in own if c.key not in self.results
+                and c.full_name not in self.extras_skipped]
+
+    def _extras_allowed(self) -> bool:
+        if self.budget is None:
+            return True
+        return self.budget.allows_api() and (self.budget.remaining is None
+                                             or self.budget.remaining >= gh.LOW_BUDGET)
+
+    def _skip_extras(self) -> None:
+        skipped = self.pending_extras()
+        self.extras_skipped += [c.full_name for c in skipped]
+        self.notes.append("GitHub API budget low or spent: the other linked repositories ("
+                          + ", ".join(f"{c.full_name} as {c.role}" for c in skipped)
+                          + ") were not read")
+
     def candidate(self, key: str) -> gh.Candidate:
-        return next(c for c in self.tries if c.key == key)
+        return next(c for c in self.candidates if c.key == key)
 
     def record_dataset(self, dataset_id: str, info: dict[str, Any]) -> None:
         self.datasets[dataset_id] = info
@@ -141,13 +174,14 @@ class ExternalPlan:
         cand = self.candidate(key)
         if result.status == "found":
             cand.status = "found" if result.verified == "api" else "unverified"
-            if cand.source == "organization guess" and cand.score >= gh.MIN_TRY_SCORE:
-                # The guessed name exists under the model's own organization:
-                # existence was the only doubt.
-                cand.score = max(cand.score, gh.GUESS_CONFIRMED)
-                cand.reasons.append("exists under the organization")
-            if cand.score >= gh.ACCEPT_SCORE:
-                self.chosen = cand
+            if self.chosen is None and cand in self.tries:
+                if cand.source == "organization guess" and cand.score >= gh.MIN_TRY_SCORE:
+                    # The guessed name exists under the model's own organization:
+                    # existence was the only doubt.
+                    cand.score = max(cand.score, gh.GUESS_CONFIRMED)
+                    cand.reasons.append("exists under the organization")
+                if cand.score >= gh.ACCEPT_SCORE:
+                    self.chosen = cand
         else:
             cand.status = result.status
         if result.note:
@@ -159,7 +193,8 @@ class ExternalPlan:
             return None
         notes = list(dict.fromkeys(n for n in self.notes if n.startswith("GitHub")))
         for cand in self.candidates:
-            if cand.status == "untried" and cand not in self.tries:
+            if cand.status == "untried" and cand not in self.tries \
+                    and cand not in self.extras:
                 cand.status = "skipped"
         if self.chosen is None:
             tried = [c.full_name for c in self.tries]
@@ -168,12 +203,77 @@ class ExternalPlan:
                              + ", ".join(tried) + "); drafted without repository evidence")
             elif self.candidates:
                 notes.append("GitHub: no candidate repository scored high enough to look up")
-            return gh.repository_evidence(self.candidates, chosen=None, repo=None, tree=None,
-                                          web=web, verified=None, notes=notes)
-        result = self.results[self.chosen.key]
-        return gh.repository_evidence(self.candidates, chosen=self.chosen, repo=result.repo,
-                                      tree=result.tree, web=web, verified=result.verified,
-                                      notes=notes, canonical=result.canonical)
+            out = gh.repository_evidence(self.candidates, chosen=None, repo=None, tree=None,
+                                         web=web, verified=None, notes=notes)
+        else:
+            result = self.results[self.chosen.key]
+            out = gh.repository_evidence(self.candidates, chosen=self.chosen, repo=result.repo,
+                                         tree=result.tree, web=web, verified=result.verified,
+                                         notes=notes, canonical=result.canonical,
+                                         repo_confidence=self._confidence(self.chosen))
+            out["components"] = self._as_role(self.chosen, out["components"], result,
+                                              out["full_name"], out["default_branch"], web)
+            out["role"] = self.chosen.role
+        self._read_extras(out, web)
+        out["note"] = "; ".join(out["notes"])
+        return out
+
+    def _confidence(self, cand: gh.Candidate) -> float:
+        role = self.roles.get(cand.key)
+        return roles_.repo_confidence(role, cand.score) if role else cand.score
+
+    def _as_role(self, cand: gh.Candidate, components: dict[str, dict[str, Any]],
+                 result: RepoResult, full_name: str, branch: str,
+                 web: str) -> dict[str, dict[str, Any]]:
+        role = self.roles.get(cand.key)
+        if role is None or result.tree is None:
+            return components
+        return roles_.role_components(components, role, tree=result.tree, web=web,
+                                      full_name=full_name, branch=branch, subdir=cand.subdir)
+
+    def _read_extras(self, out: dict[str, Any], web: str) -> None:
+        """Every repository read: its role, and the components it claims (the chosen one's
+        first), in ``out["repositories"]``; the extras' components folded into
+        ``out["components"]``; one review line per extra."""
+        read: list[dict[str, Any]] = []
+        if self.chosen is not None and out.get("repository"):
+            read.append(_repository_row(self.chosen, out["full_name"], out["repository"],
+                                        out["components"]))
+            if self.chosen.role == gh.ROLE_GUESS:
+                out["notes"].append(
+                    f"GitHub: {out['full_name']} was guessed from the organization and family "
+                    "names (the card does not link it): its files are listed for the reviewer "
+                    "and claim no component (a name with no link is not a release)")
+        for cand in self.extras:
+            result = self.results.get(cand.key)
+            if cand is self.chosen or result is None or result.status != "found":
+                continue
+            full_name = (result.repo.full_name if result.repo else result.canonical) \
+                or cand.full_name
+            url = gh.html_url(web, full_name)
+            comps: dict[str, dict[str, Any]] = {}
+            if result.repo is not None and result.tree is not None:
+                comps = gh.tree_components(result.tree, web=web, full_name=full_name,
+                                           branch=result.repo.default_branch,
+                                           repo_confidence=self._confidence(cand),
+                                           subdir=cand.subdir)
+                comps = self._as_role(cand, comps, result, full_name,
+                                      result.repo.default_branch, web)
+                roles_.merge_components(out["components"], comps)
+            row = _repository_row(cand, full_name, url, comps)
+            read.append(row)
+            claims = ", ".join(row["claims"]) or "no component (findings only)"
+            out["notes"].append(f"GitHub: also read {full_name} as the {cand.role} "
+                                f"({cand.role_why[:100]}): {claims}")
+        out["repositories"] = read
+        out["notes"] = list(dict.fromkeys(out["notes"]))
+
+
+def _repository_row(cand: gh.Candidate, full_name: str, url: str,
+                    components: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {"repo": full_name, "url": url, "role": cand.role, "why": cand.role_why,
+            "claims": [n for n, e in components.items()
+                       if e.get("confidence", 0) >= INCLUDE_THRESHOLD]}
 
 
 def plan_for(model_id: str, info: dict[str, Any], card_text: str | None, *,
@@ -192,7 +292,12 @@ def plan_from(ev: ModelEvidence, *, budget: GitHubBudget | None, github: bool = 
     cands = gh.candidates(ev.model_id, ev.card.body, card_data) if github else []
     remaining = budget.remaining if budget is not None and not budget.spent else None
     tries = gh.to_try(cands, remaining=remaining)
-    plan = ExternalPlan(ev.model_id, ids, cands, tries)
+    plan = ExternalPlan(ev.model_id, ids, cands, tries, budget=budget)
+    for cand in cands:
+        role = roles_.role_of(cand, ev.card.body, card_data, ev.model_id)
+        plan.roles[cand.key] = role
+        cand.role, cand.role_why = role.kind, role.why
+    plan.extras = [c for c in cands if roles_.worth_reading(plan.roles[c.key])]
     for dataset_id, value in (known or {}).items():
         if dataset_id in ids and isinstance(value, dict):
             plan.datasets[dataset_id] = value  # already known: no request

@@ -79,7 +79,7 @@ MODEL_TYPE_TYPES: dict[str, str] = {
 # Families other models' names and descriptions build on (InfoXLM, GraphCodeBERT, "GPT-like").
 NAME_FAMILIES: dict[str, str] = {
     family: architecture for architecture, families in _MODEL_TYPES["name_families"].items()
-    if not architecture.startswith(("_", "source")) for family in families}
+    if isinstance(families, list) for family in families}
 
 # Class-name suffixes (transformers' task heads) onto architecture and type.
 _CLASS_SUFFIXES: tuple[tuple[re.Pattern[str], str | None, str | None], ...] = tuple(
@@ -157,26 +157,26 @@ def type_of_class(cls: str) -> str | None:
 
 
 def _family_key(word: str) -> str | None:
-    """The architecture of one name part: a model type or name family ("llama", "XLM"), the
-    same with its version cut ("Llama2", "GPT-3", "Qwen2.5"), or a name built on a family
-    ("InfoXLM", "GraphCodeBERT", "FlanT5", "CodeLlama")."""
+    """The family one name part names, squashed: a model type or name family ("llama",
+    "XLM"), the same with its version cut ("Llama2", "GPT-3", "Qwen2.5"), or a name built on a
+    family ("InfoXLM", "GraphCodeBERT", "FlanT5", "CodeLlama")."""
     key = squash(word)
     if len(key) < 2 or key in _NOT_FAMILIES or key.isdigit():
         return None
     bare = re.sub(r"(v?\d+)+[a-z]?$", "", key)
     for candidate in (key, bare):
-        found = _SQUASHED_ARCH.get(candidate) or NAME_FAMILIES.get(candidate)
-        if found and candidate not in _NOT_FAMILIES:
-            return found
+        if (candidate in _SQUASHED_ARCH or candidate in NAME_FAMILIES) \
+                and candidate not in _NOT_FAMILIES:
+            return candidate
     for candidate in (key, bare):
-        for family, arch in NAME_FAMILIES.items():
+        for family in NAME_FAMILIES:
             if len(candidate) > len(family) and candidate.endswith(family):
-                return arch
+                return family
     return None
 
 
-def architecture_of_family(name: str) -> str | None:
-    """The architecture a model or family name names ("XLM", "Llama 2", "GPT-NeoX",
+def _family_of(name: str) -> str | None:
+    """The family a model or family name names ("XLM", "Llama 2", "GPT-NeoX",
     "mistral-community/Mixtral-8x22B-v0.1", "bert-base-uncased"): its longest leading run of
     name parts that is a known family."""
     parts = [p for p in re.split(r"[-_\s]+", name.split("/")[-1]) if p]
@@ -187,9 +187,31 @@ def architecture_of_family(name: str) -> str | None:
     return None
 
 
+def _architecture_of_key(key: str | None) -> str | None:
+    return (_SQUASHED_ARCH.get(key) or NAME_FAMILIES.get(key)) if key else None
+
+
+def _type_of_key(key: str | None) -> str | None:
+    """A family's MOF type: its model type's, else language (the types table lists only the
+    model types that are not language models)."""
+    return (_SQUASHED_TYPE.get(key) or "language") if key else None
+
+
+def architecture_of_family(name: str) -> str | None:
+    return _architecture_of_key(_family_of(name))
+
+
+def type_of_family(name: str) -> str | None:
+    return _type_of_key(_family_of(name))
+
+
 def architecture_of_name_token(token: str) -> str | None:
     """One part of a repository name (``mt5``, ``infoxlm``, ``graphcodebert``, ``gpt``)."""
-    return _family_key(token)
+    return _architecture_of_key(_family_key(token))
+
+
+def type_of_name_token(token: str) -> str | None:
+    return _type_of_key(_family_key(token))
 
 
 # -- the card's words --------------------------------------------------------------------
@@ -199,7 +221,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 # How cards state the architecture outright (checked first, earliest mention wins).
 ARCHITECTURE_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_words(r"\bhybrid\b[^.\n]{0,80}(mamba|state[- ]space|ssm|recurren)|"
+    (_words(r"\bhybrid\b[^.\n]{0,80}(mamba|state[- ]space|ssm|recurren|convolution)|"
             r"(mamba|state[- ]space|ssm)[^.\n]{0,60}(hybrid|attention layers|"
             r"transformer (layers|blocks))"), HYBRID),
     (_words(r"state[- ]space (language )?models?|\bselective (ssm|state space)|\bmamba\b|"
@@ -284,7 +306,8 @@ CODE_INTRO_CHARS = 700
 # BERT", "outperforms Llama 2"): a mention they govern is not the model's own kind.
 _CONTRAST_RE = re.compile(
     r"\b(different from|differs? from|unlike|compared (to|with)|in (contrast|comparison) "
-    r"(to|with)|as opposed to|rather than|instead of|outperform\w*|surpass\w*|"
+    r"(to|with)|improv\w* (over|on|upon)|as opposed to|rather than|instead of|"
+    r"outperform\w*|surpass\w*|"
     r"(better|faster|smaller|larger|stronger|cheaper) than|than(?!\s*[~≈<>]?\s*\d)|"
     r"not (a|an|based on))\b|\bnon-", re.I)
 # A contrast reaches at most this far, and not past the end of its clause: a sentence end,
@@ -316,6 +339,19 @@ def earliest(table: tuple[tuple[re.Pattern[str], str], ...], text: str
     return (best[1], best[2]) if best else None
 
 
+_JOINED_FAMILY_RE = re.compile(r"(\band\b|\+|,|\bwith\b)\s+(the\s+|an?\s+)?`?\[?"
+                               r"(?P<family>[A-Za-z][\w./-]*)")
+
+
+def _composite(text: str, end: int, arch: str) -> bool:
+    """Whether the family phrase ending at ``end`` goes on to join a family of another
+    architecture ("based on SigLip-400M and MiniCPM-2.4B", "CLIP-like ViT-H/14 and
+    Qwen1.5-0.5B"): the model is built of both, and the phrase tells neither."""
+    tail = re.split(r"[.;:!?]\s|\n", text[end:end + 80], maxsplit=1)[0]
+    return any((other := architecture_of_family(m.group("family"))) and other != arch
+               for m in _JOINED_FAMILY_RE.finditer(tail))
+
+
 def family_in_words(text: str) -> tuple[str, str] | None:
     """The architecture of a family the text says this model belongs to ("a GPT-like neural
     network", "an XLM-style model", "based on the LLaMA architecture"), earliest first;
@@ -324,7 +360,7 @@ def family_in_words(text: str) -> tuple[str, str] | None:
     for pattern in FAMILY_PHRASES:
         for m in pattern.finditer(text):
             arch = architecture_of_family(m.group("family"))
-            if arch and not in_contrast(text, m.start()):
+            if arch and not in_contrast(text, m.start()) and not _composite(text, m.end(), arch):
                 if best is None or m.start() < best[0]:
                     best = (m.start(), arch, m.group(0))
                 break

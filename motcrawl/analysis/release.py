@@ -197,6 +197,15 @@ def _kind_type(ev: ModelEvidence) -> tuple[str, float, str] | None:
         return "language", 0.6, "GGUF language model"
     if isinstance(tag, str) and tag:
         return "other", 0.5, f"pipeline_tag {tag} has no MOF type"
+    # Nothing else spoke: the model family the repository name or base_model names.
+    for token in re.split(r"[-_.\s]+", _repo_name(ev.model_id).lower()):
+        kind = mk.type_of_name_token(token)
+        if kind:
+            return kind, 0.5, f"model family {token} in the repository name"
+    for base in _base_models(ev):
+        kind = mk.type_of_family(base)
+        if kind:
+            return kind, 0.5, f"base_model {base}"
     return None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from motcrawl.audit.entries import Entry
     from motcrawl.components.incremental import RunState
     from motcrawl.mof.catalog import Catalog
 
@@ -32,6 +33,21 @@ class ReportArgs(OutputArgs, Protocol):
     model_type: str | None
     max_drafts: int
     full: bool
+
+
+class AuditRun(Protocol):
+    """What ``scrapy crawl audit`` (motcrawl.spiders.audit.AuditSpider) counted, for its
+    report (motcrawl.outputs.audit_report.AuditSummary)."""
+
+    catalog_source: str       # the models folder or MOT's API URL
+    entries: list[Entry]      # catalog entries, those not read included
+    with_hub_url: int
+    audited: int
+    failed: int
+    hf_requests: int
+
+
+_AUDIT_RUN = ("catalog_source", "entries", "with_hub_url", "audited", "failed", "hf_requests")
 
 
 def _args_with(spider: Any, *names: str) -> Any:
@@ -77,3 +93,16 @@ def spider_hf_token(spider: Any) -> str | None:
 def spider_state_dir(spider: Any) -> str | None:
     """``-a state_dir=``: folder of the incremental state."""
     return getattr(spider, "state_dir", None) or None
+
+
+def audit_run(spider: Any) -> AuditRun | None:
+    """The audit spider's counts; None for any other spider."""
+    return spider if all(hasattr(spider, name) for name in _AUDIT_RUN) else None
+
+
+def audit_report(spider: Any) -> Path | None:
+    """``-a report=`` of an audit spider: where its report goes (None: no report)."""
+    args = _args_with(spider, "report")
+    if audit_run(spider) is None or args is None or not args.report:
+        return None
+    return Path(args.report)

@@ -51,6 +51,10 @@ class LicenseIssue:
     license: str | None  # the resolved license; None when unlicensed
     problem: Problem
 
+    def line(self) -> str:
+        """One line for the draft header and the feed."""
+        return f"{self.component}: {self.license or 'no license'} ({self.problem})"
+
 
 @dataclass(frozen=True)
 class Evaluation:

@@ -1,9 +1,10 @@
 """The feed boundary: what the pipelines pass as dataclasses becomes plain JSON-ready dicts.
 
 Inside the crawl an item carries the analysis' own objects (Detection, LicenseFinding,
-release Fields, Confidence, Evaluation, ModelEvidence); the draft header and the feed
-(JSON lines, the gap report) get dicts. ``to_feed`` runs once per item, in
-DraftWriterPipeline, before anything is written.
+release Fields, Confidence, Evaluation, ModelEvidence), and the draft header
+(motcrawl.outputs.draft_header) reads them as they are; the feed (JSON lines, the gap
+report) gets dicts. ``to_feed`` runs once per item, in DraftWriterPipeline, after the
+header is made and before anything is written.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ def evaluation_as_dict(result: Evaluation) -> dict[str, Any]:
         "class": result.mof_class, "label": result.label,
         "progress": {str(k): v for k, v in result.progress.items()},
         "missing_for_next": result.missing_for_next,
-        "license_issues": [f"{i.component}: {i.license or 'no license'} ({i.problem})"
-                           for i in result.license_issues],
+        "license_issues": [i.line() for i in result.license_issues],
     }
 
 

@@ -35,6 +35,7 @@ _FAILED_STEPS = {
     "motcrawl/listing/invalid": "listing_invalid",
     "motcrawl/mot_api/failed": "mot_api_failed",
     "motcrawl/mot_api/empty": "mot_api_empty",
+    "motcrawl/catalog/empty": "catalog_empty",
 }
 
 

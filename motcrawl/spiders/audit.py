@@ -141,6 +141,15 @@ class AuditSpider(MotSpider):
     def catalog_ready(self) -> Iterator[Any]:
         stats = self.crawler.stats
         stats.set_value("motcrawl/catalog/entries", len(self.entries))
+        if not self.entries and not self.args.allow_empty_catalog:
+            # MOT has hundreds of entries: an audit of none checked nothing and must not
+            # read as a clean catalog.
+            stats.inc_value("motcrawl/catalog/empty")
+            reason = f"catalog_empty: {self.catalog_source} holds no model entry"
+            self.logger.error("MOT catalog empty, nothing audited (%s; "
+                              "-a allow_empty_catalog=true if that is right)", reason)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+            return
         found, self.names_other_model = catalog_findings(self.entries)
         self.logger.info("catalog %s: %d entries, %d catalog findings", self.catalog_source,
                          len(self.entries), len(found))

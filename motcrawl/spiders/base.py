@@ -28,6 +28,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from motcrawl import settings as defaults
@@ -38,7 +39,7 @@ from motcrawl.args import AuditArgs, MissingArgs, ModelArgs, settings_into_argum
 from motcrawl.components.incremental import RunState
 from motcrawl.components.middlewares import OfflineCacheMiss
 from motcrawl.items import ModelItem
-from motcrawl.mof.catalog import Catalog
+from motcrawl.mof.catalog import Catalog, load_dir
 from motcrawl.spiders import lookup_requests
 from motcrawl.web import hf
 
@@ -114,6 +115,28 @@ class DraftSpider(MotSpider):
         self.runstate: RunState | None = None
         # The outside lookups: per-crawl caches, GitHub budget, the models waiting.
         self.lookups: Lookups[ModelItem] = Lookups(self.inc_stat)
+
+    def empty_catalog_stops(self, catalog: Catalog, stat: str, reason: str, before: str) -> bool:
+        """True, and the crawl closing with ``reason``, when ``catalog`` holds no entry and
+        ``-a allow_empty_catalog=true`` was not given. MOT has hundreds of models: an empty
+        catalog (an API answer, a models folder) is a broken source, and drafting against
+        it would draft models MOT has."""
+        if catalog.entries or self.args.allow_empty_catalog:
+            return False
+        self.inc_stat(stat)
+        self.logger.error("MOT catalog unavailable, stopping before %s (%s; "
+                          "-a allow_empty_catalog=true if that is right)", before, reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+        return True
+
+    def load_catalog_dir(self, before: str) -> bool:
+        """Read ``-a models_dir`` into ``self.catalog``; False when it holds no model file
+        and the crawl stops (:meth:`empty_catalog_stops`)."""
+        assert self.args.models_dir is not None
+        # Reading the catalog is input, like ids_file; the spider writes nothing.
+        self.catalog = load_dir(self.args.models_dir)
+        reason = f"catalog_empty: {self.args.models_dir} holds no model file"
+        return not self.empty_catalog_stops(self.catalog, "catalog/empty", reason, before)
 
     def _request(self, url: str, callback: Any, item: ModelItem, stage: str,
                  errback: Any = None, *, entry: bool = False) -> Request:
@@ -301,6 +324,12 @@ class DraftSpider(MotSpider):
             item["github"] = github
             self.inc_stat("github/repository_found" if github["repository"]
                        else "github/repository_none")
+            # The other repositories the card links, read in their roles (per model: a
+            # repository shared by two models counts twice here, its requests once).
+            for other in github.get("repositories", [])[1 if github["repository"] else 0:]:
+                self.inc_stat(f"github/also_read/{other['role']}")
+            if plan.extras_skipped:
+                self.inc_stat("github/also_read_skipped", len(plan.extras_skipped))
         item["evidence"] = evidence_of(item).with_lookups(item.get("github"),
                                                           item.get("datasets"))
         return item

@@ -34,7 +34,6 @@ from motcrawl.mof.catalog import (
     add_api_models,
     api_models,
     api_page_url,
-    load_dir,
     next_api_pages,
 )
 from motcrawl.outputs.state import UNCHANGED
@@ -67,9 +66,11 @@ class MissingSpider(DraftSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         if self.args.models_dir is not None:
-            # Reading the catalog is input, like ids_file; the spider writes nothing.
-            self.catalog = load_dir(self.args.models_dir)
+            loaded = self.load_catalog_dir("the listing")
+            assert self.catalog is not None
             self._catalog_ready()
+            if not loaded:
+                return
             for request in self.first_requests():
                 yield request
         else:
@@ -99,14 +100,9 @@ class MissingSpider(DraftSpider):
         if self._mot_pending == 0:
             self.catalog.finish()
             self._catalog_ready()
-            if self.catalog.entries == 0 and not self.args.allow_empty_catalog:
-                # MOT has hundreds of models: an empty answer is a broken API, and drafting
-                # against it would draft models MOT has.
-                self.inc_stat("mot_api/empty")
-                reason = f"mot_api_empty: {self.mot_api_url} listed 0 models"
-                self.logger.error("MOT catalog unavailable, stopping before the listing (%s; "
-                                  "-a allow_empty_catalog=true if that is right)", reason)
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+            if self.empty_catalog_stops(self.catalog, "mot_api/empty",
+                                        f"mot_api_empty: {self.mot_api_url} listed 0 models",
+                                        "the listing"):
                 return
             yield from self.first_requests()
 

@@ -8,7 +8,6 @@ from typing import Any
 from motcrawl.args import ModelArgs, parse_model_args
 from motcrawl.components.resume import resuming, skip_on_start
 from motcrawl.items import REVIEW_FIELDS
-from motcrawl.mof.catalog import load_dir
 from motcrawl.spiders.base import DraftSpider
 
 
@@ -23,8 +22,8 @@ class ModelSpider(DraftSpider):
         return parse_model_args(kwargs)
 
     async def start(self) -> AsyncIterator[Any]:
-        if self.args.models_dir is not None:
-            self.catalog = load_dir(self.args.models_dir)
+        if self.args.models_dir is not None and not self.load_catalog_dir("the first model"):
+            return
         skip = skip_on_start(self)  # a resumed JOBDIR job: finished or queued models
         if skip:
             self.logger.info("resuming: %d of %d models finished or queued in this job",

@@ -7,13 +7,16 @@ import resource
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
+from tests.crawl_support import run_crawl_subprocess
 from tests.fakes.hub import FakeHub
 from tests.fakes.mot_api import FakeMOTApi
 from tests.fakes.server import Response
 from tests.faults.support import crawl_env, run
 
+DEAD = "http://127.0.0.1:9"  # nothing listens
 NESTED_JSON = "[" * 50_000 + "]" * 50_000  # json.loads raises RecursionError, not ValueError
 
 
@@ -82,6 +85,46 @@ def test_empty_mot_catalog_is_a_failed_catalog(tmp_path: Path) -> None:
         assert [r for r in hub.requests if r.path == "/api/models"]
 
 
+@pytest.mark.parametrize(("spider", "args", "before"), [
+    ("model", ["-a", "model_id=allenai/OLMo-7B-hf"], "the first model"),
+    ("missing", ["-a", "min_downloads=0", "-a", "max_drafts=0"], "the listing"),
+])
+def test_empty_or_missing_models_folder_is_a_failed_catalog(tmp_path: Path, spider: str,
+                                                            args: list[str],
+                                                            before: str) -> None:
+    """A models folder with no model file is a failed catalog, as an empty MOT API answer
+    is: one line, exit 1, nothing asked of the Hub; a folder that does not exist is bad
+    input (exit 2). ``-a allow_empty_catalog=true`` takes the empty folder as given."""
+    empty = (tmp_path / "models").resolve()
+    empty.mkdir()
+    (empty / "README.md").write_text("not a model file\n")
+    absent = tmp_path.resolve() / "no-such-folder"
+    out = ["-a", f"output_dir={tmp_path / 'drafts'}"]
+    with FakeHub(enforce=False) as hub:
+        env = {"HF_ENDPOINT": hub.url, "GITHUB_API_URL": DEAD, "GITHUB_URL": DEAD,
+               "MOT_API_URL": DEAD}
+        proc = run_crawl_subprocess([spider, *args, *out, "-a", f"models_dir={empty}"],
+                                    env=env)
+        assert proc.returncode == 1, proc.stderr[-3000:]
+        errors = [line for line in proc.stderr.splitlines() if " ERROR: " in line]
+        assert errors == [errors[0]] and errors[0].endswith(
+            f"MOT catalog unavailable, stopping before {before} (catalog_empty: {empty} holds "
+            "no model file; -a allow_empty_catalog=true if that is right)")
+        assert "Traceback" not in proc.stderr
+        assert hub.requests == []
+
+        proc = run_crawl_subprocess([spider, *args, *out, "-a", f"models_dir={absent}"],
+                                    env=env)
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == f"error: models_dir {absent} does not exist"
+        assert hub.requests == []
+
+        proc = run_crawl_subprocess([spider, *args, *out, "-a", f"models_dir={empty}",
+                                     "-a", "allow_empty_catalog=true"], env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        assert hub.requests
+
+
 def test_listing_page_that_breaks_the_parser_fails_the_job(tmp_path: Path) -> None:
     def nested_listing(request):
         if request.path == "/api/models":
@@ -125,3 +168,26 @@ def test_misspelt_argument_exits_2_with_one_line(tmp_path: Path) -> None:
                     tmp_path / "log2")
     assert code == 2
     assert log.strip() == "error: unknown argument 'output' (did you mean output_dir?)"
+
+
+def test_audit_of_an_empty_models_folder_is_a_failed_catalog(tmp_path: Path) -> None:
+    """An audit of a folder with no model file checked nothing: one line, exit 1, no report
+    that reads as a clean catalog; ``-a allow_empty_catalog=true`` takes it as given."""
+    empty = (tmp_path / "models").resolve()
+    empty.mkdir()
+    report = tmp_path / "audit.md"
+    with FakeHub(enforce=False) as hub:
+        env = {"HF_ENDPOINT": hub.url, "GITHUB_API_URL": DEAD, "GITHUB_URL": DEAD,
+               "MOT_API_URL": DEAD}
+        args = ["audit", "-a", f"models_dir={empty}", "-a", f"report={report}"]
+        proc = run_crawl_subprocess(args, env=env)
+        assert proc.returncode == 1, proc.stderr[-3000:]
+        errors = [line for line in proc.stderr.splitlines() if " ERROR: " in line]
+        assert errors == [errors[0]] and errors[0].endswith(
+            f"MOT catalog empty, nothing audited (catalog_empty: {empty} holds no model "
+            "entry; -a allow_empty_catalog=true if that is right)")
+        assert "Traceback" not in proc.stderr
+        assert hub.requests == []
+
+        proc = run_crawl_subprocess([*args, "-a", "allow_empty_catalog=true"], env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]

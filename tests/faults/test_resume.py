@@ -118,7 +118,8 @@ def test_a_failed_model_stays_pending_and_earlier_failures_are_kept(tmp_path: Pa
     models = tmp_path / "models"
     models.mkdir()
     drafts = tmp_path / "drafts"
-    args = ["missing", "-a", f"models_dir={models}", "-a", "min_downloads=0",
+    args = ["missing", "-a", f"models_dir={models}", "-a", "allow_empty_catalog=true",
+            "-a", "min_downloads=0",
             "-a", "max_drafts=1000", "-a", f"output_dir={drafts}", "-s", "RETRY_TIMES=0",
             "-s", "GITHUB_LOOKUPS=0", "-s", "DATASET_LOOKUPS=0",
             "-O", str(tmp_path / "feed.jsonl")]
