@@ -17,6 +17,7 @@ from motcrawl.analysis.lookups import (
     plan_for,
 )
 from tests.test_github import cassette_model, repo_fixture, tree_fixture
+from tests.test_repo_roles import card_of
 
 WEB = "https://github.com"
 
@@ -169,3 +170,65 @@ def test_a_guessed_repository_is_the_repository_but_claims_nothing() -> None:
     assert ev["role"] == gh.ROLE_GUESS
     assert ev["components"] and all(c["confidence"] < 0.5 for c in ev["components"].values())
     assert any("claim no component" in n for n in ev["notes"])
+
+
+# COMPONENT_RULES (Training code): user fine-tuning recipes do not count, unless the card says
+# this model was trained with the repository. The plan passes the role's verdict
+# (repo_roles.recipes_train) to the tree rules of the chosen repository and of the extras.
+RECIPE_TREE = gh.Tree(files=["finetune.py", "finetune/finetune_lora_ds.sh", "README.md"],
+                      folders=["finetune"], truncated=False)  # QwenLM/Qwen-VL's shape
+
+
+def _with_tree(tree: gh.Tree):
+    def exists(cand: gh.Candidate) -> RepoResult:
+        repo = gh.RepoInfo(cand.full_name, "", "main", None, None)
+        return RepoResult("found", "api", repo, tree, canonical=cand.full_name)
+    return exists
+
+
+def test_the_models_own_fine_tuning_recipe_is_a_finding() -> None:
+    body = "For more details, please refer to our [GitHub](https://github.com/QwenLM/Qwen-VL).\n"
+    plan = plan_for("Qwen/Qwen-VL", {"id": "Qwen/Qwen-VL"}, body, budget=None)
+    run(plan, _with_tree(RECIPE_TREE))
+    ev = plan.github_evidence(WEB)
+    assert ev["repository"] == f"{WEB}/QwenLM/Qwen-VL"
+    training = ev["components"]["Training code"]
+    assert training["confidence"] < 0.5
+    assert "fine-tuning recipe for users" in training["evidence"][0]
+
+
+def test_a_fine_tunes_repository_field_makes_its_recipe_the_training_code() -> None:
+    """zephyr-orpo (dev half): "- **Repository:** alignment-handbook" and base_model Mixtral;
+    its scripts/orpo.py is how this model was trained."""
+    body, data = card_of("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1")
+    plan = plan_for("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1",
+                    {"id": "HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "cardData": data},
+                    body, budget=None)
+    tree = gh.Tree(files=["scripts/orpo.py", "scripts/sft.py", "src/alignment/data.py"],
+                   folders=["scripts", "src", "src/alignment"], truncated=False)
+    run(plan, _with_tree(tree))
+    ev = plan.github_evidence(WEB)
+    assert ev["repository"] == f"{WEB}/huggingface/alignment-handbook"
+    assert ev["components"]["Training code"]["confidence"] >= 0.5
+
+
+def test_a_library_the_model_was_trained_with_claims_its_fine_tuning_code() -> None:
+    """An extra repository read as the training library ("trained using [X]"): its
+    fine-tuning scripts under examples/ (huggingface/peft's shape) are this model's training
+    code; the model's own repository keeps its recipe a finding."""
+    body = ("Code: [model](https://github.com/org/model)\n\n"
+            "The model was trained using [Tuner](https://github.com/other/tuner).\n")
+    plan = plan_for("org/model-7b", {"id": "org/model-7b"}, body, budget=None)
+    tuner = gh.Tree(files=["examples/boft_dreambooth/train_dreambooth.py"],
+                    folders=["examples", "examples/boft_dreambooth"], truncated=False)
+
+    def answer(cand: gh.Candidate) -> RepoResult:
+        return _with_tree(tuner if cand.name == "tuner" else RECIPE_TREE)(cand)
+
+    run(plan, answer)
+    ev = plan.github_evidence(WEB)
+    assert [(r["repo"], r["role"]) for r in ev["repositories"]] == [
+        ("org/model", gh.ROLE_MODEL), ("other/tuner", gh.ROLE_TRAINING)]
+    training = ev["components"]["Training code"]
+    assert training["confidence"] >= 0.5
+    assert training["component_path"].startswith(f"{WEB}/other/tuner/")
