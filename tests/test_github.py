@@ -310,3 +310,78 @@ def test_tree_evaluation_data_files(paths: list[str], expected: str | None) -> N
         entry = comps["Evaluation data"]
         assert entry["confidence"] >= 0.5
         assert entry["component_path"] == f"{WEB}/org/repo/tree/main/{expected}"
+
+
+# COMPONENT_RULES (Training code): "User fine-tuning recipes (LoRA/PEFT examples, third-party
+# trainers in a snippet) do not count"; (Data preprocessing code): the training codebase's
+# corpus preparation. One row per tree shape of real repositories (paths as in their trees):
+# (repository, paths, component, claimed without recipes_train, claimed with it).
+TRAINING, PREP = "Training code", "Data preprocessing code"
+RECIPE_ROWS = [
+    # -- a fine-tuning script, at the root or in a fine-tuning folder: a recipe for users
+    ("OpenLMLab/MOSS", ["finetune_moss.py", "moss_inference.py"], TRAINING, False, True),
+    ("QwenLM/Qwen-VL", ["finetune.py", "finetune/finetune_lora_ds.sh"], TRAINING, False, True),
+    ("baichuan-inc/Baichuan2", ["fine-tune/fine-tune.py", "fine-tune/ds_config.json"],
+     TRAINING, False, True),
+    ("google-research/multilingual-t5", ["multilingual_t5/finetune_mt5_tasks.sh"], TRAINING,
+     False, True),
+    ("google-deepmind/gemma", ["colabs/finetuning.ipynb", "examples/lora.py"], TRAINING, False,
+     True),
+    ("huggingface/alignment-handbook", ["scripts/sft.py", "scripts/orpo.py"], TRAINING, False,
+     True),
+    ("allenai/open-instruct", ["open_instruct/finetune.py", "open_instruct/dpo_tune_cache.py"],
+     TRAINING, False, True),
+    # -- a training script or package under a fine-tuning or examples folder
+    ("OpenBMB/MiniCPM", ["finetune/finetune.py", "finetune/lora_finetune.sh",
+                         "minicpm_sala/finetune/trainer/finetune.py"], TRAINING, False, True),
+    ("huggingface/peft", ["examples/boft_dreambooth/train_dreambooth.py",
+                          "examples/boft_dreambooth/train_dreambooth.sh"], TRAINING, False, True),
+    ("haotian-liu/LLaVA", ["scripts/finetune_lora.sh", "scripts/v1_5/finetune_task.sh"],
+     TRAINING, False, True),
+    # -- data preparation under a fine-tuning or examples folder
+    ("huggingface/peft", ["examples/corda_finetuning/preprocess.py"], PREP, False, True),
+    ("facebookresearch/fairseq", ["examples/criss/download_and_preprocess_flores_test.sh",
+                                  "examples/MMPT/scripts/video_feature_extractor/preprocessing.py"],
+     PREP, False, True),
+    ("Cerebras/modelzoo", ["src/cerebras/modelzoo/data_preparation/data_curation/nemo-curator/"
+                           "example/semdedup.py"], PREP, False, True),
+    # -- the model's own training code outside those folders still claims
+    ("baichuan-inc/Baichuan-7B", ["train.py", "scripts/train.sh"], TRAINING, True, True),
+    ("haotian-liu/LLaVA", ["llava/train/train.py", "scripts/finetune_lora.sh"], TRAINING, True,
+     True),
+    ("BlinkDL/RWKV-LM", ["RWKV-v4/train.py", "RWKV-v4/src/trainer.py"], TRAINING, True, True),
+    ("facebookresearch/fairseq", ["fairseq_cli/train.py", "examples/backtranslation/"
+                                  "prepare-wmt18en2de.sh"], TRAINING, True, True),
+    ("facebookresearch/fairseq", ["fairseq_cli/preprocess.py",
+                                  "examples/criss/download_and_preprocess_flores_test.sh"],
+     PREP, True, True),
+    ("google-research/multilingual-t5", ["multilingual_t5/preprocessors.py",
+                                         "multilingual_t5/finetune_mt5_tasks.sh"], PREP, True,
+     True),
+]
+
+
+@pytest.mark.parametrize(("repo", "paths", "component", "claimed", "claimed_trained"),
+                         RECIPE_ROWS)
+def test_fine_tuning_recipes_are_findings(repo: str, paths: list[str], component: str,
+                                          claimed: bool, claimed_trained: bool) -> None:
+    tree = gh.parse_tree({"sha": "s", "truncated": False,
+                          "tree": [{"path": p, "type": "blob"} for p in paths]})
+    for recipes_train, expected in ((False, claimed), (True, claimed_trained)):
+        comps = gh.tree_components(tree, web=WEB, full_name=repo, branch="main",
+                                   repo_confidence=0.95, recipes_train=recipes_train)
+        entry = comps[component]  # listed either way: the reviewer sees the paths
+        assert (entry["confidence"] >= 0.5) is expected, entry
+        if not expected:
+            assert entry["confidence"] <= gh.RECIPE_CAP
+            assert "fine-tuning recipe for users" in entry["evidence"][0]
+
+
+def test_a_linked_examples_folder_is_the_project_not_a_recipe() -> None:
+    """xglm's card links fairseq/tree/main/examples/xglm: inside the linked folder, paths
+    are read as the project's own (the folder is the repository root)."""
+    tree = gh.parse_tree({"sha": "s", "truncated": False, "tree": [
+        {"path": "examples/xglm/train.sh", "type": "blob"}]})
+    comps = gh.tree_components(tree, web=WEB, full_name="facebookresearch/fairseq",
+                               branch="main", repo_confidence=0.9, subdir="examples/xglm")
+    assert comps["Training code"]["confidence"] >= 0.5

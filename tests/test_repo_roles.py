@@ -274,3 +274,31 @@ def test_a_stated_role_lends_its_paths_the_cards_confidence() -> None:
     assert roles.repo_confidence(family, 0.95) == 0.95
     guess = role_for("meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/llama3")
     assert roles.repo_confidence(guess, 0.85) == 0.85
+
+
+# Fine-tuning recipes (github.is_recipe) are this model's training code only when the card
+# says this model was trained with the repository, or names it as the repository of a model
+# fine-tuned from another (base_model). (model id, card excerpt or None, repository, expected)
+RECIPES_TRAIN_ROWS = [
+    # "trained ... using [X]"
+    ("google/switch-c-2048", None, "google-research/t5x", True),
+    ("nvidia/NVIDIA-Nemotron-Nano-9B-v2",  # stored public card
+     "The model was trained using [Megatron-LM](https://github.com/NVIDIA/Megatron-LM) and "
+     "[NeMo-RL](https://github.com/NVIDIA-NeMo/RL).\n", "NVIDIA-NeMo/RL", True),
+    # a fine-tune's "Repository:" field: where it was fine-tuned
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", None, "huggingface/alignment-handbook", True),
+    # the model's own repository, a base model's "Repository:", a "Library:" field alone, a
+    # link for users' fine-tuning: their fine-tuning scripts are recipes for users
+    ("ibm-granite/granite-3b-code-base-2k", None, "ibm-granite/granite-code-models", False),
+    ("Qwen/Qwen2.5-1.5B-Instruct", None, "QwenLM/Qwen2.5", False),
+    ("cyberagent/open-calm-7b", None, "EleutherAI/gpt-neox", False),
+    ("allenai/OLMo-7B", None, "allenai/open-instruct", False),
+    ("baichuan-inc/Baichuan-7B", None, "baichuan-inc/Baichuan-7B", False),
+]
+
+
+@pytest.mark.parametrize(("model_id", "body", "repo", "expected"), RECIPES_TRAIN_ROWS)
+def test_recipes_train_only_when_the_card_says_so(model_id: str, body: str | None, repo: str,
+                                                  expected: bool) -> None:
+    assert roles.recipes_train(role_for(model_id, repo, body)) is expected
+    assert roles.recipes_train(None) is False

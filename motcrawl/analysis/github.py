@@ -434,7 +434,9 @@ _PY = r"\.(py|sh|ipynb|rs|cpp|cu|jl|lua)$"
 # Most specific first within a component; the strongest match per component wins.
 PATH_RULES: tuple[PathRule, ...] = (
     _rule("Training code", r"(^|/)(pre)?train(ing|er)?([-_]\w+)?" + _PY, 0.85, "training script"),
-    _rule("Training code", r"(^|/)(finetune|fine_tune|sft|dpo|rlhf)\w*" + _PY, 0.8,
+    # Always a fine-tuning recipe for users (see is_recipe) unless the card says this model
+    # was trained with the repository.
+    _rule("Training code", r"(^|/)(fine[-_]?tun\w*|sft|dpo|rlhf|p[-_]?tuning)[\w-]*" + _PY, 0.8,
           "fine-tuning script"),
     _rule("Training code", r"(^|/)(scripts|recipes?)/(pre)?train\w*(/|" + _PY[:-1] + "$)", 0.85,
           "training scripts", folder=True),
@@ -489,40 +491,62 @@ PATH_RULES: tuple[PathRule, ...] = (
                                             r"Dockerfile[\w.-]*)$", 0.45,
           "dependencies and environment (third-party libraries)"),
 )
+# COMPONENT_RULES (Training code): "User fine-tuning recipes (LoRA/PEFT examples, third-party
+# trainers in a snippet) do not count"; (Data preprocessing code) counts only the training
+# codebase's corpus preparation. A model's repository that ships a fine-tuning script for its
+# users (finetune.py, finetune/, fine-tune/, ptuning/, lora/, peft/, sft/, examples/) has not
+# released what trained the checkpoint: such a path is a finding for the reviewer, below the
+# claim threshold. The model's own training code (train.py, pretrain scripts, a training
+# package or configs outside those folders) still claims.
+_RECIPE_DIR_RE = re.compile(r"(^|/)(fine[-_]?tun\w*|p[-_]?tuning\w*|q?lora|peft|sft|examples?)/",
+                            re.I)
+_RECIPE_FILE_RE = re.compile(r"(^|/)(fine[-_]?tun\w*|sft|dpo|rlhf|p[-_]?tuning)[\w-]*\.\w+$",
+                             re.I)
+RECIPE_COMPONENTS = frozenset({"Training code", "Data preprocessing code"})
+# A recipe is listed at most this confident (motcrawl.analysis.detect.INCLUDE_THRESHOLD is 0.5).
+RECIPE_CAP = 0.45
+RECIPE_WHAT = "fine-tuning recipe for users, not this model's training code"
+
+
+def is_recipe(path: str) -> bool:
+    """A fine-tuning script, or any file under a fine-tuning or examples folder."""
+    return bool(_RECIPE_DIR_RE.search(path) or _RECIPE_FILE_RE.search(path))
+
+
 _SKIP_PATH_RE = re.compile(r"(^|/)(\.github|\.vscode|tests?|docs?|\.devcontainer|node_modules|"
                            r"third_party|vendor)/", re.I)
 
 
 def tree_components(tree: Tree, *, web: str, full_name: str, branch: str,
-                    repo_confidence: float, subdir: str = "") -> dict[str, dict[str, Any]]:
+                    repo_confidence: float, subdir: str = "",
+                    recipes_train: bool = False) -> dict[str, dict[str, Any]]:
     """Components the repository's files show, each with the paths as evidence
     and ``component_path`` at the best-matching file or folder.
 
     With ``subdir``, only that folder counts, read as if it were the repository
     root: a repository of several projects shows the linked project's code only.
+    Fine-tuning recipes for users (:func:`is_recipe`) are findings below the claim
+    threshold, unless ``recipes_train``: the card says this model was trained with the
+    repository, so its fine-tuning code is this model's training code.
     """
     out: dict[str, dict[str, Any]] = {}
     folders = set(tree.folders)
     prefix = f"{subdir.strip('/')}/" if subdir.strip("/") else ""
     relative = {p[len(prefix):]: p for p in tree.files if p.startswith(prefix)}
     for rule in PATH_RULES:
-        hits = [full for rel, full in relative.items()
+        hits = [(rel, full) for rel, full in relative.items()
                 if rule.pattern.search(rel) and not _SKIP_PATH_RE.search(rel)]
-        if not hits:
-            continue
-        hits.sort(key=lambda p: (p.count("/"), len(p), p))
         confidence = round(rule.confidence * repo_confidence, 2)
-        current = out.get(rule.component)
-        if current is not None and current["confidence"] >= confidence:
-            current["evidence"].append(_paths_evidence(rule.what, hits))
-            continue
-        target = hits[0].rsplit("/", 1)[0] if rule.folder and "/" in hits[0] else hits[0]
-        entry = {"confidence": confidence,
-                 "evidence": [_paths_evidence(rule.what, hits)]
-                 + ([current["evidence"][0]] if current else []),
-                 "component_path": path_url(web, full_name, branch, target,
-                                            folder=target in folders or target != hits[0])}
-        out[rule.component] = entry
+        groups = [(rule.what, [full for _, full in hits], confidence)]
+        if rule.component in RECIPE_COMPONENTS and not recipes_train:
+            groups = [(rule.what, [full for rel, full in hits if not is_recipe(rel)], confidence),
+                      (f"{RECIPE_WHAT} ({rule.what})",
+                       [full for rel, full in hits if is_recipe(rel)],
+                       min(confidence, RECIPE_CAP))]
+        for what, paths, conf in groups:
+            if paths:
+                _add_paths(out, rule, what, paths, conf, web=web, full_name=full_name,
+                           branch=branch, folders=folders)
     submodules = [m for m in tree.submodules if m.startswith(prefix)]
     if submodules and "Supporting libraries and tools" not in out:
         out["Supporting libraries and tools"] = {
@@ -532,6 +556,24 @@ def tree_components(tree: Tree, *, web: str, full_name: str, branch: str,
     for entry in out.values():
         entry["evidence"] = [f"{full_name}: {e}" for e in entry["evidence"]]
     return out
+
+
+def _add_paths(out: dict[str, dict[str, Any]], rule: PathRule, what: str, hits: list[str],
+               confidence: float, *, web: str, full_name: str, branch: str,
+               folders: set[str]) -> None:
+    """One rule's matching paths into ``out``: the stronger finding leads, the other's
+    evidence follows."""
+    hits = sorted(hits, key=lambda p: (p.count("/"), len(p), p))
+    current = out.get(rule.component)
+    if current is not None and current["confidence"] >= confidence:
+        current["evidence"].append(_paths_evidence(what, hits))
+        return
+    target = hits[0].rsplit("/", 1)[0] if rule.folder and "/" in hits[0] else hits[0]
+    out[rule.component] = {
+        "confidence": confidence,
+        "evidence": [_paths_evidence(what, hits)] + ([current["evidence"][0]] if current else []),
+        "component_path": path_url(web, full_name, branch, target,
+                                   folder=target in folders or target != hits[0])}
 
 
 def _paths_evidence(what: str, hits: list[str]) -> str:
@@ -559,11 +601,13 @@ def repository_evidence(
     notes: list[str],
     canonical: str = "",
     repo_confidence: float | None = None,
+    recipes_train: bool = False,
 ) -> dict[str, Any]:
     """The ``github`` evidence dict of one model (see the module docstring).
 
     ``repo_confidence`` is what the chosen repository lends its paths (its score unless
-    its role says otherwise, see ``motcrawl.analysis.repo_roles.repo_confidence``)."""
+    its role says otherwise, see ``motcrawl.analysis.repo_roles.repo_confidence``);
+    ``recipes_train``: its fine-tuning code trained this model (see :func:`tree_components`)."""
     out: dict[str, Any] = {
         "repository": "", "license": None, "license_path": "", "components": {},
         "candidates": [c.as_dict(web) for c in cands[:8]], "verified": verified,
@@ -594,7 +638,8 @@ def repository_evidence(
                                                 branch=branch,
                                                 repo_confidence=chosen.score
                                                 if repo_confidence is None else repo_confidence,
-                                                subdir=chosen.subdir)
+                                                subdir=chosen.subdir,
+                                                recipes_train=recipes_train)
             if chosen.subdir:
                 notes.append(f"GitHub: the card links the folder {chosen.subdir}/ of "
                              f"{full_name}; only its files count as evidence")

@@ -210,7 +210,9 @@ class ExternalPlan:
             out = gh.repository_evidence(self.candidates, chosen=self.chosen, repo=result.repo,
                                          tree=result.tree, web=web, verified=result.verified,
                                          notes=notes, canonical=result.canonical,
-                                         repo_confidence=self._confidence(self.chosen))
+                                         repo_confidence=self._confidence(self.chosen),
+                                         recipes_train=roles_.recipes_train(
+                                             self.roles.get(self.chosen.key)))
             out["components"] = self._as_role(self.chosen, out["components"], result,
                                               out["full_name"], out["default_branch"], web)
             out["role"] = self.chosen.role
@@ -256,7 +258,9 @@ class ExternalPlan:
                 comps = gh.tree_components(result.tree, web=web, full_name=full_name,
                                            branch=result.repo.default_branch,
                                            repo_confidence=self._confidence(cand),
-                                           subdir=cand.subdir)
+                                           subdir=cand.subdir,
+                                           recipes_train=roles_.recipes_train(
+                                               self.roles.get(cand.key)))
                 comps = self._as_role(cand, comps, result, full_name,
                                       result.repo.default_branch, web)
                 roles_.merge_components(out["components"], comps)

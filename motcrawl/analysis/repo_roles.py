@@ -226,7 +226,10 @@ def role_of(cand: gh.Candidate, body: str, card_data: dict[str, Any], model_id: 
         return role(gh.ROLE_MODEL, f"the link names the model: {shown(named[0])}")
     labelled = [lk for lk in links if _REPO_LABEL_RE.match(_label(lk))]
     if labelled:
-        return role(gh.ROLE_MODEL, shown(labelled[0]), stated=True)
+        # A fine-tune's "Repository:" is where it was fine-tuned (zephyr-orpo's
+        # alignment-handbook): its fine-tuning code is this model's training code.
+        return role(gh.ROLE_MODEL, shown(labelled[0]), stated=True,
+                    trained=_fine_tune_of_another(card_data, model_id))
     if (lk := first(_DATA_RE)) is not None:
         return role(gh.ROLE_DATA, shown(lk))
     evaluated = [lk for lk in produced if _EVAL_RE.search(lk.sentence or lk.line)]
@@ -248,6 +251,21 @@ def role_of(cand: gh.Candidate, body: str, card_data: dict[str, Any], model_id: 
         if _INFERENCE_RE.search(f"{words} {_url_path_words(lk.url)}"):
             return role(gh.ROLE_INFERENCE, shown(lk))
     return role(gh.ROLE_OTHER, shown(links[0]))
+
+
+def _fine_tune_of_another(card_data: dict[str, Any], model_id: str) -> bool:
+    """The card data names another model as this one's base (``base_model``)."""
+    return any(b.strip().lower() != model_id.lower()
+               for b in str_list(card_data.get("base_model")) if b.strip())
+
+
+def recipes_train(role: Role | None) -> bool:
+    """The repository's fine-tuning code trained this model, so its fine-tuning scripts are
+    this model's training code (``github.tree_components(recipes_train=...)``): the card says
+    the model was trained with it ("trained using [X]", TRAINED_WITH_RE), or names it as the
+    repository of a model fine-tuned from another. Otherwise fine-tuning recipes in a model's
+    repository are for its users (COMPONENT_RULES, Training code)."""
+    return role is not None and role.trained
 
 
 def claimable(role: Role) -> frozenset[str]:
