@@ -18,6 +18,7 @@ def _table(name: str, key: str) -> dict[str, dict[str, object]]:
     ("github_orgs.json", "github_orgs"),
     ("generic_repos.json", "generic_repos"),
     ("hub_licenses.json", "licenses"),
+    ("third_party_packages.json", "packages"),
 ])
 def test_every_entry_names_its_source(name: str, key: str) -> None:
     table = _table(name, key)

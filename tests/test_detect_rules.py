@@ -696,3 +696,105 @@ def test_paper_and_report_in_cjk_cards(card: str, paper: bool, report: bool) -> 
     ev = evidence(f"# M\n\n{card}\n")
     assert claimed(detect.detect_research_paper(ev)) is paper
     assert claimed(detect.detect_technical_report(ev)) is report
+
+
+# Evaluation results: "benchmark numbers or plots in the card, or in a linked producer
+# location that holds them". A sentence of the card says the results are in the linked
+# document or page, or a results heading points the reader at it; a bare citation, a link
+# with no words about results, a harness, evaluation instructions and another's
+# leaderboard are not (detect.results_link).
+@pytest.mark.parametrize(("card", "expected"), [
+    # the link's sentence says results are there
+    # google/switch-c-2048
+    ("## Results \n\nFor full results for Switch Transformers, see the [research paper]"
+     "(https://arxiv.org/pdf/2101.03961.pdf), Table 5.", True),
+    # sentence-transformers/all-MiniLM-L6-v2
+    ("## Evaluation Results\n\nFor an automated evaluation of this model, see the *Sentence "
+     "Embeddings Benchmark*: [https://seb.sbert.net](https://seb.sbert.net?model_name="
+     "sentence-transformers/all-MiniLM-L6-v2)", True),
+    # BridgeTower/bridgetower-base (Hub card)
+    ("## Evaluation results\n\nPlease refer to [Table 5](https://arxiv.org/pdf/2206.08657.pdf) "
+     "for BridgeTower's performance on Image Retrieval and other downstream tasks. ", True),
+    # ParlAI's BlenderBot 3 175B model card (facebookresearch/ParlAI, projects/bb3)
+    ("See Section 6 of our [technical report](https://github.com/facebookresearch/ParlAI/blob/"
+     "main/projects/bb3#papers) for full evaluation results, including human evaluations.",
+     True),
+    # togethercomputer/RedPajama-INCITE-7B-Base
+    ("# Benchmark\n\nPlease refer to our [blog post](https://together.xyz) for benchmark "
+     "results.", True),
+    # under a heading that names results, a sentence that points at the link
+    # Salesforce/codegen25-7b-multi_P
+    ("## Evaluation results\n\nWe evaluate our models on HumanEval and HumanEval-Infill.\n"
+     "Please refer to the [blog](https://blog.salesforceairesearch.com/codegen25) for more "
+     "details.\n", True),
+    # Salesforce/codet5p-16b (its results prose left out)
+    ("## Evaluation results\n\nCodeT5+ models have been comprehensively evaluated on a wide "
+     "range of code understanding and generation tasks in various settings: _zero-shot_, "
+     "_finetuning_, and _instruction-tuning_.\nPlease refer to the [paper](https://arxiv.org/"
+     "pdf/2305.07922.pdf) for more details.\n", True),
+    # TIGER-AI-Lab/MAmmoTH2's README (the MAmmoTH2 cards' repository)
+    ("## Evaluation Results\n\nPlease refer to https://tiger-ai-lab.github.io/MAmmoTH2/ for "
+     "more details.\n", True),
+    # guards: the same repository for its evaluation command
+    ("## Evaluation Command\nPlease refer to https://github.com/TIGER-AI-Lab/MAmmoTH2/tree/main"
+     "/math_eval. \n", False),
+    # EvolvingLMMs-Lab/VideoMMMU: evaluation instructions
+    ("## Evaluation\n\nPlease refer to our [Code@Github](https://github.com/EvolvingLMMs-Lab/"
+     "VideoMMMU)  for full evaluation instructions.\n", False),
+    # tiiuae/falcon-40b: another's leaderboard
+    ("See the [OpenLLM Leaderboard](https://huggingface.co/spaces/HuggingFaceH4/open_llm_"
+     "leaderboard) for early results.", False),
+    # facebook/incoder-6B: a paper with no words about results
+    ("For more information, see our:\n\n- [Paper](https://arxiv.org/abs/2204.05999)", False),
+    # facebook/xglm-7.5B: the paper that introduced the model
+    ("It was introduced in the paper [Few-shot Learning with Multilingual Language Models]"
+     "(https://arxiv.org/abs/2112.10668) by Xi Victoria Lin et al.", False),
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1: the harness that produced the scores
+    ("The scores reported below were obtained using the [LightEval](https://github.com/"
+     "huggingface/lighteval) evaluation suite", False),
+    # EleutherAI/pythia-160m: the harness the models were evaluated with
+    ("All 16 *Pythia* models were evaluated using the [LM Evaluation Harness](https://github."
+     "com/EleutherAI/lm-evaluation-harness).", False),
+])
+def test_evaluation_results_in_a_linked_place(card: str, expected: bool) -> None:
+    assert claimed(detect.detect_evaluation_results(evidence(f"# M\n\n{card}\n"))) is expected
+
+
+# Supporting libraries and tools: "a pip-installable model library ... released by the
+# producer's organisation"; "Third-party libraries (transformers, PyTorch) do not count".
+# The card installs a package named for the organisation, the model family or a repository
+# of the producer's account (motcrawl.analysis.packages); third-party packages
+# (motcrawl/data/third_party_packages.json) never count.
+@pytest.mark.parametrize(("model_id", "card", "expected"), [
+    # state-spaces/mamba-2.8b-hf: mamba-ssm, named for the Mamba family
+    ("state-spaces/mamba-2.8b-hf", "We also recommend you to install both `causal_conv_1d` and "
+     "`mamba-ssm` using: \n\n```bash\npip install causal-conv1d>=1.2.0\npip install mamba-ssm\n"
+     "```", True),
+    # allenai/OLMo-7B: ai2-olmo, named for the OLMo family
+    ("allenai/OLMo-7B", "**Important:** This model requires the `ai2-olmo` package: "
+     "`pip install ai2-olmo`.", True),
+    # sentence-transformers/all-MiniLM-L6-v2: the organisation's own library
+    ("sentence-transformers/all-MiniLM-L6-v2", "Using this model becomes easy when you have "
+     "[sentence-transformers](https://www.SBERT.net) installed:\n\n```\npip install -U "
+     "sentence-transformers\n```", True),
+    # guards: third-party packages
+    # state-spaces/mamba-2.8b-hf: Dao-AILab's kernels and transformers from GitHub
+    ("state-spaces/mamba-2.8b-hf", "```bash\npip install git+https://github.com/huggingface/"
+     "transformers@main\n```\n\n```bash\npip install causal-conv1d>=1.2.0\n```", False),
+    # Salesforce/xgen-7b-8k-inst: OpenAI's tokenizer
+    ("Salesforce/xgen-7b-8k-inst", "```sh\npip install tiktoken\n```", False),
+    # HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1
+    ("HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1", "```python\n# pip install 'transformers>=4.39.3'"
+     "\n# pip install accelerate\n```", False),
+    # TheBloke's GGUF cards of Llama 2 (their llama-cpp-python section): the package shares
+    # "llama" with the family
+    ("TheBloke/Llama-2-7B-Chat-GGUF", "```\npip install llama-cpp-python\n```", False),
+    # the rule's guard, not a card: a fine-tune of another organisation's Mamba installs the
+    # base model's producer's library
+    ("someone/mamba-2.8b-chat", "---\nbase_model: state-spaces/mamba-2.8b-hf\n---\n```bash\n"
+     "pip install mamba-ssm\n```", False),
+])
+def test_supporting_library_the_card_installs(model_id: str, card: str, expected: bool) -> None:
+    text = card if card.startswith("---") else f"# M\n\n{card}\n"
+    det = detect.detect_supporting_tools(evidence(text, model_id=model_id, library_name=None))
+    assert claimed(det) is expected

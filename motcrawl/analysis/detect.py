@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcrawl.analysis import cardtext, tools
+from motcrawl.analysis import cardtext, packages, tools
 from motcrawl.analysis import datasets as ds
 from motcrawl.analysis import github as gh
 from motcrawl.analysis.evidence import ModelEvidence
@@ -96,8 +96,25 @@ _PROSE_RESULT_RE = re.compile(
     r"perplexity|score)\b[^.\n]{0,20}?\d+\.\d+|\d+\.\d+\s?(?:avg\.?\s)?"
     r"(?:accuracy|f1|em|mrr|bleu|points)", re.I)
 _BIBTEX_REPORT_RE = re.compile(r"title\s*=\s*[{\"][^}\"]*(technical report|tech report)", re.I)
-_RESULTS_LINK_RE = re.compile(r"(evaluation|benchmark)s? results|results are reported|"
-                              r"detailed (evaluation|results)", re.I)
+# Where a sentence says the results are: its words about results ("for benchmark results",
+# "Detailed evaluation results are reported in", "For full results ..., see", "For an
+# automated evaluation of this model, see", "You can access the results ... in") and a word
+# that points the reader at the link.
+_RESULTS_WORDS_RE = re.compile(
+    r"\bresults?\b|\bscores\b|\bperformance\b|\bevaluations? of (this|the|our) models?\b|"
+    r"\b(full|detailed|complete|more|further|additional|automated)( \w+)? evaluations?\b|"
+    r"\btrained and evaluated\b", re.I)
+_POINTS_TO_RE = re.compile(
+    r"\bsee\b|\brefer\b|\bfound\b|\breported\b|\bavailable\b|\bshown\b|\bpresented\b|"
+    r"\blisted\b|\bdocumented\b|\bdescribed\b|\bcheck\b|\bread\b|\bvisit\b|\baccess\b|"
+    r"\bdiscussed\b|\bfor (more|full|further) (details|information)\b", re.I)
+# A sentence about code or a harness, not where results are: "evaluation scripts to
+# reproduce the performance ... details as [link]", "results were obtained from
+# [OpenCompass]", "evaluations are implemented ... in a [standardized way]", "for full
+# evaluation instructions".
+_NOT_RESULTS_PLACE_RE = re.compile(
+    r"\b(scripts?|code|reproduce|install\w*|implemented|obtained|computed|instructions?)\b|"
+    r"\b(evaluated|evaluate) (\w+ ){0,3}(on|using|with)\b", re.I)
 _SOFTWARE_HEADING_RE = re.compile(r"^(training )?(software|libraries|frameworks?|tooling)"
                                   r"( and (tools|hardware))?$", re.I)
 _GITHUB_RE = re.compile(r"^https?://(www\.)?github\.com/([\w.-]+)/([\w.-]+)", re.I)
@@ -488,11 +505,54 @@ def detect_evaluation_results(ev: ModelEvidence) -> Detection | None:
         return Detection("Evaluation results", 0.6,
                          [f"results plot under {heading!r}: {image[:100]}"],
                          blob_url(ev.endpoint, ev.model_id, "README.md"))
-    for lk in cardtext.links(ev.card.body):
-        if _RESULTS_LINK_RE.search(lk.line):
-            return Detection("Evaluation results", 0.6,
-                             [f"card links evaluation results: {lk.line[:120]}"], lk.url)
+    linked = results_link(ev.card.body)
+    if linked is not None:
+        return Detection("Evaluation results", 0.6,
+                         [f"card links where its evaluation results are: "
+                          f"{_sentence(linked)[:120]}"], linked.url)
     return None
+
+
+def _results_section_links(body: str) -> list[cardtext.Link]:
+    """Links in a section whose own heading names results or performance ("## Evaluation
+    results", "## Evaluation & Performance", "## Results", "## Benchmark")."""
+    return [lk for sec in cardtext.sections(body)
+            if re.search(r"result|performance|benchmark", sec.title, re.I)
+            for lk in cardtext.links(sec.text)]
+
+
+def _results_place(lk: cardtext.Link, under_results: bool) -> bool:
+    sentence = _sentence(lk)
+    if not _POINTS_TO_RE.search(sentence) or _NOT_RESULTS_PLACE_RE.search(sentence) \
+            or _BENCHMARKS_RE.search(lk.text) or lk.url.startswith("#"):
+        return False
+    # A leaderboard is another's results page unless the card calls it its own.
+    if re.search(r"leaderboard", f"{lk.text} {lk.url}", re.I) \
+            and not re.search(r"\bour\b", sentence, re.I):
+        return False
+    return under_results or bool(_RESULTS_WORDS_RE.search(sentence))
+
+
+def results_link(body: str) -> cardtext.Link | None:
+    """A link the card says holds its evaluation results (COMPONENT_RULES: results "in a
+    linked producer location that holds them"), or None.
+
+    - the link's sentence says results are there: "Please refer to our [blog post] for
+      benchmark results", "Detailed evaluation results are reported in this [blog]", "For
+      full results ..., see the [research paper], Table 5", "You can access the results ...
+      in the [GitHub repository]";
+    - under a heading that names results or performance, a sentence that points the reader
+      at the link: "## Evaluation results ... Please refer to the [blog] for more details".
+
+    Not a bare citation or a link with no words about results, not a harness or scripts
+    ("evaluation scripts to reproduce the performance ... [link]", "obtained from
+    [OpenCompass]"), not a benchmark ("We evaluate ... on [KOBEST dataset]"), not another's
+    leaderboard ("See the [OpenLLM Leaderboard] for early results")."""
+    for lk in cardtext.links(body):
+        if _results_place(lk, under_results=False):
+            return lk
+    return next((lk for lk in _results_section_links(body)
+                 if _results_place(lk, under_results=True)), None)
 
 
 def _benchmark_repo_links(ev: ModelEvidence) -> list[cardtext.Link]:
@@ -992,6 +1052,25 @@ def _producer_owned(url: str, model_id: str) -> bool:
     return bool(m) and gh.owned_by_producer(m.group(2), model_id)
 
 
+def _producers_package(ev: ModelEvidence) -> Detection | None:
+    """The card's usage installs the producer's own package (``pip install mamba-ssm`` on
+    state-spaces/mamba-2.8b-hf; ``packages.producers_own``). A fine-tune of another
+    organisation's model (``base_model``) counts only a package named for its own
+    organisation: one named for the family is the base model's producer's."""
+    org = ev.model_id.split("/")[0].lower()
+    bases = [b for b in str_list(ev.card_data.get("base_model")) if "/" in str(b)]
+    own_family = not any(str(b).split("/")[0].lower() != org for b in bases)
+    repos = [m.group(3) for lk in _github_links(ev)
+             if (m := _GITHUB_RE.match(lk.url)) and gh.owned_by_producer(m.group(2), ev.model_id)]
+    for name, line in packages.installed(cardtext.clip(ev.card.body)):
+        why = packages.producers_own(name, ev.model_id, repos, family=own_family)
+        if why:
+            return Detection("Supporting libraries and tools", 0.6,
+                             [f"card installs the producer's own package {name} ({why}): "
+                              f"{line[:100]}"], blob_url(ev.endpoint, ev.model_id, "README.md"))
+    return None
+
+
 def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
     """COMPONENT_RULES (Supporting libraries and tools): a reusable library, framework or
     tool released by the producer's organisation and linked from the card; third-party
@@ -1017,6 +1096,9 @@ def detect_supporting_tools(ev: ModelEvidence) -> Detection | None:
                          [f"the producer's repository {own} installs as a package",
                           *packaged.get("evidence", [])[:1]],
                          str(packaged.get("component_path", "")))
+    own_package = _producers_package(ev)
+    if own_package is not None:
+        return own_package
     third = [*named, *listed]
     if third:
         return Detection("Supporting libraries and tools", 0.4,
