@@ -323,10 +323,37 @@ def test_technical_report_from_the_producer(model_id: str, card: str, expected: 
     # a third-party trainer offered to users
     ("org/model-7b", "You can fine-tune this model with [axolotl]"
      "(https://github.com/OpenAccess-AI-Collective/axolotl).", False),
+    # the producer's own repository linked only for users' fine-tuning: a recipe for users
+    # baichuan-inc/Baichuan-7B (dev half)
+    ("baichuan-inc/Baichuan-7B", "If you wish to use baichuan-7B (for inference, finetuning, "
+     "etc.), we recommend using the accompanying code library "
+     "[baichuan-7B](https://github.com/baichuan-inc/baichuan-7B).", False),
+    # allenai/OLMo-7B and allenai/OLMo-7B-hf (old fixtures)
+    ("allenai/OLMo-7B", "- Further fine-tuning code: https://github.com/allenai/open-instruct",
+     False),
+    ("allenai/OLMo-7B-hf", "- Further fine-tuning code: https://github.com/allenai/open-instruct",
+     False),
+    # ... while the same cards' training words still claim their core repository
+    ("allenai/OLMo-7B", "- Core repo (training, inference, fine-tuning etc.): "
+     "https://github.com/allenai/OLMo", True),
+    # BAAI/bge-large-en-v1.5 (stored public card): another account's fine-tuning example
+    ("BAAI/bge-large-en-v1.5", "| [BAAI/bge-large-en-v1.5](https://huggingface.co/BAAI/"
+     "bge-large-en-v1.5) | English | [Inference](#usage-for-embedding-model) [Fine-tune]"
+     "(https://github.com/FlagOpen/FlagEmbedding/tree/master/examples/finetune) | version 1.5 "
+     "with more reasonable similarity distribution |", False),
 ])
 def test_training_code_is_the_models_own(model_id: str, line: str, expected: bool) -> None:
     det = detect.detect_training_code(evidence(f"# M\n\n{line}\n", model_id=model_id))
     assert claimed(det) is expected
+
+
+def test_the_producers_fine_tuning_link_stays_a_finding_for_the_reviewer() -> None:
+    det = detect.detect_training_code(evidence(
+        "# M\n\n- Further fine-tuning code: https://github.com/allenai/open-instruct\n",
+        model_id="allenai/OLMo-7B"))
+    assert det is not None and det.confidence == 0.4
+    assert "fine-tuning code for users" in det.evidence[0]
+    assert det.component_path == "https://github.com/allenai/open-instruct"
 
 
 # Evaluation code: "the producer's evaluation scripts for this model, or an evaluation

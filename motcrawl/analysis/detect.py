@@ -961,12 +961,26 @@ def _own_code(lk: cardtext.Link, ev: ModelEvidence) -> bool:
                         or gh.names_model_family(m.group(3), ev.model_id))
 
 
+# Training words that are not about users' fine-tuning ("for inference, finetuning, etc.",
+# "Further fine-tuning code:", "[Fine-tune](...)", "recipes for how to use ...").
+_OWN_TRAIN_WORDS_RE = re.compile(r"\btraining\b|\b(pre)?train(s|er)?\b|\btrained\b|reproduc",
+                                 re.I)
+
+
 def _training_links(ev: ModelEvidence) -> list[cardtext.Link]:
     """COMPONENT_RULES (Training code): the model's training codebase. The producer's own
-    repository with training words, or another's that the card says trained this model;
-    a third-party trainer offered for users' fine-tuning is not."""
+    repository with training words other than fine-tuning ones, or any repository the card
+    says trained this model; a trainer offered for users' fine-tuning is not."""
     return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
-            if _own_code(lk, ev) or TRAINED_WITH_RE.search(_sentence(lk))]
+            if TRAINED_WITH_RE.search(_sentence(lk))
+            or (_own_code(lk, ev) and _OWN_TRAIN_WORDS_RE.search(_context(lk)))]
+
+
+def _users_fine_tuning_links(ev: ModelEvidence) -> list[cardtext.Link]:
+    """The producer's own repository linked only for fine-tuning: a recipe for users."""
+    return [lk for lk in _code_links(ev, _TRAIN_LINK_WORDS)
+            if _own_code(lk, ev) and not _OWN_TRAIN_WORDS_RE.search(_context(lk))
+            and not TRAINED_WITH_RE.search(_sentence(lk))]
 
 
 def _eval_harness_links(ev: ModelEvidence) -> list[cardtext.Link]:
@@ -1000,9 +1014,18 @@ _CODE_LINK_TEXT_RE = re.compile(r"(^|\s)(code|codebase|source code|implementatio
 
 
 def detect_training_code(ev: ModelEvidence) -> Detection | None:
-    found = _claimed_link_or_finding(
-        ev, "Training code", "training code", _training_links(ev), _TRAIN_LINK_WORDS,
-        r"training code|training scripts?|training framework")
+    hits = _training_links(ev)
+    recipes = _users_fine_tuning_links(ev) if not hits else []
+    if recipes:
+        # COMPONENT_RULES (Training code): "User fine-tuning recipes ... do not count".
+        found: Detection | None = Detection(
+            "Training code", 0.4, [f"card links the producer's fine-tuning code for users (a "
+                                   f"recipe, not this model's training code): "
+                                   f"{cardtext.near(recipes[0])[:120]}"], recipes[0].url)
+    else:
+        found = _claimed_link_or_finding(
+            ev, "Training code", "training code", hits, _TRAIN_LINK_WORDS,
+            r"training code|training scripts?|training framework")
     if found is not None and found.confidence >= INCLUDE_THRESHOLD:
         return found
     # COMPONENT_RULES: training code "released or linked as the model's training codebase";
