@@ -171,16 +171,22 @@ def code_classes(body: str) -> list[str]:
 NEAR_CHARS = 90
 
 
-def _around(body: str, start: int, end: int) -> str:
-    """The link's own sentence within its line, at most NEAR_CHARS characters either side."""
+def _window(body: str, start: int, end: int, chars: int, stops: str) -> str:
+    """The text around ``body[start:end]`` within its line, at most ``chars`` characters
+    either side, cut at the nearest sentence end (one of ``stops``) on each side."""
     line_start = body.rfind("\n", 0, start) + 1
     line_end = body.find("\n", end)
     line_end = len(body) if line_end == -1 else line_end
-    before = body[max(line_start, start - NEAR_CHARS):start]
-    after = body[end:min(line_end, end + NEAR_CHARS)]
-    before = re.split(r"(?<=[.!?;])\s+", before)[-1]
-    after = re.split(r"(?<=[.!?;])\s+", after)[0]
+    before = body[max(line_start, start - chars):start]
+    after = body[end:min(line_end, end + chars)]
+    before = re.split(rf"(?<=[{stops}])\s+", before)[-1]
+    after = re.split(rf"(?<=[{stops}])\s+", after)[0]
     return " ".join(f"{before}{body[start:end]}{after}".split())
+
+
+def _around(body: str, start: int, end: int) -> str:
+    """The link's own clause within its line, at most NEAR_CHARS characters either side."""
+    return _window(body, start, end, NEAR_CHARS, ".!?;")
 
 
 SENTENCE_CHARS = 400
@@ -189,14 +195,7 @@ SENTENCE_CHARS = 400
 def _sentence_of(body: str, start: int, end: int) -> str:
     """The link's whole sentence within its line ("We performed downstream evaluations ...
     using the [harness](...)"), at most SENTENCE_CHARS characters either side."""
-    line_start = body.rfind("\n", 0, start) + 1
-    line_end = body.find("\n", end)
-    line_end = len(body) if line_end == -1 else line_end
-    before = body[max(line_start, start - SENTENCE_CHARS):start]
-    after = body[end:min(line_end, end + SENTENCE_CHARS)]
-    before = re.split(r"(?<=[.!?])\s+", before)[-1]
-    after = re.split(r"(?<=[.!?])\s+", after)[0]
-    return " ".join(f"{before}{body[start:end]}{after}".split())
+    return _window(body, start, end, SENTENCE_CHARS, ".!?")
 
 
 def _line_of(body: str, pos: int) -> str:
