@@ -56,10 +56,10 @@ def _clean_title(title: str) -> str:
 def release_name(ev: ModelEvidence) -> Field:
     """The model's name as its authors spell it: the card's ``model_name``, else the
     repository name, spelled as the card's title spells it when the title names the same
-    model (the same letters and digits: "Falcon-40B" for falcon-40b, "GPT-2" for gpt2) and
+    model (the same letters and digits: "Name-40B" for name-40b, "NAME-2" for name2) and
     the repository name is all lower case.
 
-    A title that names only the family ("OLMo 7B" over OLMo-7B-hf) gives way to the more
+    A title that names only the family ("Name 7B" over Name-7B-hf) gives way to the more
     specific repository name; a title that names something else ("Highlights", "Key
     Features", a sentence) is never a name.
     """
@@ -74,7 +74,7 @@ def release_name(ev: ModelEvidence) -> Field:
             return Field(repo, 0.9, "repository name, which the card title repeats")
         if repo == repo.lower():
             return Field(title, 0.85, "card title: the repository name as its authors spell it")
-        # Cased already ("OLMo-7B", "xglm-7.5B"): the repository's separators, the title's case.
+        # Cased already ("Name-7B", "name-7.5B"): the repository's separators, the title's case.
         return Field(_recase(repo, title), 0.85,
                      "repository name, cased as the card title spells it")
     spelled = _card_spelling(ev, repo)

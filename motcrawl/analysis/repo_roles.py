@@ -59,8 +59,8 @@ ARCHITECTURE = "Model architecture"
 _EVAL_SET = frozenset({EVALUATION, "Evaluation data", "Evaluation results"})
 
 # Words that say what a link is for. Matched on the link's text, the field label before it
-# ("- Library: [GPT-NeoX](...)", "- Evaluation code: https://..."), and (data, evaluation)
-# the repository's own name ("amber-data-prep", "OLMo-Eval", "lm-evaluation-harness").
+# ("- Library: [<library>](...)", "- Evaluation code: https://..."), and (data, evaluation)
+# the repository's own name ("<family>-data-prep", "<family>-Eval", "<org>-evaluation-harness").
 _DATA_RE = re.compile(r"data[ _-]?prep\w*|prepar\w*\s+(the\s+)?(training\s+)?(data|corpus)|"
                       r"\bpre-?process\w*|data[ _-]?process\w*|data[ _-]?pipeline|\bdedup\w*|"
                       r"data[ _-]?clean\w*", re.I)
